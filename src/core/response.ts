@@ -1,0 +1,50 @@
+/** Turns one HTTP answer into a `result` value or a QianfanError. */
+import { QianfanError } from './errors';
+import { HttpResponse } from './http';
+import { retryAfterMs } from './retry';
+
+function describeNonJson(response: HttpResponse): string {
+  const type = response.headers['content-type'] ?? 'no content type';
+  if (response.body.trim() === '') {
+    return `an empty body (${type})`;
+  }
+  const html = /^\s*</.test(response.body) || /html/i.test(type);
+  return html
+    ? `an HTML page instead of JSON (${type}); a proxy or gateway may be in the way`
+    : `a body that is not valid JSON (${type}); it may be truncated`;
+}
+
+export function interpretResponse(action: string, response: HttpResponse, nowMs: number): unknown {
+  const { status, headers } = response;
+  const headerRequestId = headers['x-bce-request-id'];
+  const date = headers['date'] ? Date.parse(headers['date']) : NaN;
+  const common = {
+    action,
+    status,
+    serverDate: Number.isNaN(date) ? undefined : date,
+    retryAfterMs: retryAfterMs(headers, nowMs),
+  };
+  let body: unknown;
+  try {
+    body = JSON.parse(response.body);
+  } catch {
+    throw new QianfanError({
+      ...common,
+      kind: status >= 400 ? 'api' : 'badResponse',
+      code: headers['x-bce-error-code'],
+      requestId: headerRequestId,
+      message: `HTTP ${status} with ${describeNonJson(response)}`,
+    });
+  }
+  const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
+  const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : headerRequestId;
+  const code = envelope?.code ?? envelope?.error_code ?? headers['x-bce-error-code'];
+  if (status >= 400 || (envelope && code !== undefined && code !== null && code !== '' && code !== 0)) {
+    const message = envelope?.message ?? envelope?.error_msg ?? headers['x-bce-error-message'] ?? `HTTP ${status}`;
+    throw new QianfanError({ ...common, kind: 'api', code: code === undefined ? undefined : String(code), requestId, message: String(message) });
+  }
+  if (!envelope || !('result' in envelope)) {
+    throw new QianfanError({ ...common, kind: 'badResponse', requestId, message: 'the answer has no "result"' });
+  }
+  return envelope.result;
+}

@@ -1,0 +1,154 @@
+/**
+ * Baidu Cloud `bce-auth-v1` request signing, as specified in 生成认证字符串
+ * (cloud.baidu.com/doc/Reference/s/njwvz1yfu). Pure Node: only `crypto`.
+ */
+import { createHmac } from 'crypto';
+
+export interface AccessKeyPair {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export interface SignInput {
+  readonly method: string;
+  /** Raw (unencoded) path; it is encoded with UriEncodeExceptSlash. */
+  readonly path: string;
+  /** Query items; a null/undefined/empty value signs as `key=`. */
+  readonly query?: Readonly<Record<string, string | null | undefined>>;
+  /** Request headers, any case. */
+  readonly headers: Readonly<Record<string, string | number | undefined>>;
+  /** Names of the headers to sign; defaults to the BCE default set. */
+  readonly headersToSign?: readonly string[];
+  /** Signing time in seconds since the epoch. */
+  readonly timestampSeconds: number;
+  readonly expirationSeconds?: number;
+}
+
+export interface SignResult {
+  readonly authorization: string;
+  readonly canonicalRequest: string;
+  readonly signedHeaders: string;
+}
+
+export const DEFAULT_EXPIRATION_SECONDS = 1800;
+const DEFAULT_HEADERS_TO_SIGN = ['host', 'content-length', 'content-type', 'content-md5'];
+const RESERVED_LEFT_BY_ENCODE_URI_COMPONENT = /[!'()*]/g;
+
+function escapeReserved(ch: string): string {
+  return '%' + ch.charCodeAt(0).toString(16).toUpperCase();
+}
+
+/** RFC 3986 UriEncode over UTF-8: only `A-Z a-z 0-9 - . _ ~` stay as they are. */
+export function uriEncode(value: string): string {
+  let encoded: string;
+  try {
+    encoded = encodeURIComponent(value);
+  } catch {
+    // A lone surrogate cannot be UTF-8; encode the bytes Node would send (U+FFFD).
+    encoded = encodeURIComponent(Buffer.from(value, 'utf8').toString('utf8'));
+  }
+  return encoded.replace(RESERVED_LEFT_BY_ENCODE_URI_COMPONENT, escapeReserved);
+}
+
+/** UriEncode with `/` kept; an empty path is `/`. */
+export function uriEncodeExceptSlash(path: string): string {
+  if (!path) {
+    return '/';
+  }
+  const withSlash = path.startsWith('/') ? path : '/' + path;
+  return withSlash.split('/').map(uriEncode).join('/');
+}
+
+export function canonicalQueryString(query: SignInput['query']): string {
+  if (!query) {
+    return '';
+  }
+  const items: string[] = [];
+  for (const key of Object.keys(query)) {
+    if (key.toLowerCase() === 'authorization') {
+      continue;
+    }
+    const value = query[key];
+    items.push(uriEncode(key) + '=' + (value == null ? '' : uriEncode(String(value))));
+  }
+  return items.sort().join('&');
+}
+
+export interface CanonicalHeaders {
+  readonly text: string;
+  readonly names: string[];
+}
+
+export function canonicalHeaders(
+  headers: SignInput['headers'],
+  headersToSign: readonly string[] = DEFAULT_HEADERS_TO_SIGN,
+  signAllBceHeaders = headersToSign === DEFAULT_HEADERS_TO_SIGN,
+): CanonicalHeaders {
+  const wanted = new Set(headersToSign.map((h) => h.toLowerCase()));
+  const lines: string[] = [];
+  for (const rawName of Object.keys(headers)) {
+    const raw = headers[rawName];
+    if (raw === undefined) {
+      continue;
+    }
+    const value = String(raw).trim();
+    const name = rawName.toLowerCase();
+    if (value === '' || !(wanted.has(name) || (signAllBceHeaders && name.startsWith('x-bce-')))) {
+      continue;
+    }
+    lines.push(uriEncode(name) + ':' + uriEncode(value));
+  }
+  lines.sort();
+  return { text: lines.join('\n'), names: lines.map((l) => l.slice(0, l.indexOf(':'))) };
+}
+
+/** `yyyy-mm-ddThh:mm:ssZ`, UTC, no fraction. */
+export function formatBceTimestamp(seconds: number): string {
+  return new Date(Math.floor(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function hmacSha256Hex(key: string, message: string): string {
+  return createHmac('sha256', key).update(message, 'utf8').digest('hex');
+}
+
+/**
+ * Signs requests for one key pair. The signing key depends only on the key pair, the
+ * timestamp and the expiration, so the latest one is kept for reuse within the same second.
+ */
+export class BceSigner {
+  private lastPrefix = '';
+  private lastSigningKey = '';
+
+  constructor(private readonly credentials: AccessKeyPair) {}
+
+  get accessKeyId(): string {
+    return this.credentials.accessKeyId;
+  }
+
+  sign(input: SignInput): SignResult {
+    const expiration = input.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
+    const prefix =
+      'bce-auth-v1/' + this.credentials.accessKeyId + '/' + formatBceTimestamp(input.timestampSeconds) + '/' + expiration;
+    if (prefix !== this.lastPrefix) {
+      this.lastSigningKey = hmacSha256Hex(this.credentials.secretAccessKey, prefix);
+      this.lastPrefix = prefix;
+    }
+    const headers = canonicalHeaders(input.headers, input.headersToSign ?? DEFAULT_HEADERS_TO_SIGN);
+    const canonicalRequest =
+      input.method.toUpperCase() +
+      '\n' +
+      uriEncodeExceptSlash(input.path) +
+      '\n' +
+      canonicalQueryString(input.query) +
+      '\n' +
+      headers.text;
+    const signature = hmacSha256Hex(this.lastSigningKey, canonicalRequest);
+    const signedHeaders = headers.names.join(';');
+    return { authorization: prefix + '/' + signedHeaders + '/' + signature, canonicalRequest, signedHeaders };
+  }
+}
+
+/** The signing key for a prefix: exposed for the documented test vectors only. */
+export function signingKeyFor(secretAccessKey: string, prefix: string): string {
+  return hmacSha256Hex(secretAccessKey, prefix);
+}

@@ -1,0 +1,246 @@
+/**
+ * A loopback HTTP server that behaves like Qianfan's `/v2/model` console API for the actions
+ * the extension uses. Every request's signature is checked with Baidu's own signer.
+ */
+import { randomUUID } from 'crypto';
+import * as http from 'http';
+import { AddressInfo } from 'net';
+import { Fixture, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture } from './fixture';
+import { officialAuthorization, parseAuthorization } from './officialAuth';
+import { ApiError, ModelStore } from './store';
+
+export type Fault =
+  | { kind: 'status'; status: number; code?: string; message?: string; retryAfter?: string }
+  | { kind: 'requestExpired' }
+  | { kind: 'malformed' } // 200 with a cut-off JSON body
+  | { kind: 'html' } // a proxy's HTML error page
+  | { kind: 'drop' } // the connection is destroyed with no answer
+  | { kind: 'truncate' } // headers promise more body than is sent
+  | { kind: 'hang' } // no answer until the client gives up
+  | { kind: 'huge'; bytes: number }; // a very large (valid) body
+
+export interface FaultRule {
+  /** Action name, or '*' for any. */
+  action: string;
+  fault: Fault;
+  /** How many matching requests it applies to (default 1). */
+  times?: number;
+  /** 'before': the action is not carried out; 'after': it is, then the fault replaces the answer. */
+  phase?: 'before' | 'after';
+}
+
+export interface RequestRecord {
+  action: string;
+  body: unknown;
+  status: number;
+  authorization: string;
+}
+
+export interface EmulatorOptions {
+  fixture?: Fixture;
+  keys?: Record<string, string>;
+  /** Added to every answer, in ms. */
+  latencyMs?: number;
+  /** How long an export stays `Doing`, in ms. */
+  exportDurationMs?: number;
+  /** The server clock minus the real clock, in ms (to test clock skew). */
+  clockOffsetMs?: number;
+  /** How far a timestamp may lie in the future, in seconds. */
+  allowedFutureSkewSeconds?: number;
+}
+
+export class QianfanEmulator {
+  readonly store: ModelStore;
+  readonly requests: RequestRecord[] = [];
+  readonly keys: Map<string, string>;
+  latencyMs: number;
+  clockOffsetMs: number;
+  private readonly futureSkew: number;
+  private faults: FaultRule[] = [];
+  private server?: http.Server;
+  private readonly sockets = new Set<import('net').Socket>();
+
+  constructor(options: EmulatorOptions = {}) {
+    this.store = new ModelStore(options.fixture ?? demoFixture(), options.exportDurationMs ?? 1500);
+    this.keys = new Map(Object.entries(options.keys ?? { [DEMO_ACCESS_KEY]: DEMO_SECRET_KEY }));
+    this.latencyMs = options.latencyMs ?? 0;
+    this.clockOffsetMs = options.clockOffsetMs ?? 0;
+    this.futureSkew = options.allowedFutureSkewSeconds ?? 900;
+  }
+
+  get url(): string {
+    const address = this.server?.address() as AddressInfo | null;
+    if (!address) {
+      throw new Error('the emulator is not running');
+    }
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    this.server.keepAliveTimeout = 5000;
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
+    return this.url;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) {
+      return;
+    }
+    for (const socket of this.sockets) {
+      socket.destroy();
+    }
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  inject(rule: FaultRule): void {
+    this.faults.push({ times: 1, phase: 'before', ...rule });
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  count(action: string): number {
+    return this.requests.filter((r) => r.action === action).length;
+  }
+
+  private takeFault(action: string, phase: 'before' | 'after'): Fault | undefined {
+    const rule = this.faults.find((f) => (f.action === '*' || f.action === action) && f.phase === phase && (f.times ?? 1) > 0);
+    if (!rule) {
+      return undefined;
+    }
+    rule.times = (rule.times ?? 1) - 1;
+    return rule.fault;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) {
+      chunks.push(chunk as Buffer);
+    }
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const action = url.searchParams.get('Action') ?? '';
+    const requestId = randomUUID();
+    let body: unknown;
+    const answer = (status: number, payload: unknown) => {
+      this.requests.push({ action, body, status, authorization: String(req.headers.authorization ?? '') });
+      this.send(res, status, requestId, payload);
+    };
+    if (this.latencyMs > 0) {
+      await new Promise((r) => setTimeout(r, this.latencyMs));
+    }
+    try {
+      this.authenticate(req, url);
+      if (req.method !== 'POST' || url.pathname !== '/v2/model') {
+        throw new ApiError(404, 'InvalidURI', `No such API: ${req.method} ${url.pathname}`);
+      }
+      try {
+        body = raw === '' ? {} : JSON.parse(raw);
+      } catch {
+        throw new ApiError(400, 'MalformedJSON', 'The JSON you provided was not well-formed.');
+      }
+      const before = this.takeFault(action, 'before');
+      if (before) {
+        this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
+        return this.applyFault(res, requestId, before);
+      }
+      const result = this.store.handle(action, body as Record<string, unknown>, this.now());
+      const after = this.takeFault(action, 'after');
+      if (after) {
+        this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
+        return this.applyFault(res, requestId, after);
+      }
+      answer(200, { requestId, result });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        answer(error.status, { requestId, code: error.code, message: error.message });
+      } else {
+        answer(500, { requestId, code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
+      }
+    }
+  }
+
+  private now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  private authenticate(req: http.IncomingMessage, url: URL): void {
+    const auth = parseAuthorization(req.headers.authorization);
+    if (!auth) {
+      throw new ApiError(400, 'InvalidHTTPAuthHeader', 'The Authorization header you provided is invalid.');
+    }
+    const secret = this.keys.get(auth.accessKeyId);
+    if (!secret) {
+      throw new ApiError(403, 'InvalidAccessKeyId', 'NotFound, cause: Could not find credential.');
+    }
+    if (!auth.signedHeaders.includes('host')) {
+      throw new ApiError(400, 'InvalidHTTPAuthHeader', 'The host header must be signed.');
+    }
+    const query: Record<string, string | null> = {};
+    url.searchParams.forEach((v, k) => (query[k] = v));
+    const expected = officialAuthorization(auth, secret, req.method ?? '', url.pathname, query, req.headers);
+    if (expected.slice(expected.lastIndexOf('/') + 1) !== auth.signature) {
+      throw new ApiError(400, 'SignatureDoesNotMatch', 'Fail to authn user: Signature does not match');
+    }
+    const nowSeconds = this.now() / 1000;
+    const dateHeader = req.headers['x-bce-date'];
+    if (dateHeader !== undefined && dateHeader !== auth.timestamp) {
+      throw new ApiError(400, 'RequestExpired', `x-bce-date ${dateHeader} differs from the signing time ${auth.timestamp}`);
+    }
+    if (auth.timestampSeconds + auth.expirationSeconds < nowSeconds || auth.timestampSeconds > nowSeconds + this.futureSkew) {
+      throw new ApiError(400, 'RequestExpired', `Request has expired. Timestamp date is ${auth.timestamp}`);
+    }
+  }
+
+  private send(res: http.ServerResponse, status: number, requestId: string, payload: unknown, contentType = 'application/json; charset=utf-8'): void {
+    const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    res.writeHead(status, {
+      'content-type': contentType,
+      'content-length': Buffer.byteLength(text),
+      'x-bce-request-id': requestId,
+      date: new Date(this.now()).toUTCString(),
+    });
+    res.end(text);
+  }
+
+  private applyFault(res: http.ServerResponse, requestId: string, fault: Fault): void {
+    switch (fault.kind) {
+      case 'status':
+        if (fault.retryAfter !== undefined) {
+          res.setHeader('retry-after', fault.retryAfter);
+        }
+        return this.send(res, fault.status, requestId, { requestId, code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'), message: fault.message ?? `Injected HTTP ${fault.status}` });
+      case 'requestExpired':
+        return this.send(res, 400, requestId, { requestId, code: 'RequestExpired', message: 'Request has expired.' });
+      case 'malformed':
+        return this.send(res, 200, requestId, `{"requestId":"${requestId}","result":{"customModelSetList":[`);
+      case 'html':
+        return this.send(res, 502, requestId, '<html><head><title>502 Bad Gateway</title></head><body><h1>Bad Gateway</h1></body></html>', 'text/html');
+      case 'drop':
+        res.socket?.destroy();
+        return;
+      case 'truncate':
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': '4096', 'x-bce-request-id': requestId });
+        res.write('{"requestId":"x","result":{');
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      case 'hang':
+        return;
+      case 'huge':
+        return this.send(res, 200, requestId, { requestId, result: { customModelSetList: [], padding: 'x'.repeat(fault.bytes) } });
+    }
+  }
+}
+
+export { DEMO_ACCESS_KEY, DEMO_SECRET_KEY };

@@ -1,0 +1,203 @@
+/** The emulator's in-memory account and the six `/v2/model` actions over it. */
+import { createHash, randomBytes } from 'crypto';
+import { Fixture, ModelRecord, VersionRecord } from './fixture';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface ExportRecord {
+  exportId: string;
+  modelId: string;
+  startedAt: number;
+  fails: boolean;
+}
+
+const MODEL_VERSION_ID = /^amv-[a-z0-9]{6,32}$/;
+const MODEL_SET_ID = /^am-[a-z0-9]{6,32}$/;
+
+function requireString(body: Record<string, unknown>, key: string, pattern: RegExp): string {
+  const value = body[key];
+  if (typeof value !== 'string' || !pattern.test(value)) {
+    throw new ApiError(400, 'InappropriateJSON', `param[${key}] invalid.`);
+  }
+  return value;
+}
+
+export class ModelStore {
+  readonly models = new Map<string, ModelRecord>();
+  readonly versions = new Map<string, VersionRecord>();
+  readonly exports = new Map<string, ExportRecord>();
+  exportsCreated = 0;
+
+  constructor(
+    fixture: Fixture,
+    public exportDurationMs: number,
+  ) {
+    for (const m of fixture.models) {
+      this.models.set(m.modelSetId, { ...m, versionIds: [...m.versionIds] });
+    }
+    for (const v of fixture.versions) {
+      this.versions.set(v.modelId, { ...v });
+    }
+  }
+
+  handle(action: string, body: Record<string, unknown>, now: number): unknown {
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+      throw new ApiError(400, 'InappropriateJSON', 'The request body must be a JSON object.');
+    }
+    switch (action) {
+      case 'DescribeCustomModelSets':
+        return this.listModelSets(body);
+      case 'DescribeModelSet':
+        return this.describeModelSet(body);
+      case 'DescribeModel':
+        return this.describeModel(body);
+      case 'DeleteModel':
+        return this.deleteModel(body);
+      case 'CreateModelExportTask':
+        return this.createExport(body, now);
+      case 'DescribeModelExportTask':
+        return this.describeExport(body, now);
+      default:
+        throw new ApiError(400, 'InvalidAction', `The action ${action || '(none)'} is not supported.`);
+    }
+  }
+
+  private listModelSets(body: Record<string, unknown>): unknown {
+    const maxKeys = Math.min(100, Math.max(1, typeof body.maxKeys === 'number' ? Math.floor(body.maxKeys) : 10));
+    const ids = [...this.models.keys()];
+    if (body.pageReverse === true) {
+      ids.reverse();
+    }
+    let start = 0;
+    if (body.marker !== undefined && body.marker !== '') {
+      start = ids.indexOf(String(body.marker));
+      if (start < 0) {
+        throw new ApiError(400, 'InvalidMarker', `The marker ${String(body.marker)} is invalid.`);
+      }
+    }
+    const pageIds = ids.slice(start, start + maxKeys);
+    const isTruncated = start + maxKeys < ids.length;
+    return {
+      customModelSetList: pageIds.map((id) => {
+        const m = this.models.get(id)!;
+        return {
+          modelSetId: m.modelSetId,
+          modelSetName: m.modelSetName,
+          modelType: m.modelType,
+          labels: m.labels,
+          createTime: m.createTime,
+          modifyTime: m.modifyTime,
+          modelCount: m.versionIds.length,
+          modelIds: m.versionIds,
+          modelNames: m.versionIds.map((v) => this.versions.get(v)?.modelName ?? ''),
+        };
+      }),
+      pageInfo: { marker: ids[start] ?? '', maxKeys, isTruncated, ...(isTruncated ? { nextMarker: ids[start + maxKeys] } : {}) },
+    };
+  }
+
+  private describeModelSet(body: Record<string, unknown>): unknown {
+    if (body.modelSetId !== undefined && body.modelSetName !== undefined) {
+      throw new ApiError(400, 'InappropriateJSON', 'param[modelSetId] and param[modelSetName] cannot both be set.');
+    }
+    const m =
+      body.modelSetName !== undefined
+        ? [...this.models.values()].find((x) => x.modelSetName === body.modelSetName)
+        : this.models.get(requireString(body, 'modelSetId', MODEL_SET_ID));
+    if (!m) {
+      throw new ApiError(404, 'ResourceNotFound', 'The model does not exist.');
+    }
+    return {
+      modelSetId: m.modelSetId,
+      modelSetName: m.modelSetName,
+      modelType: m.modelType,
+      source: 'UserCreate',
+      labels: m.labels,
+      createTime: m.createTime,
+      modifyTime: m.modifyTime,
+      modelIds: m.versionIds,
+      modelNames: m.versionIds.map((v) => this.versions.get(v)?.modelName ?? ''),
+    };
+  }
+
+  private version(body: Record<string, unknown>): VersionRecord {
+    const id = requireString(body, 'modelId', MODEL_VERSION_ID);
+    const v = this.versions.get(id);
+    if (!v) {
+      throw new ApiError(404, 'ResourceNotFound', `The model version ${id} does not exist.`);
+    }
+    return v;
+  }
+
+  private describeModel(body: Record<string, unknown>): unknown {
+    const v = this.version(body);
+    return {
+      modelSetId: v.modelSetId,
+      modelId: v.modelId,
+      modelName: v.modelName,
+      status: v.status,
+      model: v.baseModel,
+      sourceInfo: { sourceType: v.sourceType },
+      ...(v.description ? { description: v.description } : {}),
+      createTime: v.createTime,
+      modifyTime: v.modifyTime,
+      ioMode: v.ioMode,
+      ioLength: { input: 8192, output: 2048 },
+    };
+  }
+
+  private deleteModel(body: Record<string, unknown>): unknown {
+    const v = this.version(body);
+    this.versions.delete(v.modelId);
+    this.exports.delete(v.modelId);
+    const m = this.models.get(v.modelSetId);
+    if (m) {
+      m.versionIds = m.versionIds.filter((id) => id !== v.modelId);
+    }
+    return {};
+  }
+
+  private createExport(body: Record<string, unknown>, now: number): unknown {
+    const v = this.version(body);
+    if (v.status !== 'Ready') {
+      throw new ApiError(400, 'ModelStatusInvalid', `The model version ${v.modelId} is ${v.status} and cannot be exported.`);
+    }
+    const exportId = `exp-${randomBytes(6).toString('hex')}`;
+    this.exports.set(v.modelId, { exportId, modelId: v.modelId, startedAt: now, fails: v.exportFails === true });
+    this.exportsCreated++;
+    return { exportId };
+  }
+
+  private describeExport(body: Record<string, unknown>, now: number): unknown {
+    const v = this.version(body);
+    const task = this.exports.get(v.modelId);
+    if (!task) {
+      return { hasRecord: false };
+    }
+    if (now - task.startedAt < this.exportDurationMs) {
+      return { exportId: task.exportId, hasRecord: true, status: 'Doing' };
+    }
+    if (task.fails) {
+      return { exportId: task.exportId, hasRecord: true, status: 'Fail' };
+    }
+    const content = `${v.modelSetId}/${v.modelId}/${task.exportId}`;
+    return {
+      exportId: task.exportId,
+      hasRecord: true,
+      status: 'Done',
+      fileName: `${v.modelId}-${task.exportId}.tar.gz`,
+      fileType: 'tar.gz',
+      md5: createHash('md5').update(content).digest('hex'),
+      fileSize: 1_048_576 + content.length,
+      downloadUrl: `https://bj.bcebos.com/qianfan-export/${v.modelId}/${task.exportId}.tar.gz?authorization=demo`,
+    };
+  }
+}
