@@ -1,0 +1,64 @@
+/**
+ * Runs the host suite (test/host/suite) inside a real VS Code extension host: the VS Code
+ * server on 127.0.0.1 with its web workbench in headless Chromium. Exits with the suite's
+ * exit code; the server and the browser are always stopped.
+ */
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { ROOT, assertBuilt, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
+
+const SUITE_TIMEOUT_MS = Number(process.env.QIANFAN_HOST_TIMEOUT_MS ?? 10 * 60_000);
+
+async function main(): Promise<number> {
+  assertBuilt();
+  const started = Date.now();
+  const workDir = mkdtempSync(path.join(tmpdir(), 'qf-host-'));
+  const reportFile = path.join(workDir, 'report.txt');
+  const serverLog: string[] = [];
+  const server = await startServer({
+    env: { QIANFAN_HOST_REPORT: reportFile, QIANFAN_HOST_GREP: process.env.QIANFAN_HOST_GREP ?? '' },
+    log: (line) => serverLog.push(line),
+  });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    let resolveExit: (code: number) => void = () => undefined;
+    const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+    await page.exposeFunction('codeAutomationLog', () => undefined);
+    await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
+    const payload: [string, string][] = [
+      ['extensionDevelopmentPath', remoteUri(server, ROOT)],
+      ['extensionTestsPath', remoteUri(server, path.join(ROOT, 'out', 'test', 'host', 'suite', 'index'))],
+      ['skipWelcome', 'true'],
+    ];
+    await page.goto(workbenchUrl(server, workDir, payload));
+    const timeout = new Promise<number>((resolve) =>
+      setTimeout(() => {
+        console.error(`host suite: no result after ${SUITE_TIMEOUT_MS / 1000} s`);
+        resolve(1);
+      }, SUITE_TIMEOUT_MS).unref(),
+    );
+    const code = await Promise.race([exited, timeout]);
+    if (existsSync(reportFile)) {
+      process.stdout.write(readFileSync(reportFile, 'utf8'));
+    } else {
+      console.error('host suite: the suite wrote no report; server log follows');
+      console.error(serverLog.join('').slice(-8000));
+    }
+    console.log(`host suite (VS Code server + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`host suite: ${(error as Error).stack ?? error}`);
+    process.exit(1);
+  },
+);
