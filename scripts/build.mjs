@@ -4,6 +4,24 @@ import { build } from 'esbuild';
 import { statSync } from 'fs';
 
 const dev = process.argv.includes('--dev');
+
+// Code that node-fetch's dependencies carry for runtimes older than VS Code's: fetch-blob falls
+// back to web-streams-polyfill only when Node has no web streams (Node < 16.5), and node-fetch
+// loads its multipart parser only for Response.formData(), which the extension never calls.
+// Both are replaced by a module that explains itself if it is ever reached.
+const UNUSED = [/^web-streams-polyfill\//, /\/utils\/multipart-parser\.js$/];
+const leaveOutUnused = {
+  name: 'leave-out-unused',
+  setup(b) {
+    b.onResolve({ filter: /web-streams-polyfill|multipart-parser/ }, (args) =>
+      UNUSED.some((re) => re.test(args.path)) ? { path: args.path, namespace: 'unused' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'unused' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not part of the Qianfan extension bundle`)});`,
+      loader: 'js',
+    }));
+  },
+};
 const started = Date.now();
 const result = await build({
   entryPoints: ['src/extension.ts'],
@@ -17,6 +35,7 @@ const result = await build({
   sourcemap: dev ? 'linked' : false,
   legalComments: dev ? 'inline' : 'none',
   metafile: true,
+  plugins: [leaveOutUnused],
   logLevel: 'warning',
 });
 const bytes = statSync('dist/extension.js').size;

@@ -1,7 +1,134 @@
+/** Wiring only: build the services, register the tree and the commands, resume exports. */
 import * as vscode from 'vscode';
+import { QianfanError } from './core/errors';
+import { PendingExportsStore } from './core/exportTasks';
+import { QianfanClient } from './core/qianfanClient';
+import { Redactor } from './core/redact';
+import { TrackedVersionsStore } from './core/trackedVersions';
+import { ExportWatcher, PollTiming } from './commands/exportWatcher';
+import { registerCommands } from './commands/registerCommands';
+import { Services } from './commands/services';
+import { readSettings } from './platform/config';
+import { Logger } from './platform/logger';
+import { mementoStore } from './platform/memento';
+import { NodeFetchTransport } from './platform/nodeFetchTransport';
+import { Prompts, VsCodePrompts } from './platform/prompts';
+import { SecretCredentialStore } from './platform/secretCredentialStore';
+import { ModelVersionTreeProvider } from './tree/modelVersionTreeProvider';
 
-export function activate(context: vscode.ExtensionContext): void {
-  context.subscriptions.push(vscode.commands.registerCommand('qianfan.showLog', () => undefined));
+/** Returned from activate() only in extension test mode: nothing else can reach the services. */
+export interface QianfanTestApi {
+  readonly services: Services;
+  readonly realPrompts: Prompts;
+  readonly logDirectory: string;
+  /** The raw SecretStorage, to play "another window" in tests. */
+  readonly secrets: vscode.SecretStorage;
+  setPrompts(prompts: Prompts): void;
+  globalStateDump(): Record<string, unknown>;
+  /** Builds a fresh export watcher from stored state, as a reload of the window would. */
+  simulateReload(timing?: PollTiming): Promise<void>;
+}
+
+export function activate(context: vscode.ExtensionContext): QianfanTestApi | undefined {
+  const redactor = new Redactor();
+  const logger = new Logger(redactor);
+  const credentials = new SecretCredentialStore(context.secrets, redactor);
+  const store = mementoStore(context.globalState);
+  const tracked = new TrackedVersionsStore(store);
+  const transport = new NodeFetchTransport();
+  const userAgent = `qianfan-vscode/${context.extension.packageJSON.version} (node/${process.versions.node}; vscode/${vscode.version})`;
+  let client: QianfanClient | undefined;
+  const getClient = () => {
+    if (!client) {
+      const settings = readSettings();
+      try {
+        client = new QianfanClient({
+          endpoint: settings.endpoint,
+          credentials: () => credentials.get(),
+          transport,
+          timeoutMs: settings.timeoutMs,
+          userAgent,
+          onRequest: (entry) => logger.request(entry),
+        });
+      } catch (error) {
+        throw new QianfanError({ kind: 'invalidInput', message: `the qianfan.endpoint setting: ${(error as Error).message}` });
+      }
+    }
+    return client;
+  };
+  let exports: ExportWatcher;
+  const tree = new ModelVersionTreeProvider({
+    tracked,
+    hasCredentials: async () => (await credentials.get()) !== undefined,
+    client: getClient,
+    concurrency: () => readSettings().concurrency,
+    exportState: (id) => exports.stateOf(id),
+    log: (message, error) => logger.error(message, error),
+  });
+  const treeView = vscode.window.createTreeView('qianfan.modelVersions', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
+  const services: Services = {
+    logger,
+    redactor,
+    credentials,
+    tracked,
+    pendingExports: new PendingExportsStore(store),
+    tree,
+    treeView,
+    get exports() {
+      return exports;
+    },
+    prompts: new VsCodePrompts(),
+    client: getClient,
+    settings: readSettings,
+  };
+  exports = new ExportWatcher(() => services);
+  const realPrompts = services.prompts;
+
+  const updateContext = async () => {
+    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', (await credentials.get()) !== undefined);
+    await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', tracked.list().length);
+  };
+  context.subscriptions.push(
+    logger,
+    credentials,
+    tree,
+    treeView,
+    { dispose: () => exports.dispose() },
+    credentials.onDidChange(() => {
+      void updateContext();
+      tree.refresh();
+    }),
+    tracked.onDidChange(() => void updateContext()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('qianfan')) {
+        client = undefined;
+        tree.refresh();
+      }
+    }),
+  );
+  registerCommands(context, services);
+  void updateContext();
+  void exports.resumeAll();
+
+  if (context.extensionMode !== vscode.ExtensionMode.Test) {
+    return undefined;
+  }
+  return {
+    services,
+    realPrompts,
+    logDirectory: context.logUri.fsPath,
+    secrets: context.secrets,
+    setPrompts: (p) => (services.prompts = p),
+    globalStateDump: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    simulateReload: async (timing) => {
+      exports.dispose();
+      exports = new ExportWatcher(() => services);
+      if (timing) {
+        exports.timing = timing;
+      }
+      await exports.resumeAll();
+    },
+  };
 }
 
 export function deactivate(): void {}

@@ -22,6 +22,8 @@ export type Fault =
 export interface FaultRule {
   /** Action name, or '*' for any. */
   action: string;
+  /** Only requests whose body names this modelId. */
+  modelId?: string;
   fault: Fault;
   /** How many matching requests it applies to (default 1). */
   times?: number;
@@ -55,6 +57,9 @@ export class QianfanEmulator {
   readonly keys: Map<string, string>;
   latencyMs: number;
   clockOffsetMs: number;
+  /** Requests being handled now, and the most there have been at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   private readonly futureSkew: number;
   private faults: FaultRule[] = [];
   private server?: http.Server;
@@ -114,8 +119,11 @@ export class QianfanEmulator {
     return this.requests.filter((r) => r.action === action).length;
   }
 
-  private takeFault(action: string, phase: 'before' | 'after'): Fault | undefined {
-    const rule = this.faults.find((f) => (f.action === '*' || f.action === action) && f.phase === phase && (f.times ?? 1) > 0);
+  private takeFault(action: string, body: unknown, phase: 'before' | 'after'): Fault | undefined {
+    const modelId = (body as { modelId?: unknown } | undefined)?.modelId;
+    const rule = this.faults.find(
+      (f) => (f.action === '*' || f.action === action) && (f.modelId === undefined || f.modelId === modelId) && f.phase === phase && (f.times ?? 1) > 0,
+    );
     if (!rule) {
       return undefined;
     }
@@ -124,6 +132,9 @@ export class QianfanEmulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.once('close', () => this.inFlight--);
     const chunks: Buffer[] = [];
     for await (const chunk of req) {
       chunks.push(chunk as Buffer);
@@ -150,13 +161,13 @@ export class QianfanEmulator {
       } catch {
         throw new ApiError(400, 'MalformedJSON', 'The JSON you provided was not well-formed.');
       }
-      const before = this.takeFault(action, 'before');
+      const before = this.takeFault(action, body, 'before');
       if (before) {
         this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
         return this.applyFault(res, requestId, before);
       }
       const result = this.store.handle(action, body as Record<string, unknown>, this.now());
-      const after = this.takeFault(action, 'after');
+      const after = this.takeFault(action, body, 'after');
       if (after) {
         this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
         return this.applyFault(res, requestId, after);

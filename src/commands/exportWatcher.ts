@@ -1,0 +1,122 @@
+/**
+ * Follows exports until they are done: a cancellable progress notification per export, the
+ * task remembered in globalState so that polling resumes after a reload, and the result
+ * offered (copy / open the download URL) when it is ready.
+ */
+import * as vscode from 'vscode';
+import { isCancelled } from '../core/errors';
+import { ExportOutcome, PendingExport, formatBytes, pollExport } from '../core/exportTasks';
+import { describeError } from '../platform/logger';
+import { ExportState } from '../tree/nodes';
+import { reportError } from './runCommand';
+import { Services } from './services';
+
+export interface PollTiming {
+  intervalMs: number;
+  maxIntervalMs: number;
+  noRecordGraceMs: number;
+}
+
+export class ExportWatcher implements vscode.Disposable {
+  private readonly states = new Map<string, ExportState>();
+  private readonly running = new Map<string, Promise<ExportOutcome | undefined>>();
+  private readonly controller = new AbortController();
+  timing: PollTiming = { intervalMs: 2000, maxIntervalMs: 30_000, noRecordGraceMs: 30_000 };
+
+  constructor(private readonly services: () => Services) {}
+
+  stateOf(modelId: string): ExportState | undefined {
+    return this.states.get(modelId);
+  }
+
+  /** Resumes every export remembered from an earlier session. */
+  resumeAll(): Promise<(ExportOutcome | undefined)[]> {
+    return Promise.all(this.services().pendingExports.list().map((p) => this.watch(p)));
+  }
+
+  /** Follows one export; a second call for the same version joins the first. */
+  watch(pending: PendingExport): Promise<ExportOutcome | undefined> {
+    const existing = this.running.get(pending.modelId);
+    if (existing) {
+      return existing;
+    }
+    const run = this.follow(pending).finally(() => this.running.delete(pending.modelId));
+    this.running.set(pending.modelId, run);
+    return run;
+  }
+
+  private async follow(pending: PendingExport): Promise<ExportOutcome | undefined> {
+    const s = this.services();
+    await s.pendingExports.put(pending);
+    this.setState(pending.modelId, { status: 'Doing' });
+    const label = pending.label ?? pending.modelId;
+    try {
+      const outcome = await s.prompts.withProgress(vscode.l10n.t('Exporting {0}', label), true, (progress, signal) =>
+        pollExport(s.client(), pending, {
+          ...this.timing,
+          signal: AbortSignal.any([signal, this.controller.signal]),
+          onStatus: (task) => progress.report(task.status === 'Doing' ? vscode.l10n.t('packaging…') : (task.status ?? vscode.l10n.t('waiting for the task…'))),
+        }),
+      );
+      await s.pendingExports.remove(pending.modelId);
+      this.report(label, pending, outcome);
+      return outcome;
+    } catch (error) {
+      if (this.controller.signal.aborted) {
+        return undefined; // the window is closing: the task stays remembered and resumes next time
+      }
+      this.setState(pending.modelId, undefined);
+      if (isCancelled(error)) {
+        s.logger.info(`Stopped watching the export of ${pending.modelId}; it goes on in Qianfan. Run Export again to follow it.`);
+        await s.pendingExports.remove(pending.modelId);
+        return undefined;
+      }
+      reportError(s, `Export of ${pending.modelId}`, error);
+      return undefined;
+    }
+  }
+
+  private report(label: string, pending: PendingExport, outcome: ExportOutcome): void {
+    const s = this.services();
+    if (outcome.status === 'Fail') {
+      this.setState(pending.modelId, { status: 'Fail', reason: outcome.reason });
+      s.logger.error(`Export ${pending.exportId} of ${pending.modelId} failed: ${outcome.reason}`);
+      const showLog = vscode.l10n.t('Show Log');
+      void s.prompts.notify('error', vscode.l10n.t('The export of {0} failed: {1}', label, outcome.reason), showLog).then((c) => c === showLog && s.logger.show());
+      return;
+    }
+    const t = outcome.task;
+    this.setState(pending.modelId, { status: 'Done', task: t });
+    s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${pending.modelId} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
+    const copy = vscode.l10n.t('Copy Download URL');
+    const open = vscode.l10n.t('Open Download URL');
+    void s.prompts
+      .notify('info', vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'), copy, open)
+      .then((choice) => (choice === copy ? this.copyUrl(pending.modelId) : choice === open && t.downloadUrl ? s.prompts.open(t.downloadUrl) : undefined))
+      .then(undefined, (error) => s.logger.error('Could not use the download URL', describeError(error)));
+  }
+
+  async copyUrl(modelId: string): Promise<void> {
+    const url = this.states.get(modelId)?.task?.downloadUrl;
+    const s = this.services();
+    if (!url) {
+      void s.prompts.notify('info', vscode.l10n.t('No finished export of {0} in this session. Export it first.', modelId));
+      return;
+    }
+    await s.prompts.copy(url);
+    void s.prompts.notify('info', vscode.l10n.t('Download URL copied.'));
+  }
+
+  private setState(modelId: string, state: ExportState | undefined): void {
+    if (state) {
+      this.states.set(modelId, state);
+    } else {
+      this.states.delete(modelId);
+    }
+    this.services().tree.repaint(modelId);
+  }
+
+  dispose(): void {
+    this.controller.abort();
+  }
+}

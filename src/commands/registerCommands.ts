@@ -1,0 +1,34 @@
+/** Every command id → handler, all through the one error boundary. */
+import * as vscode from 'vscode';
+import { ModelNode, VersionNode } from '../tree/nodes';
+import { clearCredentials, setCredentials } from './credentials';
+import { deleteVersions } from './deleteVersion';
+import { exportVersion } from './exportVersion';
+import { registerCommand } from './runCommand';
+import { Services } from './services';
+import { importVersions, trackVersion, untrackVersion } from './trackVersions';
+
+export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
+  const table: Record<string, (...args: any[]) => unknown> = {
+    'qianfan.setCredentials': () => setCredentials(s),
+    'qianfan.clearCredentials': () => clearCredentials(s),
+    'qianfan.trackVersion': (id?: unknown) => trackVersion(s, id),
+    'qianfan.importVersions': () => importVersions(s),
+    'qianfan.untrackVersion': (node?: unknown, nodes?: unknown) => untrackVersion(s, node, nodes),
+    'qianfan.refresh': () => s.tree.refresh(),
+    'qianfan.refreshNode': (node?: unknown) => s.tree.refresh(node instanceof VersionNode || node instanceof ModelNode ? node : undefined),
+    'qianfan.copyId': async (node?: unknown) => {
+      const id = node instanceof VersionNode ? node.modelId : node instanceof ModelNode ? node.modelSetId : undefined;
+      if (id) {
+        await s.prompts.copy(id);
+      }
+    },
+    'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => deleteVersions(s, node, nodes),
+    'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
+    'qianfan.copyDownloadUrl': (node?: unknown) => (node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : undefined),
+    'qianfan.showLog': () => s.logger.show(),
+  };
+  for (const [id, handler] of Object.entries(table)) {
+    registerCommand(context, s, id, handler);
+  }
+}

@@ -1,0 +1,42 @@
+/** The one error boundary: every command runs through it. */
+import * as vscode from 'vscode';
+import { QianfanError, isCancelled } from '../core/errors';
+import { userMessage } from './errorMessages';
+import { Services } from './services';
+
+export function reportError(services: Services, what: string, error: unknown): void {
+  if (isCancelled(error)) {
+    services.logger.info(`${what}: cancelled`);
+    return;
+  }
+  services.logger.error(`${what} failed`, error);
+  const showLog = vscode.l10n.t('Show Log');
+  const setKeys = vscode.l10n.t('Set Access Key…');
+  const needsKeys = error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
+  const actions = needsKeys ? [setKeys, showLog] : [showLog];
+  void services.prompts.notify('error', userMessage(error), ...actions).then((choice) => {
+    if (choice === showLog) {
+      services.logger.show();
+    } else if (choice === setKeys) {
+      void vscode.commands.executeCommand('qianfan.setCredentials');
+    }
+  });
+}
+
+export function registerCommand(
+  context: vscode.ExtensionContext,
+  services: Services,
+  id: string,
+  handler: (...args: any[]) => unknown,
+): void {
+  context.subscriptions.push(
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        return await handler(...args);
+      } catch (error) {
+        reportError(services, id, error);
+        return undefined;
+      }
+    }),
+  );
+}

@@ -1,0 +1,67 @@
+/**
+ * Everything that asks or tells the user something goes through Prompts, so the host suite
+ * can script the answers (no test hangs on a dialog) while the rest of the code stays real.
+ */
+import * as vscode from 'vscode';
+
+export type NotifyLevel = 'info' | 'warn' | 'error';
+
+export interface ProgressReporter {
+  report(message: string, increment?: number): void;
+}
+
+export interface Prompts {
+  inputBox(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined>;
+  pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined>;
+  /** A modal warning with one confirm button; true only when that button is chosen. */
+  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean>;
+  notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined>;
+  withProgress<R>(title: string, cancellable: boolean, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R>;
+  copy(text: string): Promise<void>;
+  open(url: string): Promise<void>;
+}
+
+export class VsCodePrompts implements Prompts {
+  async inputBox(options: vscode.InputBoxOptions): Promise<string | undefined> {
+    return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
+  }
+
+  async pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined> {
+    return vscode.window.showQuickPick(items, { ...options, canPickMany: true, ignoreFocusOut: true });
+  }
+
+  async pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+    return vscode.window.showQuickPick(items, { ...options, canPickMany: false, ignoreFocusOut: true });
+  }
+
+  async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+    const choice = await vscode.window.showWarningMessage(message, { modal: true, detail }, { title: confirmLabel });
+    return choice?.title === confirmLabel;
+  }
+
+  async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+    const show =
+      level === 'error' ? vscode.window.showErrorMessage : level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    return show(message, ...actions);
+  }
+
+  withProgress<R>(title: string, cancellable: boolean, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R> {
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
+        const controller = new AbortController();
+        const sub = token.onCancellationRequested(() => controller.abort());
+        const reporter: ProgressReporter = { report: (message, increment) => progress.report({ message, increment }) };
+        return task(reporter, controller.signal).finally(() => sub.dispose());
+      }),
+    );
+  }
+
+  async copy(text: string): Promise<void> {
+    await vscode.env.clipboard.writeText(text);
+  }
+
+  async open(url: string): Promise<void> {
+    await vscode.env.openExternal(vscode.Uri.parse(url, true));
+  }
+}

@@ -1,0 +1,153 @@
+/**
+ * Tracked model versions grouped by model. Details come from DescribeModel, loaded concurrently
+ * (bounded) and cached per version; a failed load shows an error node, never an empty tree.
+ */
+import * as vscode from 'vscode';
+import { runBatch } from '../core/batch';
+import { isNotFound } from '../core/errors';
+import { QianfanClient } from '../core/qianfanClient';
+import { TrackedVersionsStore } from '../core/trackedVersions';
+import { describeError } from '../platform/logger';
+import { ErrorNode, ExportState, ModelNode, TreeNode, VersionNode, VersionState, toTreeItem } from './nodes';
+
+export interface TreeDeps {
+  readonly tracked: TrackedVersionsStore;
+  hasCredentials(): Promise<boolean>;
+  client(): QianfanClient;
+  concurrency(): number;
+  exportState(modelId: string): ExportState | undefined;
+  log(message: string, error?: unknown): void;
+}
+
+export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.emitter.event;
+  private readonly states = new Map<string, VersionState>();
+  private readonly versionNodes = new Map<string, VersionNode>();
+  private readonly modelNodes = new Map<string, ModelNode>();
+  private loading?: Promise<void>;
+
+  constructor(private readonly deps: TreeDeps) {}
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    if (node instanceof VersionNode) {
+      node.exportState = this.deps.exportState(node.modelId);
+    }
+    return toTreeItem(node);
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node instanceof VersionNode ? node.parent : undefined;
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node instanceof ModelNode) {
+      return node.versions;
+    }
+    if (node) {
+      return [];
+    }
+    const tracked = this.deps.tracked.list();
+    if (tracked.length === 0 || !(await this.deps.hasCredentials())) {
+      return []; // the view's welcome content takes over
+    }
+    await this.loadMissingDetails(tracked.map((t) => t.modelId));
+    return this.buildRoot();
+  }
+
+  /** Reloads everything (no node), or one version / every version of one model. */
+  refresh(node?: TreeNode): void {
+    if (node instanceof VersionNode) {
+      this.states.delete(node.modelId);
+      void this.loadMissingDetails([node.modelId]).then(() => this.emitter.fire(node));
+      return;
+    }
+    if (node instanceof ModelNode) {
+      node.versions.forEach((v) => this.states.delete(v.modelId));
+      void this.loadMissingDetails(node.versions.map((v) => v.modelId)).then(() => this.emitter.fire(node));
+      return;
+    }
+    this.states.clear();
+    this.emitter.fire(undefined);
+  }
+
+  /** Repaints (no reload), e.g. after an export's state changed. */
+  repaint(modelId?: string): void {
+    const node = modelId ? this.versionNodes.get(modelId) : undefined;
+    this.emitter.fire(node);
+  }
+
+  forget(modelIds: readonly string[]): void {
+    modelIds.forEach((id) => this.states.delete(id));
+    this.emitter.fire(undefined);
+  }
+
+  stateOf(modelId: string): VersionState | undefined {
+    return this.states.get(modelId);
+  }
+
+  private async loadMissingDetails(ids: string[]): Promise<void> {
+    const missing = ids.filter((id) => !this.states.has(id) || this.states.get(id)?.kind === 'loading');
+    if (missing.length === 0) {
+      return this.loading;
+    }
+    missing.forEach((id) => this.states.set(id, { kind: 'loading' }));
+    const client = this.deps.client();
+    const work = runBatch(missing, (id, signal) => client.describeModel(id, { signal }), { concurrency: this.deps.concurrency() }).then(async (outcomes) => {
+      const info = [];
+      for (const o of outcomes) {
+        if (o.ok) {
+          this.states.set(o.item, { kind: 'loaded', detail: o.value });
+          info.push({ modelId: o.item, modelSetId: o.value.modelSetId, name: o.value.modelName || undefined });
+        } else if (isNotFound(o.error)) {
+          this.states.set(o.item, { kind: 'missing' });
+        } else {
+          this.states.set(o.item, { kind: 'error', message: describeError(o.error) });
+          this.deps.log(`Could not load ${o.item}`, o.error);
+        }
+      }
+      await this.deps.tracked.updateInfo(info);
+    });
+    this.loading = work;
+    return work;
+  }
+
+  private buildRoot(): TreeNode[] {
+    const groups = new Map<string, ModelNode>();
+    const errors: string[] = [];
+    const unknownModel = vscode.l10n.t('Unknown model');
+    for (const t of this.deps.tracked.list()) {
+      const state = this.states.get(t.modelId) ?? { kind: 'loading' };
+      const modelSetId = (state.kind === 'loaded' ? state.detail.modelSetId : t.modelSetId) ?? '';
+      let model = groups.get(modelSetId);
+      if (!model) {
+        model = this.modelNodes.get(modelSetId) ?? new ModelNode(modelSetId, '');
+        model.label = t.modelSetName || modelSetId || unknownModel;
+        model.versions = [];
+        this.modelNodes.set(modelSetId, model);
+        groups.set(modelSetId, model);
+      }
+      const node = this.versionNodes.get(t.modelId) ?? new VersionNode(t.modelId, model, t.name);
+      node.parent = model;
+      node.name = state.kind === 'loaded' ? state.detail.modelName || t.name : t.name;
+      node.state = state;
+      this.versionNodes.set(t.modelId, node);
+      model.versions.push(node);
+      if (state.kind === 'error') {
+        errors.push(state.message);
+      }
+    }
+    for (const model of groups.values()) {
+      model.versions.sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
+    }
+    const roots: TreeNode[] = [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
+    if (errors.length > 0) {
+      roots.unshift(new ErrorNode(vscode.l10n.t('Could not load {0} version(s): {1}', errors.length, errors[0]), errors.join('\n')));
+    }
+    return roots;
+  }
+
+  dispose(): void {
+    this.emitter.dispose();
+  }
+}

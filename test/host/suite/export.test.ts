@@ -1,0 +1,70 @@
+import * as assert from 'assert';
+import { Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+
+describe('export', () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await setUp();
+    await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-p8r2t6y1u3io' });
+    await treeLines(f.api);
+  });
+  afterEach(() => tearDown(f));
+
+  it('creates the task, polls until Done, then offers the URL with file name, size and md5', async () => {
+    f.prompts.notificationChoice = (n) => (n.level === 'info' ? n.actions[0] : undefined); // Copy Download URL
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    const n = f.prompts.notifications.find((x) => x.actions.length === 2)!;
+    assert.ok(n, f.prompts.notifications.map((x) => x.message).join('\n'));
+    assert.match(n.message, /amv-g73j3faikzpz-exp-[0-9a-f]+\.tar\.gz/);
+    assert.match(n.message, /1\.0 MB/);
+    assert.match(n.message, /md5 [0-9a-f]{32}/);
+    await waitFor('the copied URL', () => f.prompts.copied.length > 0);
+    assert.match(f.prompts.copied[0], /^https:\/\/bj\.bcebos\.com\/qianfan-export\/amv-g73j3faikzpz\//);
+    assert.ok(f.emulator.count('DescribeModelExportTask') >= 2);
+    assert.deepStrictEqual(f.api.services.pendingExports.list(), []);
+    const lines = await treeLines(f.api);
+    assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('.exported>')), lines.join('\n'));
+  });
+
+  it('from the palette: a quick pick of one version', async () => {
+    f.prompts.picks.push((items: { description: string }[]) => items.find((i) => i.description === 'amv-g73j3faikzpz'));
+    await run('qianfan.exportVersion');
+    assert.strictEqual(f.emulator.store.exportsCreated, 1);
+  });
+
+  it('reports a failed export', async () => {
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-p8r2t6y1u3io'));
+    const n = f.prompts.last('error');
+    assert.match(n.message, /failed|失败/);
+  });
+
+  it('remembers the task across a reload and resumes polling', async () => {
+    f.emulator.store.exportDurationMs = 60_000;
+    const started = run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    const pending = await waitFor('the remembered task', () => f.api.services.pendingExports.list()[0]);
+    assert.strictEqual(pending.modelId, 'amv-g73j3faikzpz');
+    assert.ok(JSON.stringify(f.api.globalStateDump()).includes(pending.exportId));
+    // A reload: the old watcher stops (the window closes), a new one resumes from globalState.
+    f.emulator.store.exportDurationMs = 200;
+    await f.api.simulateReload({ intervalMs: 50, maxIntervalMs: 100, noRecordGraceMs: 500 });
+    await started;
+    assert.ok(f.prompts.notifications.some((n) => n.level === 'info' && /ready|完成/.test(n.message)));
+    assert.deepStrictEqual(f.api.services.pendingExports.list(), []);
+    assert.strictEqual(f.emulator.store.exportsCreated, 1);
+  });
+
+  it('never creates an export twice when the answer to the create is lost', async () => {
+    f.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'drop' }, phase: 'after' });
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    assert.strictEqual(f.emulator.store.exportsCreated, 1);
+    assert.strictEqual(f.emulator.count('CreateModelExportTask'), 1);
+    assert.ok(f.prompts.notifications.some((n) => /ready|完成/.test(n.message)));
+  });
+
+  it('running Export again while one runs follows the running task', async () => {
+    f.emulator.store.exportDurationMs = 400;
+    const node = await versionNode(f.api, 'amv-g73j3faikzpz');
+    await Promise.all([run('qianfan.exportVersion', node), new Promise((r) => setTimeout(r, 100)).then(() => run('qianfan.exportVersion', node))]);
+    assert.strictEqual(f.emulator.store.exportsCreated, 1);
+  });
+});

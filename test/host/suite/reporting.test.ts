@@ -1,0 +1,65 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { Fixture, readLogs, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
+
+describe('reporting and settings', () => {
+  let f: Fixture;
+  beforeEach(async () => (f = await setUp()));
+  afterEach(() => tearDown(f));
+
+  it('logs one line per request: action, ID, HTTP status, request ID, milliseconds', async () => {
+    await track(f, { modelId: 'amv-g73j3faikzpz' });
+    await treeLines(f.api);
+    const requestId = await waitFor('the request', () => f.emulator.requests.find((r) => r.action === 'DescribeModel'));
+    assert.ok(requestId);
+    const line = await waitFor('the log line', () =>
+      readLogs(f.api.logDirectory)
+        .split('\n')
+        .find((l) => /DescribeModel amv-g73j3faikzpz HTTP 200 requestId=[0-9a-f-]{36} \d+ ms/.test(l)),
+    );
+    assert.match(line, /\[info\]/);
+  });
+
+  it('a failure shows a short notification with Show Log; the detail goes to the log', async () => {
+    f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'html' }, times: 10 });
+    f.prompts.inputs.push('amv-g73j3faikzpz');
+    await run('qianfan.trackVersion');
+    const n = f.prompts.last('error');
+    assert.match(n.message, /HTML/);
+    assert.deepStrictEqual(n.actions, [vscode.l10n.t('Show Log')]);
+    await waitFor('the error in the log', () => /\[error\] qianfan\.trackVersion failed: DescribeModel HTTP 502/.test(readLogs(f.api.logDirectory)));
+  });
+
+  it('a cancel is silent', async () => {
+    f.emulator.latencyMs = 2000;
+    f.prompts.inputs.push('amv-g73j3faikzpz');
+    setTimeout(() => f.prompts.cancelProgress(), 100);
+    await run('qianfan.trackVersion');
+    assert.deepStrictEqual(f.prompts.notifications, []);
+  });
+
+  it('the request timeout setting applies', async () => {
+    await vscode.workspace.getConfiguration('qianfan').update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
+    f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'hang' }, times: 10 });
+    f.prompts.inputs.push('amv-g73j3faikzpz');
+    const started = Date.now();
+    await run('qianfan.trackVersion');
+    assert.match(f.prompts.last('error').message, /did not answer in time|未能及时响应/);
+    assert.ok(Date.now() - started < 15_000);
+  });
+
+  it('refuses a plain-http endpoint that is not loopback, sending nothing', async () => {
+    await vscode.workspace.getConfiguration('qianfan').update('endpoint', 'http://qianfan.example.com', vscode.ConfigurationTarget.Global);
+    f.prompts.inputs.push('amv-g73j3faikzpz');
+    await run('qianfan.trackVersion');
+    assert.match(f.prompts.last('error').message, /https/);
+    assert.strictEqual(f.emulator.requests.length, 0);
+  });
+
+  it('declares the endpoint setting with machine scope', () => {
+    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models')!;
+    const props = ext.packageJSON.contributes.configuration.properties;
+    assert.strictEqual(props['qianfan.endpoint'].scope, 'machine');
+    assert.deepStrictEqual(Object.keys(props).sort(), ['qianfan.deleteConfirmation', 'qianfan.endpoint', 'qianfan.maxConcurrentRequests', 'qianfan.requestTimeoutSeconds']);
+  });
+});

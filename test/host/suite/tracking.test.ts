@@ -1,0 +1,119 @@
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { generatedFixture } from '../../emulator/fixture';
+import { Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+
+describe('tracked versions and the tree', () => {
+  let f: Fixture;
+  afterEach(() => tearDown(f));
+
+  describe('with the demo account', () => {
+    beforeEach(async () => (f = await setUp()));
+
+    it('tracks a version by ID and shows it under its model with status and tooltip', async () => {
+      f.prompts.inputs.push(' amv-g73j3faikzpz ');
+      await run('qianfan.trackVersion');
+      assert.match(f.prompts.last('info').message, /amv-g73j3faikzpz/);
+      const lines = await treeLines(f.api);
+      assert.strictEqual(lines.length, 2, lines.join('\n'));
+      assert.strictEqual(lines[0], 'customer-support-zh [am-gh0azfeb9adu] <qianfan.model> folder-library');
+      assert.match(lines[1], /^  V1 \[amv-g73j3faikzpz · (Ready|就绪)\] <qianfan\.version\.ready> pass$/);
+      const item = f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz'));
+      const tooltip = (item.tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /ERNIE\\-Speed\\-8K/);
+      assert.match(tooltip, /am\\-gh0azfeb9adu/);
+    });
+
+    it('rejects an invalid ID and a model ID with a clear message, tracking nothing', async () => {
+      for (const bad of ['hello', 'am-gh0azfeb9adu', 'amv-']) {
+        f.prompts.inputs.push(bad);
+        await run('qianfan.trackVersion');
+        assert.match(f.prompts.last('error').message, /Not tracked|未跟踪/);
+      }
+      assert.strictEqual(f.api.services.tracked.list().length, 0);
+      assert.strictEqual(f.emulator.requests.length, 0);
+    });
+
+    it('does not track a version the service does not know', async () => {
+      f.prompts.inputs.push('amv-unknown00001');
+      await run('qianfan.trackVersion');
+      assert.match(f.prompts.last('error').message, /amv-unknown00001/);
+      assert.strictEqual(f.api.services.tracked.list().length, 0);
+    });
+
+    it('shows every status with its own icon and groups versions by model', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-k2m9x7c4q1ab' }, { modelId: 'amv-z9x8c7v6b5nm' }, { modelId: 'amv-p8r2t6y1u3io' });
+      const lines = await treeLines(f.api);
+      assert.strictEqual(lines.length, 6);
+      assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.creating>') && l.endsWith('loading~spin')));
+      assert.ok(lines.some((l) => l.includes('amv-z9x8c7v6b5nm') && l.includes('<qianfan.version.fail>') && l.endsWith('error')));
+      assert.strictEqual(lines.filter((l) => l.includes('<qianfan.model>')).length, 2);
+    });
+
+    it('imports chosen versions from the account (multi-select quick pick)', async () => {
+      f.prompts.picks.push((items: { description: string }[]) => items.filter((i) => i.description.startsWith('amv-g') || i.description.startsWith('amv-a')));
+      await run('qianfan.importVersions');
+      assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId).sort(), ['amv-a1s2d3f4g5h6', 'amv-g73j3faikzpz']);
+      assert.strictEqual(f.api.services.tracked.get('amv-a1s2d3f4g5h6')?.modelSetName, 'doc-embedding');
+    });
+
+    it('keeps a version the service no longer knows, marked, and lets the user untrack it', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-34qkndzjf111' });
+      await treeLines(f.api);
+      f.emulator.store.versions.delete('amv-34qkndzjf111');
+      f.api.services.tree.refresh();
+      const lines = await treeLines(f.api);
+      assert.ok(lines.some((l) => l.includes('amv-34qkndzjf111') && l.includes('<qianfan.version.missing>')), lines.join('\n'));
+      assert.strictEqual(f.api.services.tracked.list().length, 2, 'nothing is silently dropped');
+      await run('qianfan.untrackVersion', await versionNode(f.api, 'amv-34qkndzjf111'));
+      assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId), ['amv-g73j3faikzpz']);
+    });
+
+    it('shows an error node with the reason when loading fails, never an empty tree', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' });
+      f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 20 });
+      f.api.services.tree.refresh();
+      const lines = await treeLines(f.api);
+      assert.match(lines[0], /ServiceUnavailable.*<qianfan\.error> error/);
+      assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('<qianfan.version.unknown>')));
+    });
+
+    it('refreshes one node without reloading the others', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-k2m9x7c4q1ab' });
+      await treeLines(f.api);
+      f.emulator.store.versions.get('amv-k2m9x7c4q1ab')!.status = 'Ready';
+      const before = f.emulator.count('DescribeModel');
+      await run('qianfan.refreshNode', await versionNode(f.api, 'amv-k2m9x7c4q1ab'));
+      await waitFor('the refreshed status', () => f.api.services.tree.stateOf('amv-k2m9x7c4q1ab')?.kind === 'loaded');
+      const lines = await treeLines(f.api);
+      assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.ready>')));
+      assert.strictEqual(f.emulator.count('DescribeModel') - before, 1);
+    });
+
+    it('copies a version ID', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' });
+      await run('qianfan.copyId', await versionNode(f.api, 'amv-g73j3faikzpz'));
+      assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
+    });
+
+    it('keeps the tracked list in globalState, so it survives a reload', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz', modelSetId: 'am-gh0azfeb9adu' });
+      const stored = f.api.globalStateDump()['qianfan.trackedVersions.v1'] as { modelId: string }[];
+      assert.deepStrictEqual(stored.map((s) => s.modelId), ['amv-g73j3faikzpz']);
+    });
+  });
+
+  describe('with a large account', () => {
+    beforeEach(async () => (f = await setUp({ fixture: generatedFixture(230, 2) })));
+
+    it('imports from every page of DescribeCustomModelSets', async () => {
+      f.prompts.picks.push((items: unknown[]) => {
+        assert.strictEqual(items.length, 460);
+        return items;
+      });
+      await run('qianfan.importVersions');
+      assert.strictEqual(f.emulator.count('DescribeCustomModelSets'), 3);
+      assert.strictEqual(f.api.services.tracked.list().length, 460);
+    });
+  });
+});
