@@ -38,7 +38,9 @@ async function confirmDelete(services: Services, targets: readonly Target[]): Pr
   const message = one
     ? vscode.l10n.t('Delete the model version {0} ({1})?', targets[0].label, targets[0].modelId)
     : vscode.l10n.t('Delete {0} model versions?', targets.length);
-  const detail = (one ? '' : listTargets(targets) + '\n\n') + vscode.l10n.t('This deletes them in Qianfan and cannot be undone.');
+  const detail = one
+    ? vscode.l10n.t('This deletes it in Qianfan and cannot be undone.')
+    : listTargets(targets) + '\n\n' + vscode.l10n.t('This deletes them in Qianfan and cannot be undone.');
   return services.prompts.confirm(message, detail, vscode.l10n.t('Delete'));
 }
 

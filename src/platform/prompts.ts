@@ -41,9 +41,14 @@ export class VsCodePrompts implements Prompts {
   }
 
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
-    const show =
-      level === 'error' ? vscode.window.showErrorMessage : level === 'warn' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    return show(message, ...actions);
+    switch (level) {
+      case 'error':
+        return vscode.window.showErrorMessage(message, ...actions);
+      case 'warn':
+        return vscode.window.showWarningMessage(message, ...actions);
+      default:
+        return vscode.window.showInformationMessage(message, ...actions);
+    }
   }
 
   withProgress<R>(title: string, cancellable: boolean, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R> {

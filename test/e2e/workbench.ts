@@ -1,0 +1,110 @@
+/** Driving the real VS Code web workbench with Playwright: small helpers over its DOM. */
+import * as assert from 'assert';
+import { mkdirSync } from 'fs';
+import * as path from 'path';
+import { Browser, Page, ROOT, RunningServer, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
+
+/** Where screenshots go; `QIANFAN_SCREENSHOTS=media/screenshots npm run test:e2e` refreshes the README's. */
+export const SCREENSHOTS = path.resolve(ROOT, process.env.QIANFAN_SCREENSHOTS ?? path.join('test-results', 'screenshots'));
+export const FAILURES = path.join(ROOT, 'test-results');
+
+export interface Workbench {
+  server: RunningServer;
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(settings: Record<string, unknown>, folder: string): Promise<Workbench> {
+  const server = await startServer({ settings });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: process.env.QIANFAN_E2E_LOCALE ?? 'en-US' });
+    await page.goto(workbenchUrl(server, folder, [['extensionDevelopmentPath', remoteUri(server, ROOT)], ['skipWelcome', 'true']]));
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    return {
+      server,
+      browser,
+      page,
+      close: async () => {
+        await browser.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
+}
+
+export async function screenshot(page: Page, name: string, dir = SCREENSHOTS): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Runs a command by its palette title, as a user would (F1, type, Enter). */
+export async function runFromPalette(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first();
+  await row.waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/** Types into the open input box and presses Enter. */
+export async function answerInput(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(text);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Finds a notification by its text, as a toast or in the notification center (this workbench
+ * version lists extension notifications in the center without a toast), opening the center
+ * from the status bar bell when needed.
+ */
+export async function waitForNotification(page: Page, text: string | RegExp, timeout = 30_000): Promise<string> {
+  const item = page.locator('.notification-list-item', { hasText: text }).first();
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await item.isVisible()) {
+      return (await item.innerText()).trim();
+    }
+    if (!(await page.locator('.notifications-center.visible').isVisible())) {
+      await page.locator('.statusbar [aria-label="Notifications"]').first().click().catch(() => undefined);
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no notification matching ${String(text)} within ${timeout} ms`);
+}
+
+export async function treeRow(page: Page, text: string) {
+  const row = page.locator('.pane-body .monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ timeout: 30_000 });
+  return row;
+}
+
+export async function clickMenuItem(page: Page, label: string): Promise<void> {
+  const item = page.locator('.monaco-menu .action-item .action-label', { hasText: label }).first();
+  await item.waitFor();
+  for (let attempt = 0; attempt < 3 && (await item.isVisible()); attempt++) {
+    await item.hover();
+    await item.click();
+    await item.waitFor({ state: 'hidden', timeout: 2000 }).catch(() => undefined); // a menu re-rendered under the pointer can drop a click
+  }
+}
+
+export async function clearNotifications(page: Page): Promise<void> {
+  await runFromPalette(page, 'Notifications: Clear All Notifications');
+  await page.keyboard.press('Escape');
+}
+
+export function assertIncludes(text: string, part: string | RegExp): void {
+  assert.ok(typeof part === 'string' ? text.includes(part) : part.test(text), `expected ${String(part)} in: ${text}`);
+}
