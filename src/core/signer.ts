@@ -2,7 +2,7 @@
  * Baidu Cloud `bce-auth-v1` request signing, as specified in 生成认证字符串
  * (cloud.baidu.com/doc/Reference/s/njwvz1yfu). Pure Node: only `crypto`.
  */
-import { createHmac } from 'crypto';
+import { KeyObject, createHmac, createSecretKey } from 'crypto';
 
 export interface AccessKeyPair {
   readonly accessKeyId: string;
@@ -79,12 +79,24 @@ export interface CanonicalHeaders {
   readonly names: string[];
 }
 
+let lastNames: readonly string[] | undefined;
+let lastNameSet = new Set<string>();
+
+/** The lower-cased names, kept for the last list seen: callers pass one constant list per request. */
+function lowerCaseSet(names: readonly string[]): Set<string> {
+  if (names !== lastNames) {
+    lastNameSet = new Set(names.map((h) => h.toLowerCase()));
+    lastNames = names;
+  }
+  return lastNameSet;
+}
+
 export function canonicalHeaders(
   headers: SignInput['headers'],
   headersToSign: readonly string[] = DEFAULT_HEADERS_TO_SIGN,
   signAllBceHeaders = headersToSign === DEFAULT_HEADERS_TO_SIGN,
 ): CanonicalHeaders {
-  const wanted = new Set(headersToSign.map((h) => h.toLowerCase()));
+  const wanted = lowerCaseSet(headersToSign);
   const lines: string[] = [];
   for (const rawName of Object.keys(headers)) {
     const raw = headers[rawName];
@@ -102,12 +114,18 @@ export function canonicalHeaders(
   return { text: lines.join('\n'), names: lines.map((l) => l.slice(0, l.indexOf(':'))) };
 }
 
+let lastFormatted: [number, string] = [NaN, ''];
+
 /** `yyyy-mm-ddThh:mm:ssZ`, UTC, no fraction. */
 export function formatBceTimestamp(seconds: number): string {
-  return new Date(Math.floor(seconds) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const whole = Math.floor(seconds);
+  if (lastFormatted[0] !== whole) {
+    lastFormatted = [whole, new Date(whole * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z')];
+  }
+  return lastFormatted[1];
 }
 
-export function hmacSha256Hex(key: string, message: string): string {
+export function hmacSha256Hex(key: string | Buffer | KeyObject, message: string): string {
   return createHmac('sha256', key).update(message, 'utf8').digest('hex');
 }
 
@@ -116,10 +134,17 @@ export function hmacSha256Hex(key: string, message: string): string {
  * timestamp and the expiration, so the latest one is kept for reuse within the same second.
  */
 export class BceSigner {
+  /** Imported once: HMAC with a KeyObject or Buffer key is faster than with a string. */
+  private readonly secretKey: KeyObject | string;
   private lastPrefix = '';
-  private lastSigningKey = '';
+  private lastSigningKey: Buffer = Buffer.alloc(0);
+  private lastPath = '';
+  private lastCanonicalUri = '/';
 
-  constructor(private readonly credentials: AccessKeyPair) {}
+  constructor(private readonly credentials: AccessKeyPair) {
+    const sk = credentials.secretAccessKey;
+    this.secretKey = sk === '' ? sk : createSecretKey(Buffer.from(sk, 'utf8'));
+  }
 
   get accessKeyId(): string {
     return this.credentials.accessKeyId;
@@ -130,14 +155,18 @@ export class BceSigner {
     const prefix =
       'bce-auth-v1/' + this.credentials.accessKeyId + '/' + formatBceTimestamp(input.timestampSeconds) + '/' + expiration;
     if (prefix !== this.lastPrefix) {
-      this.lastSigningKey = hmacSha256Hex(this.credentials.secretAccessKey, prefix);
+      this.lastSigningKey = Buffer.from(hmacSha256Hex(this.secretKey, prefix), 'utf8');
       this.lastPrefix = prefix;
+    }
+    if (input.path !== this.lastPath) {
+      this.lastCanonicalUri = uriEncodeExceptSlash(input.path);
+      this.lastPath = input.path;
     }
     const headers = canonicalHeaders(input.headers, input.headersToSign ?? DEFAULT_HEADERS_TO_SIGN);
     const canonicalRequest =
       input.method.toUpperCase() +
       '\n' +
-      uriEncodeExceptSlash(input.path) +
+      this.lastCanonicalUri +
       '\n' +
       canonicalQueryString(input.query) +
       '\n' +
