@@ -1,5 +1,6 @@
 /** Wiring only: build the services, register the tree and the commands, resume exports. */
 import * as vscode from 'vscode';
+import { isLoopbackHost } from './core/endpoint';
 import { QianfanError } from './core/errors';
 import { PendingExportsStore } from './core/exportTasks';
 import { QianfanClient } from './core/qianfanClient';
@@ -107,7 +108,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     }),
   );
   registerCommands(context, services);
-  void updateContext();
+  logger.info(`Qianfan Models ${context.extension.packageJSON.version} activated (endpoint ${readSettings().endpoint})`);
+  void seedDemoCredentials(credentials, logger).then(updateContext);
   void exports.resumeAll();
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
@@ -129,6 +131,29 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
       await exports.resumeAll();
     },
   };
+}
+
+/**
+ * `npm start` (the local demo) passes the emulator's demo keys in QIANFAN_DEMO_ACCESS_KEY /
+ * QIANFAN_DEMO_SECRET_KEY. They are stored only when no keys are set and the endpoint is a
+ * loopback address, so they can never be used against the real service.
+ */
+async function seedDemoCredentials(credentials: SecretCredentialStore, logger: Logger): Promise<void> {
+  const accessKeyId = process.env.QIANFAN_DEMO_ACCESS_KEY;
+  const secretAccessKey = process.env.QIANFAN_DEMO_SECRET_KEY;
+  if (!accessKeyId || !secretAccessKey || (await credentials.get())) {
+    return;
+  }
+  try {
+    if (!isLoopbackHost(new URL(readSettings().endpoint).hostname)) {
+      logger.warn('Demo keys ignored: the endpoint is not a loopback address');
+      return;
+    }
+  } catch {
+    return;
+  }
+  await credentials.set({ accessKeyId, secretAccessKey });
+  logger.info(`Demo keys set for the local emulator (access key ${accessKeyId})`);
 }
 
 export function deactivate(): void {}

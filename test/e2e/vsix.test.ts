@@ -1,0 +1,62 @@
+/**
+ * `npm run package` builds an installable .vsix holding only what the extension needs at run
+ * time; installed into the VS Code server with --install-extension, it activates there.
+ */
+import * as assert from 'assert';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { zipEntries } from '../support/zipEntries';
+import { ROOT, launchBrowser, startServer, workbenchUrl } from '../support/vscodeServer';
+import { runFromPalette } from './workbench';
+
+const VSIX = path.join(ROOT, 'qianfan-models.vsix');
+const ALLOWED = [
+  /^\[Content_Types\]\.xml$/,
+  /^extension\.vsixmanifest$/,
+  /^extension\/package\.json$/,
+  /^extension\/package\.nls(\.zh-cn)?\.json$/,
+  /^extension\/dist\/extension\.js$/,
+  /^extension\/l10n\/bundle\.l10n\.zh-cn\.json$/,
+  /^extension\/media\/[\w./-]+\.(png|svg)$/,
+  /^extension\/(readme|README\.zh-CN|changelog)\.md$/,
+  /^extension\/LICENSE\.txt$/,
+];
+
+describe('the .vsix package', function () {
+  this.timeout(300_000);
+
+  before(() => {
+    execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'pipe' });
+  });
+
+  it('holds only the bundle, the manifest, localization, media, READMEs, CHANGELOG and LICENSE', () => {
+    const entries = zipEntries(VSIX);
+    assert.deepStrictEqual(entries.filter((e) => !ALLOWED.some((re) => re.test(e))), []);
+    for (const needed of ['extension/dist/extension.js', 'extension/package.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json', 'extension/media/qianfan.svg', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt']) {
+      assert.ok(entries.includes(needed), `${needed} is in the package`);
+    }
+  });
+
+  it('installs into the VS Code server with --install-extension and activates there', async () => {
+    const folder = mkdtempSync(path.join(tmpdir(), 'qf-vsix-'));
+    const server = await startServer({ installExtension: VSIX, settings: { 'security.workspace.trust.enabled': false, 'chat.disableAIFeatures': true } });
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(workbenchUrl(server, folder, [['skipWelcome', 'true']]));
+      await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor({ timeout: 60_000 });
+      await runFromPalette(page, 'Qianfan: Show Log'); // runs only once the extension has activated
+      const line = page.locator('.part.panel .monaco-editor .view-line', { hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ });
+      await line.first().waitFor({ timeout: 30_000 });
+      const installed = execFileSync('ls', [path.join(server.dataDir, 'e')], { encoding: 'utf8' });
+      assert.match(installed, /qianfan-tools\.qianfan-models-0\.1\.0/);
+    } finally {
+      await browser.close().catch(() => undefined);
+      await server.stop();
+      rmSync(folder, { recursive: true, force: true });
+    }
+  });
+});
