@@ -25,7 +25,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   private readonly states = new Map<string, VersionState>();
   private readonly versionNodes = new Map<string, VersionNode>();
   private readonly modelNodes = new Map<string, ModelNode>();
-  private loading?: Promise<void>;
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: TreeDeps) {}
 
@@ -86,30 +86,40 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     return this.states.get(modelId);
   }
 
+  /** Loads the details not yet known; waits for those already on their way. */
   private async loadMissingDetails(ids: string[]): Promise<void> {
-    const missing = ids.filter((id) => !this.states.has(id) || this.states.get(id)?.kind === 'loading');
-    if (missing.length === 0) {
-      return this.loading;
+    const toLoad = ids.filter((id) => !this.states.has(id) && !this.inFlight.has(id));
+    if (toLoad.length > 0) {
+      const work = this.fetchDetails(toLoad).finally(() => toLoad.forEach((id) => this.inFlight.delete(id)));
+      toLoad.forEach((id) => this.inFlight.set(id, work));
     }
-    missing.forEach((id) => this.states.set(id, { kind: 'loading' }));
-    const client = this.deps.client();
-    const work = runBatch(missing, (id, signal) => client.describeModel(id, { signal }), { concurrency: this.deps.concurrency() }).then(async (outcomes) => {
-      const info = [];
-      for (const o of outcomes) {
-        if (o.ok) {
-          this.states.set(o.item, { kind: 'loaded', detail: o.value });
-          info.push({ modelId: o.item, modelSetId: o.value.modelSetId, name: o.value.modelName || undefined });
-        } else if (isNotFound(o.error)) {
-          this.states.set(o.item, { kind: 'missing' });
-        } else {
-          this.states.set(o.item, { kind: 'error', message: describeError(o.error) });
-          this.deps.log(`Could not load ${o.item}`, o.error);
-        }
+    await Promise.all(ids.map((id) => this.inFlight.get(id)));
+  }
+
+  private async fetchDetails(ids: string[]): Promise<void> {
+    let client: QianfanClient;
+    try {
+      client = this.deps.client();
+    } catch (error) {
+      // e.g. an invalid endpoint setting: every version shows why, under an error node
+      ids.forEach((id) => this.states.set(id, { kind: 'error', message: describeError(error) }));
+      this.deps.log('Could not load the model versions', error);
+      return;
+    }
+    const outcomes = await runBatch(ids, (id, signal) => client.describeModel(id, { signal }), { concurrency: this.deps.concurrency() });
+    const info = [];
+    for (const o of outcomes) {
+      if (o.ok) {
+        this.states.set(o.item, { kind: 'loaded', detail: o.value });
+        info.push({ modelId: o.item, modelSetId: o.value.modelSetId, name: o.value.modelName || undefined });
+      } else if (isNotFound(o.error)) {
+        this.states.set(o.item, { kind: 'missing' });
+      } else {
+        this.states.set(o.item, { kind: 'error', message: describeError(o.error) });
+        this.deps.log(`Could not load ${o.item}`, o.error);
       }
-      await this.deps.tracked.updateInfo(info);
-    });
-    this.loading = work;
-    return work;
+    }
+    await this.deps.tracked.updateInfo(info);
   }
 
   private buildRoot(): TreeNode[] {

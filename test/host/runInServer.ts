@@ -3,6 +3,7 @@
  * server on 127.0.0.1 with its web workbench in headless Chromium. Exits with the suite's
  * exit code; the server and the browser are always stopped.
  */
+import '../support/outputGuard';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';

@@ -56,6 +56,15 @@ describe('reporting and settings', () => {
     assert.strictEqual(f.emulator.requests.length, 0);
   });
 
+  it('an invalid endpoint shows an error node in the tree, not an empty view', async () => {
+    await track(f, { modelId: 'amv-g73j3faikzpz' });
+    await vscode.workspace.getConfiguration('qianfan').update('endpoint', 'http://qianfan.example.com', vscode.ConfigurationTarget.Global);
+    f.api.services.tree.refresh();
+    const lines = await treeLines(f.api);
+    assert.match(lines[0], /https.*<qianfan\.error>/);
+    assert.strictEqual(f.emulator.requests.length, 0);
+  });
+
   it('declares the endpoint setting with machine scope', () => {
     const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models')!;
     const props = ext.packageJSON.contributes.configuration.properties;
