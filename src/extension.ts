@@ -39,6 +39,15 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const transport = new NodeFetchTransport();
   const userAgent = `qianfan-vscode/${context.extension.packageJSON.version} (node/${process.versions.node}; vscode/${vscode.version})`;
   let client: QianfanClient | undefined;
+  let skewReported = false;
+  const reportClockSkew = (ms: number) => {
+    const minutes = Math.round(Math.abs(ms) / 60_000);
+    logger.warn(`This computer's clock is ${minutes} min ${ms > 0 ? 'behind' : 'ahead of'} Qianfan's; requests are adjusted`);
+    if (!skewReported) {
+      skewReported = true;
+      void services.prompts.notify('warn', vscode.l10n.t("This computer's clock is off by about {0} minutes. Qianfan requests are adjusted, but please sync the clock.", minutes));
+    }
+  };
   const getClient = () => {
     if (!client) {
       const settings = readSettings();
@@ -50,6 +59,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
           timeoutMs: settings.timeoutMs,
           userAgent,
           onRequest: (entry) => logger.request(entry),
+          onClockSkew: (ms) => reportClockSkew(ms),
         });
       } catch (error) {
         throw new QianfanError({ kind: 'invalidInput', message: `the qianfan.endpoint setting: ${(error as Error).message}` });

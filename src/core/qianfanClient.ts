@@ -51,7 +51,11 @@ export interface QianfanClientOptions {
   readonly sleep?: Sleep;
   readonly random?: () => number;
   readonly onRequest?: (entry: RequestLogEntry) => void;
+  /** Called when the local clock turns out to be off by more than a minute (the requests are adjusted). */
+  readonly onClockSkew?: (skewMs: number) => void;
 }
+
+const NOTABLE_SKEW_MS = 60_000;
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
@@ -315,6 +319,9 @@ export class QianfanClient {
   private learnClockSkew(error: QianfanError): void {
     if (error.code === 'RequestExpired' && error.serverDate !== undefined) {
       this.clockOffsetMs = error.serverDate - this.now();
+      if (Math.abs(this.clockOffsetMs) > NOTABLE_SKEW_MS) {
+        this.options.onClockSkew?.(this.clockOffsetMs);
+      }
     }
   }
 

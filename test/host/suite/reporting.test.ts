@@ -38,6 +38,17 @@ describe('reporting and settings', () => {
     assert.deepStrictEqual(f.prompts.notifications, []);
   });
 
+  it('corrects a skewed clock, and says so once', async () => {
+    f.emulator.clockOffsetMs = 2 * 3600 * 1000;
+    f.prompts.inputs.push('amv-g73j3faikzpz', 'amv-34qkndzjf111');
+    await run('qianfan.trackVersion');
+    await run('qianfan.trackVersion');
+    assert.strictEqual(f.api.services.tracked.list().length, 2, 'both requests went through');
+    const warnings = f.prompts.notifications.filter((n) => n.level === 'warn');
+    assert.strictEqual(warnings.length, 1, 'one warning for the session, not one per request');
+    assert.match(warnings[0].message, /clock is off by about 120 minutes|本机时间偏差约 120 分钟/);
+  });
+
   it('the request timeout setting applies', async () => {
     await vscode.workspace.getConfiguration('qianfan').update('requestTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
     f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'hang' }, times: 10 });
