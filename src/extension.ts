@@ -31,6 +31,7 @@ export interface QianfanTestApi {
 }
 
 export function activate(context: vscode.ExtensionContext): QianfanTestApi | undefined {
+  const started = performance.now();
   const redactor = new Redactor();
   const logger = new Logger(redactor);
   const credentials = new SecretCredentialStore(context.secrets, redactor);
@@ -118,9 +119,10 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     }),
   );
   registerCommands(context, services);
-  logger.info(`Qianfan Models ${context.extension.packageJSON.version} activated (endpoint ${readSettings().endpoint})`);
   void seedDemoCredentials(credentials, logger).then(updateContext);
   void exports.resumeAll();
+  const ms = (performance.now() - started).toFixed(1);
+  logger.info(`Qianfan Models ${context.extension.packageJSON.version} activated in ${ms} ms (endpoint ${readSettings().endpoint})`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;

@@ -6,12 +6,13 @@
 import { execFile, execFileSync } from 'child_process';
 import { promisify } from 'util';
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { BceSigner, formatBceTimestamp } from '../../src/core/signer';
 import { QianfanEmulator } from '../emulator/emulator';
 import { BaiduAuth } from '../emulator/officialAuth';
 import { generatedFixture } from '../emulator/fixture';
+import { launchBrowser, startServer } from '../support/vscodeServer';
 import { BENCH_FIXTURE, DEFAULT_CONCURRENCY, DELETES, OFFICIAL_DIR, ROOT } from './side';
 
 const OFFICIAL_VERSION = '0.2.4';
@@ -158,12 +159,49 @@ function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
+function findFile(dir: string, name: string): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    const found = entry.isDirectory() ? findFile(p, name) : entry.name === name ? p : undefined;
+    if (found) {
+      return found;
+    }
+  }
+  return undefined;
+}
+
+/** Activation time in a real VS Code (the server's extension host), as the extension logs it. */
+async function activationMs(): Promise<number> {
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'ignore' });
+  const server = await startServer({ installExtension: path.join(ROOT, 'qianfan-models.vsix'), settings: { 'security.workspace.trust.enabled': false } });
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(ROOT)}`);
+    await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const log = findFile(server.dataDir, 'Qianfan.log');
+      const m = log ? /activated in ([\d.]+) ms/.exec(readFileSync(log, 'utf8')) : null;
+      if (m) {
+        return Number(m[1]);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error('bench: the extension did not log its activation');
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
 async function main(): Promise<void> {
   ensureOfficialSdk();
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const rows: Row[] = [];
   rows.push({ what: 'bundle size (minified)', ours: statSync(path.join(ROOT, 'dist', 'extension.js')).size, official: await officialBundleBytes(), unit: 'KB', lower: true, note: 'whole extension vs consoleAction alone' });
   rows.push({ what: `module load, median of ${LOAD_RUNS} fresh processes`, ours: loadTimeMs(OURS_LOAD), official: loadTimeMs(OFFICIAL_LOAD), unit: 'ms', lower: true });
+  const activation = await activationMs();
   rows.push(...(await signing()));
 
   const emulator = new QianfanEmulator({ fixture: generatedFixture(BENCH_FIXTURE.models, BENCH_FIXTURE.versionsPerModel), latencyMs: LATENCY_MS });
@@ -196,6 +234,7 @@ async function main(): Promise<void> {
   }
   console.log(`\nQianfan Models vs @baiducloud/qianfan@${OFFICIAL_VERSION} (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)})\n`);
   console.log(table(rows));
+  console.log(`\nactivation of the installed extension in the VS Code server's extension host: ${activation.toFixed(1)} ms (the SDK has no counterpart)`);
 }
 
 main().catch((error) => {

@@ -49,8 +49,10 @@ describe('the .vsix package', function () {
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor({ timeout: 60_000 });
       await runFromPalette(page, 'Qianfan: Show Log'); // runs only once the extension has activated
-      const line = page.locator('.part.panel .monaco-editor .view-line', { hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ });
-      await line.first().waitFor({ timeout: 30_000 });
+      const lines = page.locator('.part.panel .monaco-editor .view-line');
+      await lines.filter({ hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ }).first().waitFor({ timeout: 30_000 });
+      // Wrapped lines are separate elements: join them before matching.
+      assert.match((await lines.allInnerTexts()).join(''), /activated\sin\s[\d.]+\sms/);
       const installed = execFileSync('ls', [path.join(server.dataDir, 'e')], { encoding: 'utf8' });
       assert.match(installed, /qianfan-tools\.qianfan-models-0\.1\.0/);
     } finally {

@@ -84,7 +84,12 @@ describe('end to end in the browser workbench', function () {
     await treeRow(page, 'customer-support-zh');
     await treeRow(page, 'amv-34qkndzjf111');
     await clearNotifications(page);
+    const v1 = await treeRow(page, 'amv-g73j3faikzpz');
+    await v1.hover();
+    const hover = page.locator('.monaco-hover', { hasText: 'ERNIE-Speed-8K' }).first();
+    await hover.waitFor({ timeout: 15_000 }); // the markdown tooltip from DescribeModel
     await screenshot(page, '3-tree');
+    await page.mouse.move(900, 600);
   });
 
   it('deletes a version from its context menu after a modal confirmation', async () => {

@@ -103,6 +103,8 @@ export async function clickMenuItem(page: Page, label: string): Promise<void> {
 export async function clearNotifications(page: Page): Promise<void> {
   await runFromPalette(page, 'Notifications: Clear All Notifications');
   await page.keyboard.press('Escape');
+  await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+  await page.waitForTimeout(300); // let the palette's fade-out finish before any screenshot
 }
 
 export function assertIncludes(text: string, part: string | RegExp): void {
