@@ -9,6 +9,7 @@ import { isNotFound } from '../core/errors';
 import { DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
 import { userMessage } from './errorMessages';
+import { notifyWithLog } from './runCommand';
 import { Target, targetsFor } from './selection';
 import { Services } from './services';
 
@@ -101,6 +102,5 @@ async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteRe
   if (cancelled.length > 0) {
     summary.push(vscode.l10n.t('Cancelled before they were sent: {0}', cancelled.length));
   }
-  const showLog = vscode.l10n.t('Show Log');
-  void services.prompts.notify(failed.length > 0 ? 'error' : 'warn', summary.join(' '), showLog).then((c) => c === showLog && services.logger.show());
+  notifyWithLog(services, failed.length > 0 ? 'error' : 'warn', summary.join(' '));
 }

@@ -8,7 +8,7 @@ import { isCancelled } from '../core/errors';
 import { ExportOutcome, PendingExport, formatBytes, pollExport } from '../core/exportTasks';
 import { describeError } from '../platform/logger';
 import { ExportState } from '../tree/nodes';
-import { reportError } from './runCommand';
+import { notifyWithLog, reportError } from './runCommand';
 import { Services } from './services';
 
 export interface PollTiming {
@@ -81,8 +81,7 @@ export class ExportWatcher implements vscode.Disposable {
     if (outcome.status === 'Fail') {
       this.setState(pending.modelId, { status: 'Fail', reason: outcome.reason });
       s.logger.error(`Export ${pending.exportId} of ${pending.modelId} failed: ${outcome.reason}`);
-      const showLog = vscode.l10n.t('Show Log');
-      void s.prompts.notify('error', vscode.l10n.t('The export of {0} failed: {1}', label, outcome.reason), showLog).then((c) => c === showLog && s.logger.show());
+      notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, outcome.reason));
       return;
     }
     const t = outcome.task;

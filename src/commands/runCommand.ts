@@ -1,8 +1,26 @@
 /** The one error boundary: every command runs through it. */
 import * as vscode from 'vscode';
 import { QianfanError, isCancelled } from '../core/errors';
+import { NotifyLevel } from '../platform/prompts';
 import { userMessage } from './errorMessages';
 import { Services } from './services';
+
+/**
+ * A short notification with a "Show Log" button (the detail is in the log), and optionally
+ * "Set Access Key…"; not awaited, so a command never waits for the user to dismiss it.
+ */
+export function notifyWithLog(services: Services, level: NotifyLevel, message: string, offerKeys = false): void {
+  const showLog = vscode.l10n.t('Show Log');
+  const setKeys = vscode.l10n.t('Set Access Key…');
+  const actions = offerKeys ? [setKeys, showLog] : [showLog];
+  void services.prompts.notify(level, message, ...actions).then((choice) => {
+    if (choice === showLog) {
+      services.logger.show();
+    } else if (choice === setKeys) {
+      void vscode.commands.executeCommand('qianfan.setCredentials');
+    }
+  });
+}
 
 export function reportError(services: Services, what: string, error: unknown): void {
   if (isCancelled(error)) {
@@ -10,17 +28,8 @@ export function reportError(services: Services, what: string, error: unknown): v
     return;
   }
   services.logger.error(`${what} failed`, error);
-  const showLog = vscode.l10n.t('Show Log');
-  const setKeys = vscode.l10n.t('Set Access Key…');
   const needsKeys = error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
-  const actions = needsKeys ? [setKeys, showLog] : [showLog];
-  void services.prompts.notify('error', userMessage(error), ...actions).then((choice) => {
-    if (choice === showLog) {
-      services.logger.show();
-    } else if (choice === setKeys) {
-      void vscode.commands.executeCommand('qianfan.setCredentials');
-    }
-  });
+  notifyWithLog(services, 'error', userMessage(error), needsKeys);
 }
 
 export function registerCommand(

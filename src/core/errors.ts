@@ -83,5 +83,13 @@ export function isNotFound(error: unknown): boolean {
   );
 }
 
+/**
+ * The service may or may not have acted on the request: the connection dropped, no answer came
+ * in time, or it answered 5xx. Such a failure is worth another look (or another try, if safe).
+ */
+export function isAmbiguousFailure(error: unknown): boolean {
+  return error instanceof QianfanError && (error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500);
+}
+
 export const ACCESS_DENIED_HINT =
   'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';

@@ -4,7 +4,7 @@
  */
 import { KeyValueStore } from './keyValueStore';
 import { ExportTask } from './model';
-import { QianfanError, isCancelled } from './errors';
+import { isAmbiguousFailure } from './errors';
 import { Sleep, abortableSleep } from './retry';
 
 export interface PendingExport {
@@ -70,8 +70,8 @@ export async function pollExport(client: ExportReader, pending: PendingExport, o
       task = await client.describeModelExportTask(pending.modelId, { signal: options.signal });
       errors = 0;
     } catch (error) {
-      if (isCancelled(error) || (error instanceof QianfanError && error.kind !== 'network' && error.kind !== 'timeout' && (error.status ?? 0) < 500)) {
-        throw error;
+      if (!isAmbiguousFailure(error)) {
+        throw error; // a cancel, or an answer that polling again will not change
       }
       if (++errors >= (options.maxConsecutiveErrors ?? 5)) {
         throw error;

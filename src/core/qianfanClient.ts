@@ -2,7 +2,7 @@
  * The signed `/v2/model` client: one method per action, pagination, retries where a repeat
  * is safe, timeouts and cancellation, typed results and one error type.
  */
-import { CancelledError, QianfanError, isNotFound } from './errors';
+import { CancelledError, QianfanError, isAmbiguousFailure, isNotFound } from './errors';
 import { HttpResponse, HttpTransport } from './http';
 import { isModelSetId, isModelVersionId } from './ids';
 import { parseEndpoint } from './endpoint';
@@ -167,7 +167,7 @@ export class QianfanClient {
     let ambiguousEarlierAttempt = false;
     try {
       await this.call({ action: 'DeleteModel', body: { modelId }, target: modelId, idempotency: 'safe' }, opts, (error) => {
-        ambiguousEarlierAttempt ||= error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500;
+        ambiguousEarlierAttempt ||= isAmbiguousFailure(error);
       });
       return { alreadyGone: false };
     } catch (error) {
@@ -202,8 +202,7 @@ export class QianfanClient {
     try {
       return { exportId: await this.createModelExportTask(modelId, opts), resumed: false };
     } catch (error) {
-      const ambiguous = error instanceof QianfanError && (error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500);
-      if (!ambiguous) {
+      if (!isAmbiguousFailure(error)) {
         throw error;
       }
       const after = await this.describeModelExportTask(modelId, opts).catch(() => undefined);

@@ -1,4 +1,6 @@
 /** Starts an emulator on 127.0.0.1 and builds a client for it, with short retry delays. */
+import * as assert from 'assert';
+import { QianfanError } from '../../src/core/errors';
 import { QianfanClient, QianfanClientOptions, RequestLogEntry } from '../../src/core/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { EmulatorOptions, QianfanEmulator } from '../emulator/emulator';
@@ -26,4 +28,15 @@ export async function startHarness(options: EmulatorOptions = {}): Promise<Harne
       ...overrides,
     });
   return { emulator, client: makeClient(), log, makeClient };
+}
+
+/** The QianfanError a promise rejects with (the test fails if it resolves or rejects otherwise). */
+export async function failureOf(promise: Promise<unknown>): Promise<QianfanError> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof QianfanError, `expected a QianfanError, got ${String(error)}`);
+    return error;
+  }
+  assert.fail('expected a rejection');
 }

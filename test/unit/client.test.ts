@@ -2,17 +2,10 @@
 import * as assert from 'assert';
 import { QianfanError, isCancelled } from '../../src/core/errors';
 import { generatedFixture } from '../emulator/fixture';
-import { Harness, startHarness } from '../support/clientHarness';
+import { Harness, failureOf, startHarness } from '../support/clientHarness';
 
-async function rejectsWith(promise: Promise<unknown>, check: (e: QianfanError) => void): Promise<QianfanError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof QianfanError, `expected a QianfanError, got ${String(error)}`);
-    check(error);
-    return error;
-  }
-  assert.fail('expected a rejection');
+async function rejectsWith(promise: Promise<unknown>, check: (e: QianfanError) => void): Promise<void> {
+  check(await failureOf(promise));
 }
 
 describe('client: actions against the emulator', () => {

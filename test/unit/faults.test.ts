@@ -1,17 +1,6 @@
 /** Injected faults: what is retried, what is not, and how each error reads. */
 import * as assert from 'assert';
-import { QianfanError } from '../../src/core/errors';
-import { Harness, startHarness } from '../support/clientHarness';
-
-async function failure(promise: Promise<unknown>): Promise<QianfanError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof QianfanError, String(error));
-    return error;
-  }
-  assert.fail('expected a rejection');
-}
+import { Harness, failureOf, startHarness } from '../support/clientHarness';
 
 describe('client: retries where a repeat is safe', () => {
   let h: Harness;
@@ -36,7 +25,7 @@ describe('client: retries where a repeat is safe', () => {
 
   it('gives up after the retry budget with the last status, code and request ID', async () => {
     h.emulator.inject({ action: '*', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 10 });
-    const e = await failure(h.client.describeModel('amv-g73j3faikzpz'));
+    const e = await failureOf(h.client.describeModel('amv-g73j3faikzpz'));
     assert.strictEqual(e.status, 503);
     assert.strictEqual(e.code, 'ServiceUnavailable');
     assert.ok(e.requestId);
@@ -73,7 +62,7 @@ describe('client: retries where a repeat is safe', () => {
   });
 
   it('does not retry a 4xx that will not change (InappropriateJSON, 404)', async () => {
-    const e = await failure(h.client.deleteModel('amv-doesnotexist1'));
+    const e = await failureOf(h.client.deleteModel('amv-doesnotexist1'));
     assert.strictEqual(e.status, 404);
     assert.strictEqual(h.emulator.requests.length, 1);
   });
@@ -104,7 +93,7 @@ describe('client: an export is never created twice', () => {
 
   it('reports a 503 before creation without repeating the create', async () => {
     h.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'status', status: 503 }, times: 5 });
-    const e = await failure(h.client.startExport('amv-g73j3faikzpz'));
+    const e = await failureOf(h.client.startExport('amv-g73j3faikzpz'));
     assert.strictEqual(e.status, 503);
     assert.strictEqual(h.emulator.count('CreateModelExportTask'), 1);
     assert.strictEqual(h.emulator.store.exportsCreated, 0);
@@ -118,7 +107,7 @@ describe('client: an export is never created twice', () => {
   });
 
   it('refuses to export a version that is not Ready', async () => {
-    const e = await failure(h.client.startExport('amv-k2m9x7c4q1ab'));
+    const e = await failureOf(h.client.startExport('amv-k2m9x7c4q1ab'));
     assert.strictEqual(e.code, 'ModelStatusInvalid');
     assert.strictEqual(h.emulator.store.exportsCreated, 0);
   });
@@ -131,14 +120,14 @@ describe('client: answers that are not what they should be', () => {
 
   it("explains a proxy's HTML page", async () => {
     h.emulator.inject({ action: '*', fault: { kind: 'html' }, times: 10 });
-    const e = await failure(h.client.describeModel('amv-g73j3faikzpz'));
+    const e = await failureOf(h.client.describeModel('amv-g73j3faikzpz'));
     assert.strictEqual(e.status, 502);
     assert.match(e.message, /HTML page instead of JSON.*proxy/);
   });
 
   it('reports malformed JSON as a bad response, not a crash', async () => {
     h.emulator.inject({ action: 'DescribeCustomModelSets', fault: { kind: 'malformed' } });
-    const e = await failure(h.client.listCustomModelSets());
+    const e = await failureOf(h.client.listCustomModelSets());
     assert.strictEqual(e.kind, 'badResponse');
     assert.match(e.message, /not valid JSON/);
   });
@@ -146,7 +135,7 @@ describe('client: answers that are not what they should be', () => {
   it('reports a truncated body', async () => {
     h.emulator.inject({ action: 'DescribeModelSet', fault: { kind: 'truncate' } });
     const client = h.makeClient({ retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
-    const e = await failure(client.describeModelSet('am-gh0azfeb9adu'));
+    const e = await failureOf(client.describeModelSet('am-gh0azfeb9adu'));
     assert.ok(e.kind === 'badResponse' || e.kind === 'network', e.kind);
     assert.match(e.message, /closed before the whole answer|could not reach/);
   });
@@ -154,7 +143,7 @@ describe('client: answers that are not what they should be', () => {
   it('refuses a body over the size cap', async () => {
     h.emulator.inject({ action: 'DescribeCustomModelSets', fault: { kind: 'huge', bytes: 300_000 } });
     const client = h.makeClient({ maxResponseBytes: 100_000 });
-    const e = await failure(client.listCustomModelSets());
+    const e = await failureOf(client.listCustomModelSets());
     assert.strictEqual(e.kind, 'tooLarge');
   });
 
@@ -162,7 +151,7 @@ describe('client: answers that are not what they should be', () => {
     const client = h.makeClient({
       transport: { send: async () => ({ status: 200, headers: {}, body: '{"requestId":"r1","result":{"customModelSetList":"nope"}}' }) },
     });
-    const e = await failure(client.listCustomModelSets());
+    const e = await failureOf(client.listCustomModelSets());
     assert.strictEqual(e.kind, 'badResponse');
     assert.match(e.message, /customModelSetList/);
   });
@@ -172,7 +161,7 @@ describe('client: answers that are not what they should be', () => {
       transport: { send: async () => ({ status: 200, headers: {}, body: '{"error_code":18,"error_msg":"Open api qps request limit reached"}' }) },
       retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
     });
-    const e = await failure(client.listCustomModelSets());
+    const e = await failureOf(client.listCustomModelSets());
     assert.strictEqual(e.code, '18');
     assert.match(e.message, /qps/);
   });
