@@ -26,6 +26,16 @@ describe('export', () => {
     assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('.exported>')), lines.join('\n'));
   });
 
+  it('"Open Download URL" opens the URL of the finished export', async () => {
+    f.prompts.notificationChoice = (n) => (n.level === 'info' ? n.actions[1] : undefined); // Open Download URL
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    await waitFor('the opened URL', () => f.prompts.opened.length > 0);
+    assert.match(f.prompts.opened[0], /^https:\/\/bj\.bcebos\.com\/qianfan-export\/amv-g73j3faikzpz\//);
+    // and the node's "Copy Export Download URL" copies the same URL
+    await run('qianfan.copyDownloadUrl', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    assert.deepStrictEqual(f.prompts.copied, f.prompts.opened);
+  });
+
   it('from the palette: a quick pick of one version', async () => {
     f.prompts.picks.push((items: { description: string }[]) => items.find((i) => i.description === 'amv-g73j3faikzpz'));
     await run('qianfan.exportVersion');

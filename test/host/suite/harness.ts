@@ -22,6 +22,9 @@ export interface Notification {
 
 type Answer<T> = T | ((request: any) => T);
 
+/** Every notification of the whole suite, for the final scan for secrets. */
+export const allNotifications: Notification[] = [];
+
 /** Prompts with queued answers; an unexpected prompt fails the test instead of hanging. */
 export class ScriptedPrompts implements Prompts {
   readonly inputs: Answer<string | undefined>[] = [];
@@ -75,6 +78,7 @@ export class ScriptedPrompts implements Prompts {
   async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
     const n = { level, message, actions };
     this.notifications.push(n);
+    allNotifications.push(n);
     return actions.length && this.notificationChoice ? this.notificationChoice(n) : undefined;
   }
 

@@ -72,7 +72,7 @@ describe('tracked versions and the tree', () => {
     it('shows an error node with the reason when loading fails, never an empty tree', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' });
       f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 20 });
-      f.api.services.tree.refresh();
+      await run('qianfan.refresh');
       const lines = await treeLines(f.api);
       assert.match(lines[0], /ServiceUnavailable.*<qianfan\.error> error/);
       assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('<qianfan.version.unknown>')));

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import { readFileSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { DEMO_SECRET_KEY, extensionApi, readLogs } from './harness';
+import { DEMO_SECRET_KEY, allNotifications, extensionApi, readLogs } from './harness';
 
 const root = () => vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models')!.extensionPath;
 const json = (file: string) => JSON.parse(readFileSync(path.join(root(), file), 'utf8')) as Record<string, string>;
@@ -46,5 +46,14 @@ describe('secrets in what the extension logged', () => {
     assert.ok(!logs.includes(DEMO_SECRET_KEY), 'no secret key');
     assert.ok(!/bce-auth-v1\/[^\s]*\/[0-9a-f]{64}/.test(logs), 'no full signature');
     assert.ok(!/[0-9a-f]{64}/.test(logs), 'no signing key or signature hex at all');
+  });
+});
+
+describe('secrets in what the extension showed', () => {
+  it('no notification of the whole suite contains the secret key or a signature', () => {
+    assert.ok(allNotifications.length > 30, 'the suite showed notifications');
+    const text = allNotifications.map((n) => `${n.message} ${n.actions.join(' ')}`).join('\n');
+    assert.ok(!text.includes(DEMO_SECRET_KEY));
+    assert.ok(!/bce-auth-v1|[0-9a-f]{64}/.test(text));
   });
 });
