@@ -1,6 +1,6 @@
 /** Wiring only: build the services, register the tree and the commands, resume exports. */
 import * as vscode from 'vscode';
-import { isLoopbackHost } from './core/endpoint';
+import { isLoopbackHost, parseEndpoint } from './core/endpoint';
 import { QianfanError } from './core/errors';
 import { PendingExportsStore } from './core/exportTasks';
 import { QianfanClient } from './core/qianfanClient';
@@ -157,12 +157,12 @@ async function seedDemoCredentials(credentials: SecretCredentialStore, logger: L
     return;
   }
   try {
-    if (!isLoopbackHost(new URL(readSettings().endpoint).hostname)) {
+    if (!isLoopbackHost(parseEndpoint(readSettings().endpoint).hostname)) {
       logger.warn('Demo keys ignored: the endpoint is not a loopback address');
       return;
     }
   } catch {
-    return;
+    return; // an invalid endpoint: the client reports it on first use
   }
   await credentials.set({ accessKeyId, secretAccessKey });
   logger.info(`Demo keys set for the local emulator (access key ${accessKeyId})`);

@@ -40,7 +40,7 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
   }
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const added = await services.tracked.add([{ modelId, modelSetId: detail.modelSetId, modelSetName: set?.modelSetName, name: detail.modelName }]);
-  services.tree.refresh();
+  services.tree.repaint(); // loads the new versions only
   services.logger.info(`Tracked ${modelId}`);
   void services.prompts.notify('info', added ? vscode.l10n.t('Now tracking {0} ({1}).', detail.modelName || modelId, modelId) : vscode.l10n.t('{0} was already tracked.', modelId));
 }
@@ -74,7 +74,7 @@ export async function importVersions(services: Services): Promise<void> {
     return;
   }
   const added = await services.tracked.add(picked.map((p) => p.version));
-  services.tree.refresh();
+  services.tree.repaint(); // loads the new versions only
   services.logger.info(`Imported ${added} new version(s) of ${picked.length} chosen`);
   void services.prompts.notify('info', vscode.l10n.t('Tracking {0} new model version(s).', added));
 }

@@ -57,21 +57,20 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
 
   /** Reloads everything (no node), or one version / every version of one model. */
   refresh(node?: TreeNode): void {
-    if (node instanceof VersionNode) {
-      this.states.delete(node.modelId);
-      void this.loadMissingDetails([node.modelId]).then(() => this.emitter.fire(node));
-      return;
-    }
-    if (node instanceof ModelNode) {
-      node.versions.forEach((v) => this.states.delete(v.modelId));
-      void this.loadMissingDetails(node.versions.map((v) => v.modelId)).then(() => this.emitter.fire(node));
+    if (node instanceof VersionNode || node instanceof ModelNode) {
+      const ids = node instanceof VersionNode ? [node.modelId] : node.versions.map((v) => v.modelId);
+      ids.forEach((id) => this.states.delete(id));
+      void this.loadMissingDetails(ids).then(() => this.emitter.fire(node));
       return;
     }
     this.states.clear();
     this.emitter.fire(undefined);
   }
 
-  /** Repaints (no reload), e.g. after an export's state changed. */
+  /**
+   * Repaints without reloading what is known: one version (e.g. its export changed), or the
+   * whole view, where only newly tracked versions are loaded.
+   */
   repaint(modelId?: string): void {
     const node = modelId ? this.versionNodes.get(modelId) : undefined;
     this.emitter.fire(node);

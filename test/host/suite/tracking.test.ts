@@ -90,6 +90,18 @@ describe('tracked versions and the tree', () => {
       assert.strictEqual(f.emulator.count('DescribeModel') - before, 1);
     });
 
+    it('tracking one more version loads only that one, not every tracked version again', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-34qkndzjf111' });
+      await treeLines(f.api);
+      const before = f.emulator.count('DescribeModel');
+      f.prompts.inputs.push('amv-a1s2d3f4g5h6');
+      await run('qianfan.trackVersion');
+      const lines = await treeLines(f.api);
+      assert.ok(lines.some((l) => l.includes('amv-a1s2d3f4g5h6') && l.includes('<qianfan.version.ready>')), lines.join('\n'));
+      // one lookup by the command, one load by the tree
+      assert.strictEqual(f.emulator.count('DescribeModel') - before, 2);
+    });
+
     it('copies a version ID', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' });
       await run('qianfan.copyId', await versionNode(f.api, 'amv-g73j3faikzpz'));
