@@ -6,14 +6,14 @@ import { PendingExportsStore } from './core/exportTasks';
 import { QianfanClient } from './core/qianfanClient';
 import { Redactor } from './core/redact';
 import { TrackedVersionsStore } from './core/trackedVersions';
-import { ExportWatcher, PollTiming } from './commands/exportWatcher';
+import { ExportWatcher, type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
-import { Services } from './commands/services';
+import { type Services } from './commands/services';
 import { readSettings } from './platform/config';
 import { Logger } from './platform/logger';
 import { mementoStore } from './platform/memento';
 import { NodeFetchTransport } from './platform/nodeFetchTransport';
-import { Prompts, VsCodePrompts } from './platform/prompts';
+import { type Prompts, VsCodePrompts } from './platform/prompts';
 import { SecretCredentialStore } from './platform/secretCredentialStore';
 import { ModelVersionTreeProvider } from './tree/modelVersionTreeProvider';
 
@@ -38,7 +38,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const store = mementoStore(context.globalState);
   const tracked = new TrackedVersionsStore(store);
   const transport = new NodeFetchTransport();
-  const userAgent = `qianfan-vscode/${context.extension.packageJSON.version} (node/${process.versions.node}; vscode/${vscode.version})`;
+  const version = String((context.extension.packageJSON as { version?: unknown }).version);
+  const userAgent = `qianfan-vscode/${version} (node/${process.versions.node}; vscode/${vscode.version})`;
   let client: QianfanClient | undefined;
   let skewReported = false;
   const reportClockSkew = (ms: number) => {
@@ -46,7 +47,10 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     logger.warn(`This computer's clock is ${minutes} min ${ms > 0 ? 'behind' : 'ahead of'} Qianfan's; requests are adjusted`);
     if (!skewReported) {
       skewReported = true;
-      void services.prompts.notify('warn', vscode.l10n.t("This computer's clock is off by about {0} minutes. Qianfan requests are adjusted, but please sync the clock.", minutes));
+      void services.prompts.notify(
+        'warn',
+        vscode.l10n.t("This computer's clock is off by about {0} minutes. Qianfan requests are adjusted, but please sync the clock.", minutes),
+      );
     }
   };
   const getClient = () => {
@@ -122,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   void seedDemoCredentials(credentials, logger).then(updateContext);
   void exports.resumeAll();
   const ms = (performance.now() - started).toFixed(1);
-  logger.info(`Qianfan Models ${context.extension.packageJSON.version} activated in ${ms} ms (endpoint ${readSettings().endpoint})`);
+  logger.info(`Qianfan Models ${version} activated in ${ms} ms (endpoint ${readSettings().endpoint})`);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;

@@ -4,14 +4,14 @@
  * deleted versions leave the tracked list and the tree.
  */
 import * as vscode from 'vscode';
-import { ItemOutcome, runBatch } from '../core/batch';
+import { type ItemOutcome, runBatch } from '../core/batch';
 import { isNotFound } from '../core/errors';
-import { DeleteResult } from '../core/qianfanClient';
+import { type DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
 import { userMessage } from './errorMessages';
 import { notifyWithLog } from './runCommand';
-import { Target, targetsFor } from './selection';
-import { Services } from './services';
+import { type Target, targetsFor } from './selection';
+import { type Services } from './services';
 
 const MAX_LISTED = 10;
 

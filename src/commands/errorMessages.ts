@@ -22,6 +22,8 @@ export function userMessage(error: unknown): string {
     case 'badResponse':
     case 'tooLarge':
       return withRequestId(vscode.l10n.t('Qianfan sent an unexpected answer: {0}', error.message), error);
+    case 'api':
+      break;
   }
   if (error.code === 'AccessDenied') {
     return withRequestId(vscode.l10n.t('Access denied. {0}', ACCESS_DENIED_HINT), error);

@@ -1,8 +1,8 @@
 /** Export a model version: start (never twice), then follow it to the end. */
 import * as vscode from 'vscode';
-import { ExportOutcome } from '../core/exportTasks';
+import { type ExportOutcome } from '../core/exportTasks';
 import { targetsFor } from './selection';
-import { Services } from './services';
+import { type Services } from './services';
 
 export async function exportVersion(services: Services, node?: unknown): Promise<ExportOutcome | undefined> {
   const [target] = (await targetsFor(services, node, undefined, vscode.l10n.t('Choose the version to export'), false)) ?? [];

@@ -5,11 +5,11 @@
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/errors';
-import { ExportOutcome, PendingExport, formatBytes, pollExport } from '../core/exportTasks';
+import { type ExportOutcome, type PendingExport, formatBytes, pollExport } from '../core/exportTasks';
 import { describeError } from '../platform/logger';
-import { ExportState } from '../tree/nodes';
+import { type ExportState } from '../tree/nodes';
 import { notifyWithLog, reportError } from './runCommand';
-import { Services } from './services';
+import { type Services } from './services';
 
 export interface PollTiming {
   intervalMs: number;
@@ -31,7 +31,11 @@ export class ExportWatcher implements vscode.Disposable {
 
   /** Resumes every export remembered from an earlier session. */
   resumeAll(): Promise<(ExportOutcome | undefined)[]> {
-    return Promise.all(this.services().pendingExports.list().map((p) => this.watch(p)));
+    return Promise.all(
+      this.services()
+        .pendingExports.list()
+        .map((p) => this.watch(p)),
+    );
   }
 
   /** Follows one export; a second call for the same version joins the first. */
@@ -90,7 +94,12 @@ export class ExportWatcher implements vscode.Disposable {
     const copy = vscode.l10n.t('Copy Download URL');
     const open = vscode.l10n.t('Open Download URL');
     void s.prompts
-      .notify('info', vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'), copy, open)
+      .notify(
+        'info',
+        vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'),
+        copy,
+        open,
+      )
       .then((choice) => (choice === copy ? this.copyUrl(pending.modelId) : choice === open && t.downloadUrl ? s.prompts.open(t.downloadUrl) : undefined))
       .then(undefined, (error) => s.logger.error('Could not use the download URL', describeError(error)));
   }

@@ -1,15 +1,15 @@
 /** Every command id → handler, all through the one error boundary. */
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
 import { deleteVersions } from './deleteVersion';
 import { exportVersion } from './exportVersion';
 import { registerCommand } from './runCommand';
-import { Services } from './services';
+import { type Services } from './services';
 import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
-  const table: Record<string, (...args: any[]) => unknown> = {
+  const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),
     'qianfan.clearCredentials': () => clearCredentials(s),
     'qianfan.trackVersion': (id?: unknown) => trackVersion(s, id),

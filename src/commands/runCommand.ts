@@ -1,9 +1,9 @@
 /** The one error boundary: every command runs through it. */
 import * as vscode from 'vscode';
 import { QianfanError, isCancelled } from '../core/errors';
-import { NotifyLevel } from '../platform/prompts';
+import { type NotifyLevel } from '../platform/prompts';
 import { userMessage } from './errorMessages';
-import { Services } from './services';
+import { type Services } from './services';
 
 /**
  * A short notification with a "Show Log" button (the detail is in the log), and optionally
@@ -28,16 +28,12 @@ export function reportError(services: Services, what: string, error: unknown): v
     return;
   }
   services.logger.error(`${what} failed`, error);
-  const needsKeys = error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
+  const needsKeys =
+    error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
   notifyWithLog(services, 'error', userMessage(error), needsKeys);
 }
 
-export function registerCommand(
-  context: vscode.ExtensionContext,
-  services: Services,
-  id: string,
-  handler: (...args: any[]) => unknown,
-): void {
+export function registerCommand(context: vscode.ExtensionContext, services: Services, id: string, handler: (...args: unknown[]) => unknown): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {

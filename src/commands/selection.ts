@@ -1,8 +1,8 @@
 /** Which versions a command acts on: the multi-selection, the clicked node, or a quick pick. */
 import * as vscode from 'vscode';
-import { TrackedVersion } from '../core/trackedVersions';
-import { TreeNode, VersionNode } from '../tree/nodes';
-import { Services } from './services';
+import { type TrackedVersion } from '../core/trackedVersions';
+import { type TreeNode, VersionNode } from '../tree/nodes';
+import { type Services } from './services';
 
 export interface Target {
   readonly modelId: string;
@@ -14,7 +14,12 @@ function fromNode(node: VersionNode): Target {
 }
 
 function pickItem(t: TrackedVersion) {
-  return { label: t.name || t.modelId, description: t.modelId, detail: t.modelSetName ?? t.modelSetId, target: { modelId: t.modelId, label: t.name || t.modelId } };
+  return {
+    label: t.name || t.modelId,
+    description: t.modelId,
+    detail: t.modelSetName ?? t.modelSetId,
+    target: { modelId: t.modelId, label: t.name || t.modelId },
+  };
 }
 
 export async function targetsFor(services: Services, node: unknown, nodes: unknown, placeholder: string, many: boolean): Promise<Target[] | undefined> {

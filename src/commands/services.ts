@@ -1,15 +1,15 @@
 /** What every command works with; built once in extension.ts. */
-import * as vscode from 'vscode';
-import { PendingExportsStore } from '../core/exportTasks';
-import { QianfanClient } from '../core/qianfanClient';
-import { Redactor } from '../core/redact';
-import { TrackedVersionsStore } from '../core/trackedVersions';
-import { Settings } from '../platform/config';
-import { Logger } from '../platform/logger';
-import { Prompts } from '../platform/prompts';
-import { SecretCredentialStore } from '../platform/secretCredentialStore';
-import { ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
-import { TreeNode } from '../tree/nodes';
+import type * as vscode from 'vscode';
+import { type PendingExportsStore } from '../core/exportTasks';
+import { type QianfanClient } from '../core/qianfanClient';
+import { type Redactor } from '../core/redact';
+import { type TrackedVersionsStore } from '../core/trackedVersions';
+import { type Settings } from '../platform/config';
+import { type Logger } from '../platform/logger';
+import { type Prompts } from '../platform/prompts';
+import { type SecretCredentialStore } from '../platform/secretCredentialStore';
+import { type ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
+import { type TreeNode } from '../tree/nodes';
 import type { ExportWatcher } from './exportWatcher';
 
 export interface Services {

@@ -2,9 +2,9 @@
 import * as vscode from 'vscode';
 import { isNotFound } from '../core/errors';
 import { modelVersionIdProblem } from '../core/ids';
-import { CustomModelSet } from '../core/model';
+import { type CustomModelSet } from '../core/model';
 import { targetsFor } from './selection';
-import { Services } from './services';
+import { type Services } from './services';
 
 export async function trackVersion(services: Services, idArg?: unknown): Promise<void> {
   const input =
@@ -14,7 +14,8 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
           title: vscode.l10n.t('Track a model version'),
           prompt: vscode.l10n.t('A model version ID, such as amv-g73j3faikzpz.'),
           placeHolder: 'amv-…',
-          validateInput: (v) => (modelVersionIdProblem(v) ? vscode.l10n.t('A model version ID is "amv-" followed by lower-case letters and digits.') : undefined),
+          validateInput: (v) =>
+            modelVersionIdProblem(v) ? vscode.l10n.t('A model version ID is "amv-" followed by lower-case letters and digits.') : undefined,
         });
   if (input === undefined) {
     return;
@@ -42,7 +43,10 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
   const added = await services.tracked.add([{ modelId, modelSetId: detail.modelSetId, modelSetName: set?.modelSetName, name: detail.modelName }]);
   services.tree.repaint(); // loads the new versions only
   services.logger.info(`Tracked ${modelId}`);
-  void services.prompts.notify('info', added ? vscode.l10n.t('Now tracking {0} ({1}).', detail.modelName || modelId, modelId) : vscode.l10n.t('{0} was already tracked.', modelId));
+  void services.prompts.notify(
+    'info',
+    added ? vscode.l10n.t('Now tracking {0} ({1}).', detail.modelName || modelId, modelId) : vscode.l10n.t('{0} was already tracked.', modelId),
+  );
 }
 
 export async function importVersions(services: Services): Promise<void> {

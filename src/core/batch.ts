@@ -2,8 +2,7 @@
 import { CancelledError, isCancelled } from './errors';
 
 export type ItemOutcome<T, R> =
-  | { readonly item: T; readonly ok: true; readonly value: R }
-  | { readonly item: T; readonly ok: false; readonly error: unknown; readonly cancelled: boolean };
+  { readonly item: T; readonly ok: true; readonly value: R } | { readonly item: T; readonly ok: false; readonly error: unknown; readonly cancelled: boolean };
 
 export interface BatchOptions<T, R> {
   readonly concurrency: number;
@@ -17,7 +16,7 @@ export async function runBatch<T, R>(
   task: (item: T, signal?: AbortSignal) => Promise<R>,
   options: BatchOptions<T, R>,
 ): Promise<ItemOutcome<T, R>[]> {
-  const outcomes: ItemOutcome<T, R>[] = new Array(items.length);
+  const outcomes = new Array<ItemOutcome<T, R>>(items.length);
   const limit = Math.max(1, Math.floor(options.concurrency));
   let next = 0;
   let done = 0;

@@ -76,11 +76,7 @@ export function isCancelled(error: unknown): boolean {
 
 /** A version the service does not know: a delete that finds nothing has nothing left to do. */
 export function isNotFound(error: unknown): boolean {
-  return (
-    error instanceof QianfanError &&
-    error.kind === 'api' &&
-    (error.status === 404 || /NotFound|NoSuch|NotExist/i.test(error.code ?? ''))
-  );
+  return error instanceof QianfanError && error.kind === 'api' && (error.status === 404 || /NotFound|NoSuch|NotExist/i.test(error.code ?? ''));
 }
 
 /**
@@ -91,5 +87,4 @@ export function isAmbiguousFailure(error: unknown): boolean {
   return error instanceof QianfanError && (error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500);
 }
 
-export const ACCESS_DENIED_HINT =
-  'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';
+export const ACCESS_DENIED_HINT = 'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';

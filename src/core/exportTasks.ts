@@ -2,10 +2,10 @@
  * Exports in progress: remembered in a KeyValueStore so polling resumes after a reload, and
  * the poll loop that follows DescribeModelExportTask until the export is done or failed.
  */
-import { KeyValueStore } from './keyValueStore';
-import { ExportTask } from './model';
+import { type KeyValueStore } from './keyValueStore';
+import { type ExportTask } from './model';
 import { isAmbiguousFailure } from './errors';
-import { Sleep, abortableSleep } from './retry';
+import { type Sleep, abortableSleep } from './retry';
 
 export interface PendingExport {
   readonly modelId: string;
@@ -22,7 +22,10 @@ export class PendingExportsStore {
   list(): PendingExport[] {
     const raw = this.store.get<unknown>(PENDING_EXPORTS_KEY);
     return Array.isArray(raw)
-      ? raw.filter((p): p is PendingExport => typeof p?.modelId === 'string' && typeof p?.exportId === 'string' && typeof p?.startedAt === 'number')
+      ? raw.filter((p): p is PendingExport => {
+          const e = p as Partial<Record<keyof PendingExport, unknown>> | null;
+          return typeof e?.modelId === 'string' && typeof e.exportId === 'string' && typeof e.startedAt === 'number';
+        })
       : [];
   }
 
@@ -31,13 +34,15 @@ export class PendingExportsStore {
   }
 
   async remove(modelId: string): Promise<void> {
-    await this.store.update(PENDING_EXPORTS_KEY, this.list().filter((p) => p.modelId !== modelId));
+    await this.store.update(
+      PENDING_EXPORTS_KEY,
+      this.list().filter((p) => p.modelId !== modelId),
+    );
   }
 }
 
 export type ExportOutcome =
-  | { readonly status: 'Done'; readonly task: ExportTask }
-  | { readonly status: 'Fail'; readonly task?: ExportTask; readonly reason: string };
+  { readonly status: 'Done'; readonly task: ExportTask } | { readonly status: 'Fail'; readonly task?: ExportTask; readonly reason: string };
 
 export interface PollOptions {
   readonly signal?: AbortSignal;

@@ -13,11 +13,12 @@ export class MemoryKeyValueStore implements KeyValueStore {
     return value === undefined ? undefined : (JSON.parse(JSON.stringify(value)) as T);
   }
 
-  async update(key: string, value: unknown): Promise<void> {
+  update(key: string, value: unknown): Promise<void> {
     if (value === undefined) {
       this.data.delete(key);
     } else {
       this.data.set(key, JSON.parse(JSON.stringify(value)));
     }
+    return Promise.resolve();
   }
 }

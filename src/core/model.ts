@@ -1,7 +1,7 @@
 /** Typed results of the `/v2/model` actions, and their checked parsing from JSON. */
 
-export type VersionStatus = 'Ready' | 'Creating' | 'Fail' | string;
-export type ExportStatus = 'Doing' | 'Done' | 'Fail' | string;
+export type VersionStatus = 'Ready' | 'Creating' | 'Fail' | (string & {});
+export type ExportStatus = 'Doing' | 'Done' | 'Fail' | (string & {});
 
 export interface CustomModelSet {
   readonly modelSetId: string;

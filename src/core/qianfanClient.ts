@@ -3,15 +3,15 @@
  * is safe, timeouts and cancellation, typed results and one error type.
  */
 import { CancelledError, QianfanError, isAmbiguousFailure, isNotFound } from './errors';
-import { HttpResponse, HttpTransport } from './http';
+import { type HttpResponse, type HttpTransport } from './http';
 import { isModelSetId, isModelVersionId } from './ids';
 import { parseEndpoint } from './endpoint';
 import {
-  CustomModelSet,
-  CustomModelSetPage,
-  ExportTask,
-  ModelSetDetail,
-  ModelVersionDetail,
+  type CustomModelSet,
+  type CustomModelSetPage,
+  type ExportTask,
+  type ModelSetDetail,
+  type ModelVersionDetail,
   ShapeError,
   parseCustomModelSetPage,
   parseExportId,
@@ -19,8 +19,8 @@ import {
   parseModelSetDetail,
   parseModelVersionDetail,
 } from './model';
-import { AccessKeyPair, BceSigner, formatBceTimestamp } from './signer';
-import { DEFAULT_RETRY_POLICY, Idempotency, RetryPolicy, Sleep, abortableSleep, backoffDelay, isRetryable } from './retry';
+import { type AccessKeyPair, BceSigner, formatBceTimestamp } from './signer';
+import { DEFAULT_RETRY_POLICY, type Idempotency, type RetryPolicy, type Sleep, abortableSleep, backoffDelay, isRetryable } from './retry';
 import { interpretResponse } from './response';
 
 export const MODEL_PATH = '/v2/model';
@@ -338,7 +338,15 @@ export class QianfanClient {
     return signer;
   }
 
-  private log(spec: ActionSpec, attempt: number, started: number, outcome: RequestLogEntry['outcome'], status?: number, requestId?: string, error?: string): void {
+  private log(
+    spec: ActionSpec,
+    attempt: number,
+    started: number,
+    outcome: RequestLogEntry['outcome'],
+    status?: number,
+    requestId?: string,
+    error?: string,
+  ): void {
     this.options.onRequest?.({ action: spec.action, target: spec.target, attempt, status, requestId, ms: this.now() - started, outcome, error });
   }
 }

@@ -5,8 +5,7 @@
 
 const AUTH_STRING = /bce-auth-v1\/([^/\s"']*)\/([^/\s"']*)\/(\d*)\/([^/\s"']*)\/[0-9a-fA-F]+/g;
 const SECRET_FIELD = /^(authorization|secret.*|.*secretkey|.*secret_key|sk|password|signature|signingkey|x-bce-security-token)$/i;
-const SECRET_ASSIGNMENT =
-  /\b(secret[_-]?(?:access[_-]?)?key|secretAccessKey|sk|signature|signingKey)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
+const SECRET_ASSIGNMENT = /\b(secret[_-]?(?:access[_-]?)?key|secretAccessKey|sk|signature|signingKey)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
 export const REDACTED = '[REDACTED]';
 
 export class Redactor {

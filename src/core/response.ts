@@ -1,6 +1,6 @@
 /** Turns one HTTP answer into a `result` value or a QianfanError. */
 import { QianfanError } from './errors';
-import { HttpResponse } from './http';
+import { type HttpResponse } from './http';
 import { retryAfterMs } from './retry';
 
 function describeNonJson(response: HttpResponse): string {
@@ -9,9 +9,7 @@ function describeNonJson(response: HttpResponse): string {
     return `an empty body (${type})`;
   }
   const html = /^\s*</.test(response.body) || /html/i.test(type);
-  return html
-    ? `an HTML page instead of JSON (${type}); a proxy or gateway may be in the way`
-    : `a body that is not valid JSON (${type}); it may be truncated`;
+  return html ? `an HTML page instead of JSON (${type}); a proxy or gateway may be in the way` : `a body that is not valid JSON (${type}); it may be truncated`;
 }
 
 export function interpretResponse(action: string, response: HttpResponse, nowMs: number): unknown {
@@ -38,13 +36,18 @@ export function interpretResponse(action: string, response: HttpResponse, nowMs:
   }
   const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : headerRequestId;
-  const code = envelope?.code ?? envelope?.error_code ?? headers['x-bce-error-code'];
-  if (status >= 400 || (envelope && code !== undefined && code !== null && code !== '' && code !== 0)) {
-    const message = envelope?.message ?? envelope?.error_msg ?? headers['x-bce-error-message'] ?? `HTTP ${status}`;
-    throw new QianfanError({ ...common, kind: 'api', code: code === undefined ? undefined : String(code), requestId, message: String(message) });
+  const code = scalarText(envelope?.code) ?? scalarText(envelope?.error_code) ?? headers['x-bce-error-code'];
+  if (status >= 400 || (envelope && code !== undefined && code !== '' && code !== '0')) {
+    const message = scalarText(envelope?.message) ?? scalarText(envelope?.error_msg) ?? headers['x-bce-error-message'] ?? `HTTP ${status}`;
+    throw new QianfanError({ ...common, kind: 'api', code, requestId, message });
   }
   if (!envelope || !('result' in envelope)) {
     throw new QianfanError({ ...common, kind: 'badResponse', requestId, message: 'the answer has no "result"' });
   }
   return envelope.result;
+}
+
+/** Only strings and numbers are taken from an error body; an object there is ignored. */
+function scalarText(value: unknown): string | undefined {
+  return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : undefined;
 }

@@ -2,7 +2,7 @@
  * Baidu Cloud `bce-auth-v1` request signing, as specified in 生成认证字符串
  * (cloud.baidu.com/doc/Reference/s/njwvz1yfu). Pure Node: only `crypto`.
  */
-import { KeyObject, createHmac, createSecretKey } from 'crypto';
+import { type KeyObject, createHmac, createSecretKey } from 'crypto';
 
 export interface AccessKeyPair {
   readonly accessKeyId: string;
@@ -69,7 +69,7 @@ export function canonicalQueryString(query: SignInput['query']): string {
       continue;
     }
     const value = query[key];
-    items.push(uriEncode(key) + '=' + (value == null ? '' : uriEncode(String(value))));
+    items.push(uriEncode(key) + '=' + (value === null || value === undefined ? '' : uriEncode(String(value))));
   }
   return items.sort().join('&');
 }
@@ -152,8 +152,7 @@ export class BceSigner {
 
   sign(input: SignInput): SignResult {
     const expiration = input.expirationSeconds ?? DEFAULT_EXPIRATION_SECONDS;
-    const prefix =
-      'bce-auth-v1/' + this.credentials.accessKeyId + '/' + formatBceTimestamp(input.timestampSeconds) + '/' + expiration;
+    const prefix = 'bce-auth-v1/' + this.credentials.accessKeyId + '/' + formatBceTimestamp(input.timestampSeconds) + '/' + expiration;
     if (prefix !== this.lastPrefix) {
       this.lastSigningKey = Buffer.from(hmacSha256Hex(this.secretKey, prefix), 'utf8');
       this.lastPrefix = prefix;
@@ -163,14 +162,7 @@ export class BceSigner {
       this.lastPath = input.path;
     }
     const headers = canonicalHeaders(input.headers, input.headersToSign ?? DEFAULT_HEADERS_TO_SIGN);
-    const canonicalRequest =
-      input.method.toUpperCase() +
-      '\n' +
-      this.lastCanonicalUri +
-      '\n' +
-      canonicalQueryString(input.query) +
-      '\n' +
-      headers.text;
+    const canonicalRequest = input.method.toUpperCase() + '\n' + this.lastCanonicalUri + '\n' + canonicalQueryString(input.query) + '\n' + headers.text;
     const signature = hmacSha256Hex(this.lastSigningKey, canonicalRequest);
     const signedHeaders = headers.names.join(';');
     return { authorization: prefix + '/' + signedHeaders + '/' + signature, canonicalRequest, signedHeaders };

@@ -3,7 +3,7 @@
  * removed when the user untracks them or a delete succeeds; a malformed stored value is
  * ignored entry by entry, never wiped.
  */
-import { KeyValueStore } from './keyValueStore';
+import { type KeyValueStore } from './keyValueStore';
 import { isModelSetId, isModelVersionId } from './ids';
 
 export interface TrackedVersion {

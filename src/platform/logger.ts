@@ -1,8 +1,8 @@
 /** The "Qianfan" LogOutputChannel. Everything passes through the redactor on the way in. */
 import * as vscode from 'vscode';
 import { QianfanError } from '../core/errors';
-import { RequestLogEntry } from '../core/qianfanClient';
-import { Redactor } from '../core/redact';
+import { type RequestLogEntry } from '../core/qianfanClient';
+import { type Redactor } from '../core/redact';
 
 export class Logger implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -1,6 +1,6 @@
 /** globalState as the core's KeyValueStore. */
-import * as vscode from 'vscode';
-import { KeyValueStore } from '../core/keyValueStore';
+import type * as vscode from 'vscode';
+import { type KeyValueStore } from '../core/keyValueStore';
 
 export function mementoStore(memento: vscode.Memento): KeyValueStore {
   return {

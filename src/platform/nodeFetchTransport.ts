@@ -3,9 +3,9 @@
  * TLS verification stays on. The body is read with a byte cap, so an over-large or endless
  * answer cannot exhaust memory.
  */
-import fetch, { FetchError } from 'node-fetch';
+import fetch, { type FetchError } from 'node-fetch';
 import { QianfanError } from '../core/errors';
-import { HttpRequest, HttpResponse, HttpTransport } from '../core/http';
+import { type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 
 async function readCapped(body: NodeJS.ReadableStream | null, cap: number, signal: AbortSignal): Promise<string> {
   if (!body) {
@@ -47,14 +47,18 @@ export class NodeFetchTransport implements HttpTransport {
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal: request.signal as never,
+        signal: request.signal,
         redirect: 'manual',
         compress: true,
       });
       const declared = Number(response.headers.get('content-length'));
       if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
         response.body?.resume?.();
-        throw new QianfanError({ kind: 'tooLarge', status: response.status, message: `the answer is ${declared} bytes, over the ${request.maxResponseBytes}-byte cap` });
+        throw new QianfanError({
+          kind: 'tooLarge',
+          status: response.status,
+          message: `the answer is ${declared} bytes, over the ${request.maxResponseBytes}-byte cap`,
+        });
       }
       const body = await readCapped(response.body, request.maxResponseBytes, request.signal);
       const headers: Record<string, string> = {};

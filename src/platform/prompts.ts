@@ -53,11 +53,13 @@ export class VsCodePrompts implements Prompts {
 
   withProgress<R>(title: string, cancellable: boolean, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R> {
     return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
+      vscode.window.withProgress<R>({ location: vscode.ProgressLocation.Notification, title, cancellable }, (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
         const reporter: ProgressReporter = { report: (message, increment) => progress.report({ message, increment }) };
-        return task(reporter, controller.signal).finally(() => sub.dispose());
+        return task(reporter, controller.signal).finally(() => {
+          sub.dispose();
+        });
       }),
     );
   }

@@ -3,8 +3,8 @@
  * A change made in another window arrives through `secrets.onDidChange`.
  */
 import * as vscode from 'vscode';
-import { Redactor } from '../core/redact';
-import { AccessKeyPair } from '../core/signer';
+import { type Redactor } from '../core/redact';
+import { type AccessKeyPair } from '../core/signer';
 
 const ACCESS_KEY = 'qianfan.accessKeyId';
 const SECRET_KEY = 'qianfan.secretAccessKey';

@@ -5,10 +5,10 @@
 import * as vscode from 'vscode';
 import { runBatch } from '../core/batch';
 import { isNotFound } from '../core/errors';
-import { QianfanClient } from '../core/qianfanClient';
-import { TrackedVersionsStore } from '../core/trackedVersions';
+import { type QianfanClient } from '../core/qianfanClient';
+import { type TrackedVersionsStore } from '../core/trackedVersions';
 import { describeError } from '../platform/logger';
-import { ErrorNode, ExportState, ModelNode, TreeNode, VersionNode, VersionState, toTreeItem } from './nodes';
+import { ErrorNode, type ExportState, ModelNode, type TreeNode, VersionNode, type VersionState, toTreeItem } from './nodes';
 
 export interface TreeDeps {
   readonly tracked: TrackedVersionsStore;
@@ -92,7 +92,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       const work = this.fetchDetails(toLoad).finally(() => toLoad.forEach((id) => this.inFlight.delete(id)));
       toLoad.forEach((id) => this.inFlight.set(id, work));
     }
-    await Promise.all(ids.map((id) => this.inFlight.get(id)));
+    await Promise.all(ids.flatMap((id) => this.inFlight.get(id) ?? []));
   }
 
   private async fetchDetails(ids: string[]): Promise<void> {

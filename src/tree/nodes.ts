@@ -1,6 +1,6 @@
 /** The tree's nodes and how each becomes a TreeItem. */
 import * as vscode from 'vscode';
-import { ExportTask, ModelVersionDetail } from '../core/model';
+import { type ExportTask, type ModelVersionDetail } from '../core/model';
 import { formatBytes } from '../core/exportTasks';
 import { CONTEXT, versionContext } from './contextValues';
 
@@ -103,7 +103,9 @@ function versionTooltip(node: VersionNode): vscode.MarkdownString {
   }
   const e = node.exportState;
   if (e?.status === 'Done' && e.task) {
-    md.appendMarkdown(`\n\n$(package) ${vscode.l10n.t('Exported: {0} ({1}, md5 {2})', escapeMd(e.task.fileName ?? '?'), formatBytes(e.task.fileSize), e.task.md5 ?? '?')}`);
+    md.appendMarkdown(
+      `\n\n$(package) ${vscode.l10n.t('Exported: {0} ({1}, md5 {2})', escapeMd(e.task.fileName ?? '?'), formatBytes(e.task.fileSize), e.task.md5 ?? '?')}`,
+    );
   } else if (e?.status === 'Doing') {
     md.appendMarkdown(`\n\n$(sync~spin) ${vscode.l10n.t('Exporting…')}`);
   }

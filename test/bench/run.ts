@@ -7,6 +7,7 @@ import { execFile, execFileSync } from 'child_process';
 import { promisify } from 'util';
 import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
 import { BceSigner, formatBceTimestamp } from '../../src/core/signer';
 import { QianfanEmulator } from '../emulator/emulator';
@@ -97,16 +98,33 @@ async function signing(): Promise<Row[]> {
   const signer = new BceSigner({ accessKeyId: AK, secretAccessKey: SK });
   const signed = ['host', 'x-bce-date']; // one constant list, as the client passes
   const oursSign = (i: number) =>
-    signer.sign({ method: 'POST', path: '/v2/model', query: { Action: 'DeleteModel' }, headers: headers(base + i), headersToSign: signed, timestampSeconds: base + i }).authorization;
+    signer.sign({
+      method: 'POST',
+      path: '/v2/model',
+      query: { Action: 'DeleteModel' },
+      headers: headers(base + i),
+      headersToSign: signed,
+      timestampSeconds: base + i,
+    }).authorization;
   const sdk = new BaiduAuth(AK, SK);
   const sdkSign = (i: number) => sdk.generateAuthorization('POST', '/v2/model', { Action: 'DeleteModel' }, headers(base + i), base + i, 1800, signed);
   // @baiducloud/qianfan does not export its signer; bundle its own source file to call it.
   const authFile = path.join(ROOT, '.bench', 'qianfan-auth.js');
-  await build({ entryPoints: [path.join(OFFICIAL_DIR, 'src', 'HttpClient', 'auth.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: authFile, logLevel: 'error' });
-  const QianfanAuth = require(authFile).default as typeof BaiduAuth;
+  await build({
+    entryPoints: [path.join(OFFICIAL_DIR, 'src', 'HttpClient', 'auth.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    outfile: authFile,
+    logLevel: 'error',
+  });
+  const QianfanAuth = (createRequire(__filename)(authFile) as { default: typeof BaiduAuth }).default;
   const qf = new QianfanAuth(AK, SK);
   const qfSign = (i: number) => qf.generateAuthorization('POST', '/v2/model', { Action: 'DeleteModel' }, headers(base + i), base + i, 1800, signed);
-  for (const [name, f] of [['@baiducloud/sdk', sdkSign], ['@baiducloud/qianfan', qfSign]] as const) {
+  for (const [name, f] of [
+    ['@baiducloud/sdk', sdkSign],
+    ['@baiducloud/qianfan', qfSign],
+  ] as const) {
     if (f(7) !== oursSign(7)) {
       throw new Error(`bench: ${name} and our signer disagree`);
     }
@@ -116,7 +134,14 @@ async function signing(): Promise<Row[]> {
   return [
     { what: 'signatures/s vs @baiducloud/sdk (new second each)', ours, official: perSecond(sdkSign), unit: '/s', lower: false },
     { what: 'signatures/s vs @baiducloud/qianfan (new second each)', ours, official: perSecond(qfSign), unit: '/s', lower: false },
-    { what: 'signatures/s, many in one second (key reused)', ours: oursSameSecond, official: perSecond(() => sdkSign(0)), unit: '/s', lower: false, note: 'vs @baiducloud/sdk' },
+    {
+      what: 'signatures/s, many in one second (key reused)',
+      ours: oursSameSecond,
+      official: perSecond(() => sdkSign(0)),
+      unit: '/s',
+      lower: false,
+      note: 'vs @baiducloud/sdk',
+    },
   ];
 }
 
@@ -129,7 +154,10 @@ interface SideResult {
 
 /** Runs one side in a child process; asynchronously, since the emulator answers from this one. */
 async function side(who: 'ours' | 'official', task: 'list' | 'delete', endpoint: string, extra: string[]): Promise<SideResult> {
-  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'side.js'), who, task, endpoint, ...extra], { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'side.js'), who, task, endpoint, ...extra], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as SideResult;
 }
 
@@ -199,8 +227,21 @@ async function main(): Promise<void> {
   ensureOfficialSdk();
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   const rows: Row[] = [];
-  rows.push({ what: 'bundle size (minified)', ours: statSync(path.join(ROOT, 'dist', 'extension.js')).size, official: await officialBundleBytes(), unit: 'KB', lower: true, note: 'whole extension vs consoleAction alone' });
-  rows.push({ what: `module load, median of ${LOAD_RUNS} fresh processes`, ours: loadTimeMs(OURS_LOAD), official: loadTimeMs(OFFICIAL_LOAD), unit: 'ms', lower: true });
+  rows.push({
+    what: 'bundle size (minified)',
+    ours: statSync(path.join(ROOT, 'dist', 'extension.js')).size,
+    official: await officialBundleBytes(),
+    unit: 'KB',
+    lower: true,
+    note: 'whole extension vs consoleAction alone',
+  });
+  rows.push({
+    what: `module load, median of ${LOAD_RUNS} fresh processes`,
+    ours: loadTimeMs(OURS_LOAD),
+    official: loadTimeMs(OFFICIAL_LOAD),
+    unit: 'ms',
+    lower: true,
+  });
   const activation = await activationMs();
   rows.push(...(await signing()));
 
@@ -218,15 +259,35 @@ async function main(): Promise<void> {
     const delOurs = await runSide('ours', 'delete', 'DeleteModel', '0', String(DEFAULT_CONCURRENCY));
     const delOfficial = await runSide('official', 'delete', 'DeleteModel', '1');
     const delOurs16 = await runSide('ours', 'delete', 'DeleteModel', '2', '16');
-    const checks = [['list ours', listOurs, 10_000], ['list official', listOfficial, 10_000], ['delete ours', delOurs, DELETES], ['delete official', delOfficial, DELETES], ['delete ours ×16', delOurs16, DELETES]] as const;
+    const checks = [
+      ['list ours', listOurs, 10_000],
+      ['list official', listOfficial, 10_000],
+      ['delete ours', delOurs, DELETES],
+      ['delete official', delOfficial, DELETES],
+      ['delete ours ×16', delOurs16, DELETES],
+    ] as const;
     for (const [name, r, expected] of checks) {
       if (r.ok !== expected || r.failed !== 0) {
         throw new Error(`bench: ${name}: ${r.ok} of ${expected} succeeded, ${r.failed} failed`);
       }
     }
-    rows.push({ what: `bulk delete, ${DELETES} × DeleteModel, ${LATENCY_MS} ms latency`, ours: delOurs.ms, official: delOfficial.ms, unit: 'ms', lower: true, note: `concurrency ${DEFAULT_CONCURRENCY} vs a plain loop; all ${DELETES} succeeded on both` });
+    rows.push({
+      what: `bulk delete, ${DELETES} × DeleteModel, ${LATENCY_MS} ms latency`,
+      ours: delOurs.ms,
+      official: delOfficial.ms,
+      unit: 'ms',
+      lower: true,
+      note: `concurrency ${DEFAULT_CONCURRENCY} vs a plain loop; all ${DELETES} succeeded on both`,
+    });
     rows.push({ what: `bulk delete as above, qianfan.maxConcurrentRequests = 16`, ours: delOurs16.ms, official: delOfficial.ms, unit: 'ms', lower: true });
-    rows.push({ what: `list 1,000 models / 10,000 versions, ${LATENCY_MS} ms latency`, ours: listOurs.ms, official: listOfficial.ms, unit: 'ms', lower: true, note: `${listOurs.requests} vs ${listOfficial.requests} requests` });
+    rows.push({
+      what: `list 1,000 models / 10,000 versions, ${LATENCY_MS} ms latency`,
+      ours: listOurs.ms,
+      official: listOfficial.ms,
+      unit: 'ms',
+      lower: true,
+      note: `${listOurs.requests} vs ${listOfficial.requests} requests`,
+    });
     rows.push({ what: 'peak memory (max RSS) of the delete run', ours: delOurs.maxRssKb, official: delOfficial.maxRssKb, unit: 'MB', lower: true });
     rows.push({ what: 'peak memory (max RSS) of the list run', ours: listOurs.maxRssKb, official: listOfficial.maxRssKb, unit: 'MB', lower: true });
   } finally {

@@ -3,6 +3,7 @@
  * `node side.js <ours|official> <list|delete> <endpoint> [deleteRun] [concurrency]`.
  * Prints one JSON line: { ms, ok, failed, maxRssKb }.
  */
+import { createRequire } from 'module';
 import * as path from 'path';
 import { runBatch } from '../../src/core/batch';
 import { QianfanClient } from '../../src/core/qianfanClient';
@@ -16,7 +17,11 @@ export const DELETES = 200;
 /** The extension's default `qianfan.maxConcurrentRequests`. */
 export const DEFAULT_CONCURRENCY = 8;
 
-type ConsoleAction = (p: { base_api_route: string; action: string; data: unknown }) => Promise<{ result?: { customModelSetList?: { modelIds: string[] }[]; pageInfo?: { isTruncated: boolean; nextMarker?: string } } }>;
+type ConsoleAction = (p: {
+  base_api_route: string;
+  action: string;
+  data: unknown;
+}) => Promise<{ result?: { customModelSetList?: { modelIds: string[] }[]; pageInfo?: { isTruncated: boolean; nextMarker?: string } } }>;
 
 /** Each run deletes its own slice of the generated account's versions: run 0, 1, 2 … */
 function deleteTargets(run: number): string[] {
@@ -42,12 +47,16 @@ async function official(task: string, endpoint: string, run: number): Promise<{ 
   process.env.QIANFAN_ACCESS_KEY = DEMO_ACCESS_KEY;
   process.env.QIANFAN_SECRET_KEY = DEMO_SECRET_KEY;
   process.env.QIANFAN_CONSOLE_API_BASE_URL = endpoint;
-  const { consoleAction } = require(OFFICIAL_DIR) as { consoleAction: ConsoleAction };
+  const { consoleAction } = createRequire(__filename)(OFFICIAL_DIR) as { consoleAction: ConsoleAction };
   if (task === 'list') {
     let versions = 0;
     let marker: string | undefined;
     for (;;) {
-      const page = await consoleAction({ base_api_route: '/v2/model', action: 'DescribeCustomModelSets', data: marker ? { maxKeys: 100, marker } : { maxKeys: 100 } });
+      const page = await consoleAction({
+        base_api_route: '/v2/model',
+        action: 'DescribeCustomModelSets',
+        data: marker ? { maxKeys: 100, marker } : { maxKeys: 100 },
+      });
       versions += (page.result?.customModelSetList ?? []).reduce((n, m) => n + m.modelIds.length, 0);
       if (!page.result?.pageInfo?.isTruncated) {
         return { ok: versions, failed: 0 };

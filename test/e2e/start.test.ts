@@ -3,7 +3,7 @@
  * pointed at the emulator with the demo keys; Ctrl-C (SIGINT) stops all of it.
  */
 import * as assert from 'assert';
-import { ChildProcess, spawn } from 'child_process';
+import { type ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import { ROOT, freePort, launchBrowser } from '../support/vscodeServer';
 

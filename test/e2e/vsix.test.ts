@@ -33,8 +33,21 @@ describe('the .vsix package', function () {
 
   it('holds only the bundle, the manifest, localization, media, READMEs, CHANGELOG and LICENSE', () => {
     const entries = zipEntries(VSIX);
-    assert.deepStrictEqual(entries.filter((e) => !ALLOWED.some((re) => re.test(e))), []);
-    for (const needed of ['extension/dist/extension.js', 'extension/package.json', 'extension/package.nls.zh-cn.json', 'extension/l10n/bundle.l10n.zh-cn.json', 'extension/media/qianfan.svg', 'extension/media/icon.png', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt']) {
+    assert.deepStrictEqual(
+      entries.filter((e) => !ALLOWED.some((re) => re.test(e))),
+      [],
+    );
+    for (const needed of [
+      'extension/dist/extension.js',
+      'extension/package.json',
+      'extension/package.nls.zh-cn.json',
+      'extension/l10n/bundle.l10n.zh-cn.json',
+      'extension/media/qianfan.svg',
+      'extension/media/icon.png',
+      'extension/readme.md',
+      'extension/changelog.md',
+      'extension/LICENSE.txt',
+    ]) {
       assert.ok(entries.includes(needed), `${needed} is in the package`);
     }
   });
@@ -50,7 +63,10 @@ describe('the .vsix package', function () {
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor({ timeout: 60_000 });
       await runFromPalette(page, 'Qianfan: Show Log'); // runs only once the extension has activated
       const lines = page.locator('.part.panel .monaco-editor .view-line');
-      await lines.filter({ hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ }).first().waitFor({ timeout: 30_000 });
+      await lines
+        .filter({ hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
       // Wrapped lines are separate elements: join them before matching.
       assert.match((await lines.allInnerTexts()).join(''), /activated\sin\s[\d.]+\sms/);
       const installed = execFileSync('ls', [path.join(server.dataDir, 'e')], { encoding: 'utf8' });

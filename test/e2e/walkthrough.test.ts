@@ -9,7 +9,19 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
-import { FAILURES, Workbench, answerInput, assertIncludes, clearNotifications, clickMenuItem, openWorkbench, runFromPalette, screenshot, treeRow, waitForNotification } from './workbench';
+import {
+  FAILURES,
+  type Workbench,
+  answerInput,
+  assertIncludes,
+  clearNotifications,
+  clickMenuItem,
+  openWorkbench,
+  runFromPalette,
+  screenshot,
+  treeRow,
+  waitForNotification,
+} from './workbench';
 
 describe('end to end in the browser workbench', function () {
   this.timeout(240_000);
@@ -129,8 +141,14 @@ describe('end to end in the browser workbench', function () {
     await runFromPalette(page, 'Qianfan: Show Log');
     const lines = page.locator('.part.panel .monaco-editor .view-line');
     // Monaco renders spaces as no-break spaces, hence \s.
-    await lines.filter({ hasText: /\[info\]\sDescribeModelExportTask\samv-g73j3faikzpz\sHTTP\s200/ }).first().waitFor({ timeout: 30_000 });
-    await lines.filter({ hasText: /requestId=[0-9a-f-]{36}\s\d+\sms/ }).first().waitFor();
+    await lines
+      .filter({ hasText: /\[info\]\sDescribeModelExportTask\samv-g73j3faikzpz\sHTTP\s200/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
+    await lines
+      .filter({ hasText: /requestId=[0-9a-f-]{36}\s\d+\sms/ })
+      .first()
+      .waitFor();
     const text = (await lines.allInnerTexts()).join('\n');
     assert.ok(!text.includes(DEMO_SECRET_KEY));
     await screenshot(page, '6-log');

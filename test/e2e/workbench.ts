@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { mkdirSync } from 'fs';
 import * as path from 'path';
-import { Browser, Page, ROOT, RunningServer, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
+import { type Browser, type Page, ROOT, type RunningServer, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
 
 /** Where screenshots go; `QIANFAN_SCREENSHOTS=media/screenshots npm run test:e2e` refreshes the README's. */
 export const SCREENSHOTS = path.resolve(ROOT, process.env.QIANFAN_SCREENSHOTS ?? path.join('test-results', 'screenshots'));
@@ -20,7 +20,12 @@ export async function openWorkbench(settings: Record<string, unknown>, folder: s
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: process.env.QIANFAN_E2E_LOCALE ?? 'en-US' });
-    await page.goto(workbenchUrl(server, folder, [['extensionDevelopmentPath', remoteUri(server, ROOT)], ['skipWelcome', 'true']]));
+    await page.goto(
+      workbenchUrl(server, folder, [
+        ['extensionDevelopmentPath', remoteUri(server, ROOT)],
+        ['skipWelcome', 'true'],
+      ]),
+    );
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return {
       server,
@@ -77,7 +82,11 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
       return (await item.innerText()).trim();
     }
     if (!(await page.locator('.notifications-center.visible').isVisible())) {
-      await page.locator('.statusbar [aria-label="Notifications"]').first().click().catch(() => undefined);
+      await page
+        .locator('.statusbar [aria-label="Notifications"]')
+        .first()
+        .click()
+        .catch(() => undefined);
     }
     await page.waitForTimeout(250);
   }

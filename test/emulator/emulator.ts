@@ -4,8 +4,8 @@
  */
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
-import { Fixture, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture } from './fixture';
+import { type AddressInfo } from 'net';
+import { type Fixture, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture } from './fixture';
 import { officialAuthorization, parseAuthorization } from './officialAuth';
 import { ApiError, ModelStore } from './store';
 
@@ -205,7 +205,7 @@ export class QianfanEmulator {
       throw new ApiError(400, 'SignatureDoesNotMatch', 'Fail to authn user: Signature does not match');
     }
     const nowSeconds = this.now() / 1000;
-    const dateHeader = req.headers['x-bce-date'];
+    const dateHeader = req.headers['x-bce-date']?.toString();
     if (dateHeader !== undefined && dateHeader !== auth.timestamp) {
       throw new ApiError(400, 'RequestExpired', `x-bce-date ${dateHeader} differs from the signing time ${auth.timestamp}`);
     }
@@ -231,7 +231,11 @@ export class QianfanEmulator {
         if (fault.retryAfter !== undefined) {
           res.setHeader('retry-after', fault.retryAfter);
         }
-        return this.send(res, fault.status, requestId, { requestId, code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'), message: fault.message ?? `Injected HTTP ${fault.status}` });
+        return this.send(res, fault.status, requestId, {
+          requestId,
+          code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'),
+          message: fault.message ?? `Injected HTTP ${fault.status}`,
+        });
       case 'requestExpired':
         return this.send(res, 400, requestId, { requestId, code: 'RequestExpired', message: 'Request has expired.' });
       case 'malformed':

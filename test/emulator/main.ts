@@ -24,7 +24,8 @@ async function main(): Promise<void> {
   const url = await emulator.start(arg('port', 0));
   // The demo keys are public test values that only this emulator accepts.
   process.stdout.write(
-    JSON.stringify({ url, accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY }) + '\n' +
+    JSON.stringify({ url, accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY }) +
+      '\n' +
       `Qianfan emulator listening on ${url}\n` +
       `  demo access key: ${DEMO_ACCESS_KEY}\n  demo secret key: ${DEMO_SECRET_KEY}\n` +
       '  (Ctrl-C to stop)\n',

@@ -2,8 +2,12 @@
  * Verifies a request's Authorization with Baidu's own signer (`@baiducloud/sdk`, src/auth.js),
  * an implementation nobody on this project wrote.
  */
-// eslint-disable-next-line @typescript-eslint/no-var-requires
-const BaiduAuth: new (ak: string, sk: string) => {
+import { createRequire } from 'module';
+
+type BaiduAuthClass = new (
+  ak: string,
+  sk: string,
+) => {
   generateAuthorization(
     method: string,
     resource: string,
@@ -13,7 +17,8 @@ const BaiduAuth: new (ak: string, sk: string) => {
     expirationSeconds: number,
     headersToSign: string[],
   ): string;
-} = require('@baiducloud/sdk/src/auth');
+};
+const BaiduAuth = createRequire(__filename)('@baiducloud/sdk/src/auth') as BaiduAuthClass;
 
 export { BaiduAuth };
 

@@ -1,6 +1,6 @@
 /** The emulator's in-memory account and the six `/v2/model` actions over it. */
 import { createHash, randomBytes } from 'crypto';
-import { Fixture, ModelRecord, VersionRecord } from './fixture';
+import { type Fixture, type ModelRecord, type VersionRecord } from './fixture';
 
 export class ApiError extends Error {
   constructor(
@@ -77,10 +77,11 @@ export class ModelStore {
       ids.reverse();
     }
     let start = 0;
-    if (body.marker !== undefined && body.marker !== '') {
-      start = ids.indexOf(String(body.marker));
+    const marker = typeof body.marker === 'string' || typeof body.marker === 'number' ? String(body.marker) : '';
+    if (marker !== '') {
+      start = ids.indexOf(marker);
       if (start < 0) {
-        throw new ApiError(400, 'InvalidMarker', `The marker ${String(body.marker)} is invalid.`);
+        throw new ApiError(400, 'InvalidMarker', `The marker ${marker} is invalid.`);
       }
     }
     const pageIds = ids.slice(start, start + maxKeys);

@@ -1,9 +1,9 @@
 /** Starts an emulator on 127.0.0.1 and builds a client for it, with short retry delays. */
 import * as assert from 'assert';
 import { QianfanError } from '../../src/core/errors';
-import { QianfanClient, QianfanClientOptions, RequestLogEntry } from '../../src/core/qianfanClient';
+import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
-import { EmulatorOptions, QianfanEmulator } from '../emulator/emulator';
+import { type EmulatorOptions, QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 
 export interface Harness {

@@ -11,7 +11,7 @@ let violations = 0;
 
 function guard(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+  stream.write = (chunk: unknown, ...rest: unknown[]) => {
     let text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
     let leaked = FULL_SIGNATURE.test(text);
     for (const secret of TEST_SECRETS) {
@@ -25,7 +25,7 @@ function guard(stream: NodeJS.WriteStream): void {
       text = text.replace(new RegExp(FULL_SIGNATURE.source, 'g'), '[SIGNATURE]');
     }
     return write(text, ...rest);
-  }) as typeof stream.write;
+  };
 }
 
 guard(process.stdout);

@@ -3,10 +3,10 @@
  * and opens its web workbench in Debian's headless Chromium through playwright-core.
  * Used by the host-suite launcher, the end-to-end tests and `npm start`.
  */
-import { ChildProcess, execFileSync, spawn } from 'child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'fs';
+import { type ChildProcess, execFileSync, spawn } from 'child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import * as http from 'http';
-import { AddressInfo, createServer } from 'net';
+import { type AddressInfo, createServer } from 'net';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import type { Browser, Page } from 'playwright-core';
@@ -94,29 +94,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (options.settings) {
     const settingsDir = path.join(dirs.server, 'data', 'Machine');
     mkdirSync(settingsDir, { recursive: true });
-    require('fs').writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
     const userDir = path.join(dirs.user, 'User');
     mkdirSync(userDir, { recursive: true });
-    require('fs').writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
   }
   const common = [
-    '--server-data-dir', dirs.server,
-    '--user-data-dir', dirs.user,
-    '--extensions-dir', dirs.extensions,
+    '--server-data-dir',
+    dirs.server,
+    '--user-data-dir',
+    dirs.user,
+    '--extensions-dir',
+    dirs.extensions,
     '--accept-server-license-terms',
     '--disable-telemetry',
   ];
   if (options.installExtension) {
     execFileSync(install.node, [install.serverMain, ...common, '--install-extension', options.installExtension, '--force'], { stdio: 'pipe' });
   }
-  const args = [
-    install.serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
-    '--without-connection-token',
-    '--enable-smoke-test-driver',
-    ...common,
-  ];
+  const args = [install.serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', ...common];
   const child = spawn(install.node, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = options.log ?? (() => undefined);
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));
@@ -152,7 +148,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
   });
 }
 

@@ -1,8 +1,8 @@
 /** The client against the local emulator over real loopback HTTP. */
 import * as assert from 'assert';
-import { QianfanError, isCancelled } from '../../src/core/errors';
+import { type QianfanError, isCancelled } from '../../src/core/errors';
 import { generatedFixture } from '../emulator/fixture';
-import { Harness, failureOf, startHarness } from '../support/clientHarness';
+import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 async function rejectsWith(promise: Promise<unknown>, check: (e: QianfanError) => void): Promise<void> {
   check(await failureOf(promise));
@@ -15,7 +15,10 @@ describe('client: actions against the emulator', () => {
 
   it('lists a page of models with typed fields', async () => {
     const page = await h.client.listCustomModelSets({ maxKeys: 2 });
-    assert.deepStrictEqual(page.items.map((m) => m.modelSetId), ['am-gh0azfeb9adu', 'am-m0t1zde3x111']);
+    assert.deepStrictEqual(
+      page.items.map((m) => m.modelSetId),
+      ['am-gh0azfeb9adu', 'am-m0t1zde3x111'],
+    );
     assert.strictEqual(page.items[0].modelCount, 3);
     assert.deepStrictEqual(page.items[0].modelNames, ['V1', 'V2', 'V3']);
     assert.strictEqual(page.pageInfo.isTruncated, true);
@@ -64,7 +67,14 @@ describe('client: actions against the emulator', () => {
 
   it('reports a version with no export as hasRecord false', async () => {
     assert.deepStrictEqual(await h.client.describeModelExportTask('amv-a1s2d3f4g5h6'), {
-      exportId: undefined, hasRecord: false, status: undefined, fileName: undefined, fileType: undefined, md5: undefined, fileSize: undefined, downloadUrl: undefined,
+      exportId: undefined,
+      hasRecord: false,
+      status: undefined,
+      fileName: undefined,
+      fileType: undefined,
+      md5: undefined,
+      fileSize: undefined,
+      downloadUrl: undefined,
     });
   });
 
@@ -133,7 +143,9 @@ describe('client: bad input and credentials', () => {
   });
 
   it('reports a wrong secret key as SignatureDoesNotMatch without retrying', async () => {
-    const client = h.makeClient({ credentials: () => ({ accessKeyId: 'demoAccessKey0000000000000000001', secretAccessKey: 'wrongSecretKey000000000000000000' }) });
+    const client = h.makeClient({
+      credentials: () => ({ accessKeyId: 'demoAccessKey0000000000000000001', secretAccessKey: 'wrongSecretKey000000000000000000' }),
+    });
     await rejectsWith(client.describeModel('amv-g73j3faikzpz'), (e) => assert.strictEqual(e.code, 'SignatureDoesNotMatch'));
     assert.strictEqual(h.emulator.requests.length, 1);
   });
@@ -155,7 +167,10 @@ describe('client: timeouts and cancellation', () => {
     const client = h.makeClient({ timeoutMs: 150 });
     const v = await client.describeModel('amv-g73j3faikzpz');
     assert.strictEqual(v.modelId, 'amv-g73j3faikzpz');
-    assert.deepStrictEqual(h.log.map((e) => e.outcome), ['retry', 'ok']);
+    assert.deepStrictEqual(
+      h.log.map((e) => e.outcome),
+      ['retry', 'ok'],
+    );
     assert.match(h.log[0].error ?? '', /no answer within 150 ms/);
   });
 

@@ -9,8 +9,49 @@ import { prng } from '../emulator/fixture';
 import { BceSigner } from '../../src/core/signer';
 
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
-const VALUE_PIECES = ['a', 'Z', '9', ' ', '~', '/', ':', '=', '&', '+', '!', "'", '(', ')', '*', '测试', 'é', '%', '?', '#', ',', ';', '@', '$', '"', '模型', '😀', '\t', '.'];
-const HEADER_NAMES = ['Host', 'Content-Type', 'content-length', 'Content-MD5', 'X-Bce-Date', 'x-bce-meta-Key', 'X-BCE-REQUEST-ID', 'User-Agent', 'Accept', 'x-custom'];
+const VALUE_PIECES = [
+  'a',
+  'Z',
+  '9',
+  ' ',
+  '~',
+  '/',
+  ':',
+  '=',
+  '&',
+  '+',
+  '!',
+  "'",
+  '(',
+  ')',
+  '*',
+  '测试',
+  'é',
+  '%',
+  '?',
+  '#',
+  ',',
+  ';',
+  '@',
+  '$',
+  '"',
+  '模型',
+  '😀',
+  '\t',
+  '.',
+];
+const HEADER_NAMES = [
+  'Host',
+  'Content-Type',
+  'content-length',
+  'Content-MD5',
+  'X-Bce-Date',
+  'x-bce-meta-Key',
+  'X-BCE-REQUEST-ID',
+  'User-Agent',
+  'Accept',
+  'x-custom',
+];
 
 function pick<T>(r: () => number, items: readonly T[]): T {
   return items[Math.floor(r() * items.length)];
@@ -26,7 +67,15 @@ function text(r: () => number, pieces: readonly string[], max: number): string {
 }
 
 function generate(r: () => number) {
-  const segments = Array.from({ length: 1 + Math.floor(r() * 4) }, () => text(r, VALUE_PIECES.filter((p) => p !== '/'), 6) || 'x');
+  const segments = Array.from(
+    { length: 1 + Math.floor(r() * 4) },
+    () =>
+      text(
+        r,
+        VALUE_PIECES.filter((p) => p !== '/'),
+        6,
+      ) || 'x',
+  );
   const query: Record<string, string | null> = {};
   for (let i = Math.floor(r() * 5); i > 0; i--) {
     const key = text(r, UNRESERVED.split(''), 8) || 'k';
@@ -62,9 +111,24 @@ describe('signer: differential against @baiducloud/sdk', () => {
       const encodedByBaidu = '/' + req.segments.map((s) => official.normalize(s)).join('/');
       // Baidu's signer always signs x-bce-* headers, so an explicit list names them too.
       const headersToSign = req.explicit
-        ? [...new Set(['host', ...Object.keys(req.headers).filter((h) => r() < 0.5 || h.toLowerCase().startsWith('x-bce-')).map((h) => h.toLowerCase())])]
+        ? [
+            ...new Set([
+              'host',
+              ...Object.keys(req.headers)
+                .filter((h) => r() < 0.5 || h.toLowerCase().startsWith('x-bce-'))
+                .map((h) => h.toLowerCase()),
+            ]),
+          ]
         : undefined;
-      const theirs = official.generateAuthorization(req.method, encodedByBaidu, req.query, req.headers, req.timestampSeconds, req.expirationSeconds, headersToSign as string[]);
+      const theirs = official.generateAuthorization(
+        req.method,
+        encodedByBaidu,
+        req.query,
+        req.headers,
+        req.timestampSeconds,
+        req.expirationSeconds,
+        headersToSign as string[],
+      );
       const ours = new BceSigner({ accessKeyId: ak, secretAccessKey: sk }).sign({
         method: req.method,
         path: rawPath,

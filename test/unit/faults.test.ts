@@ -1,6 +1,6 @@
 /** Injected faults: what is retried, what is not, and how each error reads. */
 import * as assert from 'assert';
-import { Harness, failureOf, startHarness } from '../support/clientHarness';
+import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 describe('client: retries where a repeat is safe', () => {
   let h: Harness;
@@ -11,14 +11,21 @@ describe('client: retries where a repeat is safe', () => {
     it(`retries a read after HTTP ${status}`, async () => {
       h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status }, times: 2 });
       assert.strictEqual((await h.client.describeModel('amv-g73j3faikzpz')).status, 'Ready');
-      assert.deepStrictEqual(h.log.map((e) => [e.status, e.outcome]), [[status, 'retry'], [status, 'retry'], [200, 'ok']]);
+      assert.deepStrictEqual(
+        h.log.map((e) => [e.status, e.outcome]),
+        [
+          [status, 'retry'],
+          [status, 'retry'],
+          [200, 'ok'],
+        ],
+      );
     });
   }
 
   it('waits as long as Retry-After asks', async () => {
     h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 429, retryAfter: '1' } });
     const delays: number[] = [];
-    const client = h.makeClient({ retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5000 }, sleep: async (ms) => void delays.push(ms) });
+    const client = h.makeClient({ retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 5000 }, sleep: (ms) => Promise.resolve(void delays.push(ms)) });
     await client.describeModel('amv-g73j3faikzpz');
     assert.deepStrictEqual(delays, [1000]);
   });
@@ -149,7 +156,7 @@ describe('client: answers that are not what they should be', () => {
 
   it('reports a result of the wrong shape', async () => {
     const client = h.makeClient({
-      transport: { send: async () => ({ status: 200, headers: {}, body: '{"requestId":"r1","result":{"customModelSetList":"nope"}}' }) },
+      transport: { send: () => Promise.resolve({ status: 200, headers: {}, body: '{"requestId":"r1","result":{"customModelSetList":"nope"}}' }) },
     });
     const e = await failureOf(client.listCustomModelSets());
     assert.strictEqual(e.kind, 'badResponse');
@@ -158,7 +165,7 @@ describe('client: answers that are not what they should be', () => {
 
   it('treats an error code inside a 200 body as an error', async () => {
     const client = h.makeClient({
-      transport: { send: async () => ({ status: 200, headers: {}, body: '{"error_code":18,"error_msg":"Open api qps request limit reached"}' }) },
+      transport: { send: () => Promise.resolve({ status: 200, headers: {}, body: '{"error_code":18,"error_msg":"Open api qps request limit reached"}' }) },
       retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 },
     });
     const e = await failureOf(client.listCustomModelSets());

@@ -38,7 +38,7 @@ describe('redaction', () => {
     assert.strictEqual(out.creds.accessKeyId, 'myAccessKey');
     assert.strictEqual(out.creds.secretAccessKey, REDACTED);
     assert.deepStrictEqual(out.list, [`x ${REDACTED}`, 3, null]);
-    assert.strictEqual(out.error as unknown as string, `Error: failed with ${REDACTED}`);
+    assert.strictEqual(out.error, `Error: failed with ${REDACTED}`);
     assert.ok(!JSON.stringify(out).includes(SK));
     assert.ok(JSON.stringify(input).includes(SK), 'the input is not changed');
   });

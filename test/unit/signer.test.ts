@@ -1,13 +1,5 @@
 import * as assert from 'assert';
-import {
-  BceSigner,
-  canonicalHeaders,
-  canonicalQueryString,
-  formatBceTimestamp,
-  signingKeyFor,
-  uriEncode,
-  uriEncodeExceptSlash,
-} from '../../src/core/signer';
+import { BceSigner, canonicalHeaders, canonicalQueryString, formatBceTimestamp, signingKeyFor, uriEncode, uriEncodeExceptSlash } from '../../src/core/signer';
 
 const A32 = 'a'.repeat(32);
 const B32 = 'b'.repeat(32);
@@ -36,10 +28,7 @@ describe('signer: official vectors', () => {
   });
 
   it('A: derives the documented signing key', () => {
-    assert.strictEqual(
-      signingKeyFor(B32, `bce-auth-v1/${A32}/2015-04-27T08:23:49Z/1800`),
-      '1d5ce5f464064cbee060330d973218821825ac6952368a482a592e6615aef479',
-    );
+    assert.strictEqual(signingKeyFor(B32, `bce-auth-v1/${A32}/2015-04-27T08:23:49Z/1800`), '1d5ce5f464064cbee060330d973218821825ac6952368a482a592e6615aef479');
   });
 
   it('A: signs the worked example with the default headers', () => {
@@ -132,7 +121,10 @@ describe('signer: official vectors', () => {
       expirationSeconds: 1800,
     };
     const ours = signer.sign({ ...base, headersToSign: ['host', 'x-bce-date'] });
-    assert.strictEqual(ours.canonicalRequest, 'POST\n/v2/model\nAction=DescribeCustomModelSets\nhost:qianfan.baidubce.com\nx-bce-date:2024-01-01T00%3A00%3A00Z');
+    assert.strictEqual(
+      ours.canonicalRequest,
+      'POST\n/v2/model\nAction=DescribeCustomModelSets\nhost:qianfan.baidubce.com\nx-bce-date:2024-01-01T00%3A00%3A00Z',
+    );
     assert.ok(ours.authorization.endsWith('/1800/host;x-bce-date/420152e400cd6ade856b31ca2eea8ef4c0fe0c4b77db35740a0ddbeeb4a93254'));
     const sdkStyle = signer.sign(base);
     assert.ok(sdkStyle.authorization.endsWith('/content-length;content-type;host;x-bce-date/82afa6da3e0c75dc253ae068c2489bcf4b66f4256ef819f57b3824701463d515'));

@@ -4,7 +4,7 @@ import { CancelledError, QianfanError } from '../../src/core/errors';
 import { PendingExportsStore, formatBytes, pollExport } from '../../src/core/exportTasks';
 import { accessKeyProblem, modelVersionIdProblem } from '../../src/core/ids';
 import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { ExportTask } from '../../src/core/model';
+import { type ExportTask } from '../../src/core/model';
 import { backoffDelay, retryAfterMs } from '../../src/core/retry';
 import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
 
@@ -21,7 +21,10 @@ describe('tracked versions store', () => {
     assert.strictEqual(store.get('amv-bbbbbbbbbbbb')?.modelSetId, 'am-cccccccccccc');
     assert.strictEqual(store.list().length, 2, 'updateInfo never adds');
     assert.strictEqual(await store.remove(['amv-aaaaaaaaaaaa']), 1);
-    assert.deepStrictEqual(store.list().map((v) => v.modelId), ['amv-bbbbbbbbbbbb']);
+    assert.deepStrictEqual(
+      store.list().map((v) => v.modelId),
+      ['amv-bbbbbbbbbbbb'],
+    );
     assert.strictEqual(changes, 4);
   });
 
@@ -29,13 +32,25 @@ describe('tracked versions store', () => {
     const store = new TrackedVersionsStore(new MemoryKeyValueStore());
     await store.add([{ modelId: 'amv-aaaaaaaaaaaa' }]);
     await assert.rejects(store.add([{ modelId: 'amv-bbbbbbbbbbbb' }, { modelId: 'nope' }]), /not a model version ID/);
-    assert.deepStrictEqual(store.list().map((v) => v.modelId), ['amv-aaaaaaaaaaaa']);
+    assert.deepStrictEqual(
+      store.list().map((v) => v.modelId),
+      ['amv-aaaaaaaaaaaa'],
+    );
   });
 
   it('ignores malformed stored entries one by one, without wiping the good ones', async () => {
     const kv = new MemoryKeyValueStore();
-    await kv.update(TRACKED_KEY, [{ modelId: 'amv-aaaaaaaaaaaa', addedAt: 1 }, { modelId: 42 }, null, 'x', { modelId: 'amv-bbbbbbbbbbbb', modelSetId: 'bad', addedAt: 2 }]);
-    assert.deepStrictEqual(new TrackedVersionsStore(kv).list().map((v) => v.modelId), ['amv-aaaaaaaaaaaa']);
+    await kv.update(TRACKED_KEY, [
+      { modelId: 'amv-aaaaaaaaaaaa', addedAt: 1 },
+      { modelId: 42 },
+      null,
+      'x',
+      { modelId: 'amv-bbbbbbbbbbbb', modelSetId: 'bad', addedAt: 2 },
+    ]);
+    assert.deepStrictEqual(
+      new TrackedVersionsStore(kv).list().map((v) => v.modelId),
+      ['amv-aaaaaaaaaaaa'],
+    );
     await kv.update(TRACKED_KEY, { not: 'a list' });
     assert.deepStrictEqual(new TrackedVersionsStore(kv).list(), []);
   });
@@ -60,25 +75,28 @@ describe('batch runner', () => {
       { concurrency: 3 },
     );
     assert.strictEqual(peak, 3);
-    assert.deepStrictEqual(outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message)), [10, 20, 30, 'four', 50, 60, 70]);
+    assert.deepStrictEqual(
+      outcomes.map((o) => (o.ok ? o.value : (o.error as Error).message)),
+      [10, 20, 30, 'four', 50, 60, 70],
+    );
   });
 
   it('marks items not started before a cancel as cancelled', async () => {
     const controller = new AbortController();
     const outcomes = await runBatch(
       [1, 2, 3, 4],
-      async (n, signal) => {
+      (n, signal) => {
         if (n === 2) {
           controller.abort();
         }
-        if (signal?.aborted && n === 2) {
-          throw new CancelledError();
-        }
-        return n;
+        return signal?.aborted && n === 2 ? Promise.reject(new CancelledError()) : Promise.resolve(n);
       },
       { concurrency: 1, signal: controller.signal },
     );
-    assert.deepStrictEqual(outcomes.map((o) => (o.ok ? 'ok' : o.cancelled ? 'cancelled' : 'failed')), ['ok', 'cancelled', 'cancelled', 'cancelled']);
+    assert.deepStrictEqual(
+      outcomes.map((o) => (o.ok ? 'ok' : o.cancelled ? 'cancelled' : 'failed')),
+      ['ok', 'cancelled', 'cancelled', 'cancelled'],
+    );
   });
 });
 
@@ -86,20 +104,21 @@ describe('export polling', () => {
   const pending = { modelId: 'amv-aaaaaaaaaaaa', exportId: 'exp-1', startedAt: 0 };
   const reader = (answers: (ExportTask | Error)[]) => ({
     calls: 0,
-    async describeModelExportTask() {
+    describeModelExportTask() {
       const a = answers[Math.min(this.calls++, answers.length - 1)];
-      if (a instanceof Error) {
-        throw a;
-      }
-      return a;
+      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
     },
   });
-  const noSleep = async () => undefined;
+  const noSleep = () => Promise.resolve();
 
   it('polls through Doing to Done, with growing intervals', async () => {
     const waits: number[] = [];
-    const r = reader([{ hasRecord: true, status: 'Doing', exportId: 'exp-1' }, { hasRecord: true, status: 'Doing' }, { hasRecord: true, status: 'Done', fileName: 'f', md5: 'm', fileSize: 1 }]);
-    const out = await pollExport(r, pending, { sleep: async (ms) => void waits.push(ms), intervalMs: 100, maxIntervalMs: 120, now: () => 0 });
+    const r = reader([
+      { hasRecord: true, status: 'Doing', exportId: 'exp-1' },
+      { hasRecord: true, status: 'Doing' },
+      { hasRecord: true, status: 'Done', fileName: 'f', md5: 'm', fileSize: 1 },
+    ]);
+    const out = await pollExport(r, pending, { sleep: (ms) => Promise.resolve(void waits.push(ms)), intervalMs: 100, maxIntervalMs: 120, now: () => 0 });
     assert.strictEqual(out.status, 'Done');
     assert.deepStrictEqual(waits, [100, 120]);
   });
@@ -107,7 +126,11 @@ describe('export polling', () => {
   it('reports Fail, and "no record" after the grace period as a failure', async () => {
     assert.strictEqual((await pollExport(reader([{ hasRecord: true, status: 'Fail' }]), pending, { sleep: noSleep })).status, 'Fail');
     let now = 0;
-    const out = await pollExport(reader([{ hasRecord: false }]), pending, { sleep: async () => void (now += 1000), noRecordGraceMs: 3000, now: () => now });
+    const out = await pollExport(reader([{ hasRecord: false }]), pending, {
+      sleep: () => Promise.resolve(void (now += 1000)),
+      noRecordGraceMs: 3000,
+      now: () => now,
+    });
     assert.strictEqual(out.status, 'Fail');
     assert.match((out as { reason: string }).reason, /no record/);
   });
@@ -150,11 +173,26 @@ describe('validation and retry arithmetic', () => {
 
   it('backs off exponentially with jitter, capped, honouring a larger server hint', () => {
     const policy = { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 20_000 };
-    assert.strictEqual(backoffDelay(policy, 0, () => 0), 150);
-    assert.strictEqual(backoffDelay(policy, 0, () => 1), 300);
-    assert.strictEqual(backoffDelay(policy, 3, () => 1), 2400);
-    assert.strictEqual(backoffDelay(policy, 20, () => 1), 20_000);
-    assert.strictEqual(backoffDelay(policy, 0, () => 0, 5000), 5000);
+    assert.strictEqual(
+      backoffDelay(policy, 0, () => 0),
+      150,
+    );
+    assert.strictEqual(
+      backoffDelay(policy, 0, () => 1),
+      300,
+    );
+    assert.strictEqual(
+      backoffDelay(policy, 3, () => 1),
+      2400,
+    );
+    assert.strictEqual(
+      backoffDelay(policy, 20, () => 1),
+      20_000,
+    );
+    assert.strictEqual(
+      backoffDelay(policy, 0, () => 0, 5000),
+      5000,
+    );
     assert.strictEqual(retryAfterMs({ 'retry-after': '2' }, 0), 2000);
     assert.strictEqual(retryAfterMs({ 'retry-after-ms': '150' }, 0), 150);
     assert.strictEqual(retryAfterMs({ 'retry-after': new Date(10_000).toUTCString() }, 4000), 6000);

@@ -1,9 +1,10 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { ourExtension } from './harness';
 
 describe('activation', () => {
   it('activates in a real extension host and registers its commands', async () => {
-    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models');
+    const ext = ourExtension();
     assert.ok(ext, 'the extension is loaded');
     await ext.activate();
     const commands = await vscode.commands.getCommands(true);

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, Fixture, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
+import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, type Fixture, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
 
 describe('credentials', () => {
   let f: Fixture;
@@ -21,7 +21,10 @@ describe('credentials', () => {
   it('rejects keys that are not keys and changes nothing', async () => {
     f.prompts.inputs.push('not a key!', DEMO_SECRET_KEY);
     await run('qianfan.setCredentials');
-    assert.ok(f.prompts.asked.some((a) => a.startsWith('invalid:')), 'the input box flags it');
+    assert.ok(
+      f.prompts.asked.some((a) => a.startsWith('invalid:')),
+      'the input box flags it',
+    );
     assert.strictEqual(await f.api.secrets.get('qianfan.accessKeyId'), undefined);
     assert.strictEqual(f.prompts.last('error').level, 'error');
   });

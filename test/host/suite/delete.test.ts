@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { Fixture, run, setUp, tearDown, track, treeLines, versionNode } from './harness';
+import { type Fixture, run, setUp, tearDown, track, treeLines, versionNode } from './harness';
 
 const ALL = ['amv-g73j3faikzpz', 'amv-34qkndzjf111', 'amv-k2m9x7c4q1ab', 'amv-p8r2t6y1u3io', 'amv-z9x8c7v6b5nm', 'amv-a1s2d3f4g5h6'];
 
@@ -38,10 +38,16 @@ describe('delete', () => {
     f.emulator.maxInFlight = 0;
     f.prompts.confirms.push(true);
     await run('qianfan.deleteVersion', nodes[0], nodes);
-    assert.match(f.prompts.asked.find((a) => a.startsWith('confirm:'))!, /Delete 5 model versions|删除 5 个模型版本/);
+    assert.match(
+      f.prompts.asked.find((a) => a.startsWith('confirm:'))!,
+      /Delete 5 model versions|删除 5 个模型版本/,
+    );
     assert.strictEqual(f.emulator.count('DeleteModel'), 5);
     assert.strictEqual(f.emulator.maxInFlight, 3, 'three at once, never more');
-    assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId), ['amv-a1s2d3f4g5h6']);
+    assert.deepStrictEqual(
+      f.api.services.tracked.list().map((t) => t.modelId),
+      ['amv-a1s2d3f4g5h6'],
+    );
   });
 
   it('from the palette: a quick pick of tracked versions', async () => {
@@ -52,7 +58,11 @@ describe('delete', () => {
   });
 
   it('reports a partial failure item by item and keeps the failed versions', async () => {
-    f.emulator.inject({ action: 'DeleteModel', modelId: 'amv-p8r2t6y1u3io', fault: { kind: 'status', status: 403, code: 'AccessDenied', message: 'no permission' } });
+    f.emulator.inject({
+      action: 'DeleteModel',
+      modelId: 'amv-p8r2t6y1u3io',
+      fault: { kind: 'status', status: 403, code: 'AccessDenied', message: 'no permission' },
+    });
     const nodes = await Promise.all(['amv-g73j3faikzpz', 'amv-p8r2t6y1u3io', 'amv-a1s2d3f4g5h6'].map((id) => versionNode(f.api, id)));
     f.prompts.confirms.push(true);
     await run('qianfan.deleteVersion', nodes[1], nodes);
@@ -61,7 +71,13 @@ describe('delete', () => {
     assert.match(n.message, /amv-p8r2t6y1u3io/);
     assert.match(n.message, /QianfanFullControlAccessPolicy/);
     assert.ok(n.actions.length === 1, 'Show Log');
-    assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId).filter((id) => ['amv-g73j3faikzpz', 'amv-p8r2t6y1u3io', 'amv-a1s2d3f4g5h6'].includes(id)), ['amv-p8r2t6y1u3io']);
+    assert.deepStrictEqual(
+      f.api.services.tracked
+        .list()
+        .map((t) => t.modelId)
+        .filter((id) => ['amv-g73j3faikzpz', 'amv-p8r2t6y1u3io', 'amv-a1s2d3f4g5h6'].includes(id)),
+      ['amv-p8r2t6y1u3io'],
+    );
   });
 
   it('cancel stops what has not been sent and keeps those versions', async () => {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+import { type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
 
 describe('export', () => {
   let f: Fixture;
@@ -23,7 +23,10 @@ describe('export', () => {
     assert.ok(f.emulator.count('DescribeModelExportTask') >= 2);
     assert.deepStrictEqual(f.api.services.pendingExports.list(), []);
     const lines = await treeLines(f.api);
-    assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('.exported>')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('.exported>')),
+      lines.join('\n'),
+    );
   });
 
   it('"Open Download URL" opens the URL of the finished export', async () => {

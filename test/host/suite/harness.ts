@@ -6,10 +6,11 @@ import * as assert from 'assert';
 import { existsSync, readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import type { Manifest } from '../../support/manifest';
 import type { QianfanTestApi } from '../../../src/extension';
 import type { NotifyLevel, ProgressReporter, Prompts } from '../../../src/platform/prompts';
-import { TreeNode } from '../../../src/tree/nodes';
-import { EmulatorOptions, QianfanEmulator } from '../../emulator/emulator';
+import { type TreeNode } from '../../../src/tree/nodes';
+import { type EmulatorOptions, QianfanEmulator } from '../../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../../emulator/fixture';
 
 export { DEMO_ACCESS_KEY, DEMO_SECRET_KEY };
@@ -20,7 +21,8 @@ export interface Notification {
   actions: string[];
 }
 
-type Answer<T> = T | ((request: any) => T);
+// An answer may be computed from what the prompt was given (its options or items).
+type Answer<T> = T | ((request: never) => T);
 
 /** Every notification of the whole suite, for the final scan for secrets. */
 export const allNotifications: Notification[] = [];
@@ -28,7 +30,7 @@ export const allNotifications: Notification[] = [];
 /** Prompts with queued answers; an unexpected prompt fails the test instead of hanging. */
 export class ScriptedPrompts implements Prompts {
   readonly inputs: Answer<string | undefined>[] = [];
-  readonly picks: Answer<any>[] = [];
+  readonly picks: Answer<unknown>[] = [];
   readonly confirms: boolean[] = [];
   readonly notifications: Notification[] = [];
   readonly asked: string[] = [];
@@ -59,27 +61,27 @@ export class ScriptedPrompts implements Prompts {
     return value;
   }
 
-  async pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined> {
-    return this.next(this.picks, `pickMany: ${options.placeHolder}`, items);
+  pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T[] | undefined> {
+    return Promise.resolve(this.next(this.picks, `pickMany: ${options.placeHolder}`, items) as T[] | undefined);
   }
 
-  async pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
-    return this.next(this.picks, `pickOne: ${options.placeHolder}`, items);
+  pickOne<T extends vscode.QuickPickItem>(items: readonly T[], options: vscode.QuickPickOptions): Promise<T | undefined> {
+    return Promise.resolve(this.next(this.picks, `pickOne: ${options.placeHolder}`, items) as T | undefined);
   }
 
-  async confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
+  confirm(message: string, detail: string, confirmLabel: string): Promise<boolean> {
     this.asked.push(`confirm: ${message} | ${detail} | ${confirmLabel}`);
     if (this.confirms.length === 0) {
-      throw new Error(`unexpected confirmation: ${message}`);
+      return Promise.reject(new Error(`unexpected confirmation: ${message}`));
     }
-    return this.confirms.shift()!;
+    return Promise.resolve(this.confirms.shift()!);
   }
 
-  async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+  notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
     const n = { level, message, actions };
     this.notifications.push(n);
     allNotifications.push(n);
-    return actions.length && this.notificationChoice ? this.notificationChoice(n) : undefined;
+    return Promise.resolve(actions.length && this.notificationChoice ? this.notificationChoice(n) : undefined);
   }
 
   async withProgress<R>(title: string, _cancellable: boolean, task: (p: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R> {
@@ -98,12 +100,14 @@ export class ScriptedPrompts implements Prompts {
     this.progress.forEach((c) => c.abort());
   }
 
-  async copy(text: string): Promise<void> {
+  copy(text: string): Promise<void> {
     this.copied.push(text);
+    return Promise.resolve();
   }
 
-  async open(url: string): Promise<void> {
+  open(url: string): Promise<void> {
     this.opened.push(url);
+    return Promise.resolve();
   }
 
   last(level?: NotifyLevel): Notification {
@@ -113,8 +117,13 @@ export class ScriptedPrompts implements Prompts {
   }
 }
 
+/** This extension, found by the name in its manifest. */
+export function ourExtension(): vscode.Extension<unknown> | undefined {
+  return vscode.extensions.all.find((e) => (e.packageJSON as Partial<Manifest> | undefined)?.name === 'qianfan-models');
+}
+
 export async function extensionApi(): Promise<QianfanTestApi> {
-  const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models');
+  const ext = ourExtension();
   assert.ok(ext, 'the extension is loaded');
   const api = (await ext.activate()) as QianfanTestApi | undefined;
   assert.ok(api, 'activate() returns the test API in test mode');
@@ -178,7 +187,9 @@ export async function treeLines(api: QianfanTestApi): Promise<string[]> {
     for (const child of await tree.getChildren(node)) {
       const item = tree.getTreeItem(child);
       const label = typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
-      lines.push(`${'  '.repeat(depth)}${label} [${item.description ?? ''}] <${item.contextValue}> ${(item.iconPath as vscode.ThemeIcon | undefined)?.id ?? ''}`);
+      lines.push(
+        `${'  '.repeat(depth)}${label} [${item.description ?? ''}] <${item.contextValue}> ${(item.iconPath as vscode.ThemeIcon | undefined)?.id ?? ''}`,
+      );
       await walk(child, depth + 1);
     }
   };
@@ -228,4 +239,3 @@ export function readLogs(dir: string): string {
     .map((e) => readFileSync(path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), 'utf8'))
     .join('\n');
 }
-

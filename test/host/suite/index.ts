@@ -5,7 +5,7 @@
  */
 import { readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
-import Mocha = require('mocha');
+import Mocha from 'mocha';
 
 function reporterFor(lines: string[]) {
   return class HostReporter {
@@ -20,7 +20,12 @@ function reporterFor(lines: string[]) {
       });
       runner.on('fail', (test, error: Error) => {
         failed++;
-        lines.push(`    ✘ ${test.fullTitle()}\n      ${String(error?.stack ?? error).split('\n').slice(0, 8).join('\n      ')}`);
+        lines.push(
+          `    ✘ ${test.fullTitle()}\n      ${String(error?.stack ?? error)
+            .split('\n')
+            .slice(0, 8)
+            .join('\n      ')}`,
+        );
       });
       runner.on('end', () => {
         lines.push(`host suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -35,7 +40,9 @@ export async function run(): Promise<void> {
   const report = process.env.QIANFAN_HOST_REPORT;
   const flush = () => report && writeFileSync(report, lines.join('\n') + '\n');
   const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: reporterFor(lines) as never, grep: process.env.QIANFAN_HOST_GREP || undefined });
-  for (const file of readdirSync(__dirname).filter((f) => f.endsWith('.test.js')).sort()) {
+  for (const file of readdirSync(__dirname)
+    .filter((f) => f.endsWith('.test.js'))
+    .sort()) {
     mocha.addFile(path.join(__dirname, file));
   }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -1,6 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
-import { Fixture, readLogs, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
+import { asManifest } from '../../support/manifest';
+import { type Fixture, ourExtension, readLogs, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
 
 describe('reporting and settings', () => {
   let f: Fixture;
@@ -77,9 +78,13 @@ describe('reporting and settings', () => {
   });
 
   it('declares the endpoint setting with machine scope', () => {
-    const ext = vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models')!;
-    const props = ext.packageJSON.contributes.configuration.properties;
+    const props = asManifest(ourExtension()!.packageJSON).contributes.configuration.properties;
     assert.strictEqual(props['qianfan.endpoint'].scope, 'machine');
-    assert.deepStrictEqual(Object.keys(props).sort(), ['qianfan.deleteConfirmation', 'qianfan.endpoint', 'qianfan.maxConcurrentRequests', 'qianfan.requestTimeoutSeconds']);
+    assert.deepStrictEqual(Object.keys(props).sort(), [
+      'qianfan.deleteConfirmation',
+      'qianfan.endpoint',
+      'qianfan.maxConcurrentRequests',
+      'qianfan.requestTimeoutSeconds',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import * as vscode from 'vscode';
+import type * as vscode from 'vscode';
 import { generatedFixture } from '../../emulator/fixture';
-import { Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+import { type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
 
 describe('tracked versions and the tree', () => {
   let f: Fixture;
@@ -17,7 +17,7 @@ describe('tracked versions and the tree', () => {
       const lines = await treeLines(f.api);
       assert.strictEqual(lines.length, 2, lines.join('\n'));
       assert.strictEqual(lines[0], 'customer-support-zh [am-gh0azfeb9adu] <qianfan.model> folder-library');
-      assert.match(lines[1], /^  V1 \[amv-g73j3faikzpz · (Ready|就绪)\] <qianfan\.version\.ready> pass$/);
+      assert.match(lines[1], /^ {2}V1 \[amv-g73j3faikzpz · (Ready|就绪)\] <qianfan\.version\.ready> pass$/);
       const item = f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz'));
       const tooltip = (item.tooltip as vscode.MarkdownString).value;
       assert.match(tooltip, /ERNIE\\-Speed\\-8K/);
@@ -53,7 +53,13 @@ describe('tracked versions and the tree', () => {
     it('imports chosen versions from the account (multi-select quick pick)', async () => {
       f.prompts.picks.push((items: { description: string }[]) => items.filter((i) => i.description.startsWith('amv-g') || i.description.startsWith('amv-a')));
       await run('qianfan.importVersions');
-      assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId).sort(), ['amv-a1s2d3f4g5h6', 'amv-g73j3faikzpz']);
+      assert.deepStrictEqual(
+        f.api.services.tracked
+          .list()
+          .map((t) => t.modelId)
+          .sort(),
+        ['amv-a1s2d3f4g5h6', 'amv-g73j3faikzpz'],
+      );
       assert.strictEqual(f.api.services.tracked.get('amv-a1s2d3f4g5h6')?.modelSetName, 'doc-embedding');
     });
 
@@ -63,10 +69,16 @@ describe('tracked versions and the tree', () => {
       f.emulator.store.versions.delete('amv-34qkndzjf111');
       f.api.services.tree.refresh();
       const lines = await treeLines(f.api);
-      assert.ok(lines.some((l) => l.includes('amv-34qkndzjf111') && l.includes('<qianfan.version.missing>')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes('amv-34qkndzjf111') && l.includes('<qianfan.version.missing>')),
+        lines.join('\n'),
+      );
       assert.strictEqual(f.api.services.tracked.list().length, 2, 'nothing is silently dropped');
       await run('qianfan.untrackVersion', await versionNode(f.api, 'amv-34qkndzjf111'));
-      assert.deepStrictEqual(f.api.services.tracked.list().map((t) => t.modelId), ['amv-g73j3faikzpz']);
+      assert.deepStrictEqual(
+        f.api.services.tracked.list().map((t) => t.modelId),
+        ['amv-g73j3faikzpz'],
+      );
     });
 
     it('shows an error node with the reason when loading fails, never an empty tree', async () => {
@@ -97,7 +109,10 @@ describe('tracked versions and the tree', () => {
       f.prompts.inputs.push('amv-a1s2d3f4g5h6');
       await run('qianfan.trackVersion');
       const lines = await treeLines(f.api);
-      assert.ok(lines.some((l) => l.includes('amv-a1s2d3f4g5h6') && l.includes('<qianfan.version.ready>')), lines.join('\n'));
+      assert.ok(
+        lines.some((l) => l.includes('amv-a1s2d3f4g5h6') && l.includes('<qianfan.version.ready>')),
+        lines.join('\n'),
+      );
       // one lookup by the command, one load by the tree
       assert.strictEqual(f.emulator.count('DescribeModel') - before, 2);
     });
@@ -111,7 +126,10 @@ describe('tracked versions and the tree', () => {
     it('keeps the tracked list in globalState, so it survives a reload', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz', modelSetId: 'am-gh0azfeb9adu' });
       const stored = f.api.globalStateDump()['qianfan.trackedVersions.v1'] as { modelId: string }[];
-      assert.deepStrictEqual(stored.map((s) => s.modelId), ['amv-g73j3faikzpz']);
+      assert.deepStrictEqual(
+        stored.map((s) => s.modelId),
+        ['amv-g73j3faikzpz'],
+      );
     });
   });
 

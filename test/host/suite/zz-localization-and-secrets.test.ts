@@ -1,11 +1,11 @@
 /** Runs last: localization completeness, and a scan of everything logged during the suite. */
 import * as assert from 'assert';
 import { readFileSync } from 'fs';
+import { createRequire } from 'module';
 import * as path from 'path';
-import * as vscode from 'vscode';
-import { DEMO_SECRET_KEY, allNotifications, extensionApi, readLogs } from './harness';
+import { DEMO_SECRET_KEY, allNotifications, extensionApi, ourExtension, readLogs } from './harness';
 
-const root = () => vscode.extensions.all.find((e) => e.packageJSON?.name === 'qianfan-models')!.extensionPath;
+const root = () => ourExtension()!.extensionPath;
 const json = (file: string) => JSON.parse(readFileSync(path.join(root(), file), 'utf8')) as Record<string, string>;
 
 describe('localization', () => {
@@ -23,18 +23,31 @@ describe('localization', () => {
     const en = json('package.nls.json');
     const used = [...manifest.matchAll(/"%([^%"]+)%"/g)].map((m) => m[1]);
     assert.ok(used.length > 20);
-    assert.deepStrictEqual(used.filter((k) => !(k in en)), []);
+    assert.deepStrictEqual(
+      used.filter((k) => !(k in en)),
+      [],
+    );
   });
 
   it('every vscode.l10n.t() string has a Chinese translation, and the bundle has nothing stale', () => {
-    const { l10nKeys } = require(path.join(root(), 'scripts', 'l10nKeys.js')) as { l10nKeys(root: string): string[] };
+    const { l10nKeys } = createRequire(__filename)(path.join(root(), 'scripts', 'l10nKeys.js')) as { l10nKeys(this: void, root: string): string[] };
     const keys = l10nKeys(root());
     const zh = json('l10n/bundle.l10n.zh-cn.json');
     assert.ok(keys.length > 50);
-    assert.deepStrictEqual(keys.filter((k) => !zh[k]), []);
-    assert.deepStrictEqual(Object.keys(zh).filter((k) => !keys.includes(k)), []);
+    assert.deepStrictEqual(
+      keys.filter((k) => !zh[k]),
+      [],
+    );
+    assert.deepStrictEqual(
+      Object.keys(zh).filter((k) => !keys.includes(k)),
+      [],
+    );
     const placeholders = (s: string) => (s.match(/\{\d+\}/g) ?? []).sort().join();
-    assert.deepStrictEqual(keys.filter((k) => placeholders(k) !== placeholders(zh[k])), [], 'placeholders match');
+    assert.deepStrictEqual(
+      keys.filter((k) => placeholders(k) !== placeholders(zh[k])),
+      [],
+      'placeholders match',
+    );
   });
 });
 
