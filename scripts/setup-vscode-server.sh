@@ -68,6 +68,20 @@ if [ -d "$nodedir/include/node" ]; then
   cp -n /usr/include/node/common.gypi /usr/include/node/config.gypi "$nodedir/include/node/" 2>/dev/null || true
 fi
 
+# Older code-server releases (e.g. 4.93.1, VS Code 1.93) carry @vscode/ripgrep 1.15.9, whose
+# postinstall downloads rg 13.0.0 from GitHub, which this machine cannot reach. It first looks in
+# its download cache under $TMPDIR: put Debian's rg 13.0.0 (package `ripgrep`) there, in a private
+# TMPDIR for this install. Newer releases take ripgrep from the npm registry and skip this.
+export TMPDIR="$dest/tmp"
+mkdir -p "$TMPDIR"
+rg_cache="$TMPDIR/vscode-ripgrep-cache-1.15.9"
+rg_asset="$rg_cache/ripgrep-v13.0.0-10-x86_64-unknown-linux-musl.tar.gz"
+if [ ! -f "$rg_asset" ] && command -v rg >/dev/null 2>&1; then
+  mkdir -p "$rg_cache/rg-bin"
+  cp "$(command -v rg)" "$rg_cache/rg-bin/rg"
+  tar czf "$rg_asset" -C "$rg_cache/rg-bin" rg
+fi
+
 server="$dest/code-server-$version"
 mkdir -p "$server"
 [ -f "$server/package.json" ] || echo '{"private":true}' >"$server/package.json"

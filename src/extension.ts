@@ -1,6 +1,5 @@
 /** Wiring only: build the services, register the tree and the commands, resume exports. */
 import * as vscode from 'vscode';
-import { isLoopbackHost, parseEndpoint } from './core/endpoint';
 import { QianfanError } from './core/errors';
 import { PendingExportsStore } from './core/exportTasks';
 import { QianfanClient } from './core/qianfanClient';
@@ -8,6 +7,7 @@ import { Redactor } from './core/redact';
 import { TrackedVersionsStore } from './core/trackedVersions';
 import { ExportWatcher, type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
+import { startUp } from './commands/startup';
 import { type Services } from './commands/services';
 import { readSettings } from './platform/config';
 import { Logger } from './platform/logger';
@@ -26,16 +26,16 @@ export interface QianfanTestApi {
   readonly secrets: vscode.SecretStorage;
   setPrompts(prompts: Prompts): void;
   globalStateDump(): Record<string, unknown>;
-  /** Builds a fresh export watcher from stored state, as a reload of the window would. */
+  /** Builds a fresh export watcher from stored state and runs the start-up steps, as a reload of the window would. */
   simulateReload(timing?: PollTiming): Promise<void>;
 }
 
 export function activate(context: vscode.ExtensionContext): QianfanTestApi | undefined {
   const started = performance.now();
   const redactor = new Redactor();
-  const logger = new Logger(redactor);
-  const credentials = new SecretCredentialStore(context.secrets, redactor);
   const store = mementoStore(context.globalState);
+  const logger = new Logger(redactor);
+  const credentials = new SecretCredentialStore(context.secrets, redactor, store);
   const tracked = new TrackedVersionsStore(store);
   const transport = new NodeFetchTransport();
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
@@ -123,8 +123,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     }),
   );
   registerCommands(context, services);
-  void seedDemoCredentials(credentials, logger).then(updateContext);
-  void exports.resumeAll();
+  void updateContext();
+  void startUp(services);
   const ms = (performance.now() - started).toFixed(1);
   logger.info(`Qianfan Models ${version} activated in ${ms} ms (endpoint ${readSettings().endpoint})`);
 
@@ -144,32 +144,9 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
       if (timing) {
         exports.timing = timing;
       }
-      await exports.resumeAll();
+      await startUp(services);
     },
   };
-}
-
-/**
- * `npm start` (the local demo) passes the emulator's demo keys in QIANFAN_DEMO_ACCESS_KEY /
- * QIANFAN_DEMO_SECRET_KEY. They are stored only when no keys are set and the endpoint is a
- * loopback address, so they can never be used against the real service.
- */
-async function seedDemoCredentials(credentials: SecretCredentialStore, logger: Logger): Promise<void> {
-  const accessKeyId = process.env.QIANFAN_DEMO_ACCESS_KEY;
-  const secretAccessKey = process.env.QIANFAN_DEMO_SECRET_KEY;
-  if (!accessKeyId || !secretAccessKey || (await credentials.get())) {
-    return;
-  }
-  try {
-    if (!isLoopbackHost(parseEndpoint(readSettings().endpoint).hostname)) {
-      logger.warn('Demo keys ignored: the endpoint is not a loopback address');
-      return;
-    }
-  } catch {
-    return; // an invalid endpoint: the client reports it on first use
-  }
-  await credentials.set({ accessKeyId, secretAccessKey });
-  logger.info(`Demo keys set for the local emulator (access key ${accessKeyId})`);
 }
 
 export function deactivate(): void {}

@@ -21,6 +21,7 @@ export class ExportWatcher implements vscode.Disposable {
   private readonly states = new Map<string, ExportState>();
   private readonly running = new Map<string, Promise<ExportOutcome | undefined>>();
   private readonly controller = new AbortController();
+  private waitingForKeys?: vscode.Disposable;
   timing: PollTiming = { intervalMs: 2000, maxIntervalMs: 30_000, noRecordGraceMs: 30_000 };
 
   constructor(private readonly services: () => Services) {}
@@ -29,13 +30,32 @@ export class ExportWatcher implements vscode.Disposable {
     return this.states.get(modelId);
   }
 
-  /** Resumes every export remembered from an earlier session. */
-  resumeAll(): Promise<(ExportOutcome | undefined)[]> {
-    return Promise.all(
-      this.services()
-        .pendingExports.list()
-        .map((p) => this.watch(p)),
-    );
+  /**
+   * Resumes every export remembered from an earlier session. Without keys it says which exports
+   * wait, offers Set Access Key…, and resumes them as soon as keys are set.
+   */
+  async resumeAll(): Promise<(ExportOutcome | undefined)[]> {
+    const s = this.services();
+    const pending = s.pendingExports.list();
+    if (pending.length === 0) {
+      return [];
+    }
+    if (!(await s.credentials.get())) {
+      const labels = pending.map((p) => (p.label && p.label !== p.modelId ? `${p.label} (${p.modelId})` : p.modelId)).join(', ');
+      s.logger.warn(`${pending.length} remembered export(s) wait for Qianfan keys: ${pending.map((p) => p.modelId).join(', ')}`);
+      notifyWithLog(s, 'warn', vscode.l10n.t('The export of {0} will resume once Qianfan keys are set.', labels), true);
+      this.waitingForKeys ??= s.credentials.onDidChange(() => {
+        void s.credentials.get().then((keys) => {
+          if (keys && this.waitingForKeys) {
+            this.waitingForKeys.dispose();
+            this.waitingForKeys = undefined;
+            void this.resumeAll();
+          }
+        });
+      });
+      return [];
+    }
+    return Promise.all(pending.map((p) => this.watch(p)));
   }
 
   /** Follows one export; a second call for the same version joins the first. */
@@ -75,7 +95,7 @@ export class ExportWatcher implements vscode.Disposable {
         await s.pendingExports.remove(pending.modelId);
         return undefined;
       }
-      reportError(s, `Export of ${pending.modelId}`, error);
+      reportError(s, `Export of ${pending.modelId}`, error, vscode.l10n.t('Export of {0}', label));
       return undefined;
     }
   }
@@ -125,6 +145,7 @@ export class ExportWatcher implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.waitingForKeys?.dispose();
     this.controller.abort();
   }
 }

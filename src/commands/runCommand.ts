@@ -22,7 +22,8 @@ export function notifyWithLog(services: Services, level: NotifyLevel, message: s
   });
 }
 
-export function reportError(services: Services, what: string, error: unknown): void {
+/** Logs a failure and shows it; `subject` (localized, e.g. "Export of model / V1") names what it was about. */
+export function reportError(services: Services, what: string, error: unknown, subject?: string): void {
   if (isCancelled(error)) {
     services.logger.info(`${what}: cancelled`);
     return;
@@ -30,7 +31,8 @@ export function reportError(services: Services, what: string, error: unknown): v
   services.logger.error(`${what} failed`, error);
   const needsKeys =
     error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
-  notifyWithLog(services, 'error', userMessage(error), needsKeys);
+  const text = userMessage(error);
+  notifyWithLog(services, 'error', subject ? vscode.l10n.t('{0}: {1}', subject, text) : text, needsKeys);
 }
 
 export function registerCommand(context: vscode.ExtensionContext, services: Services, id: string, handler: (...args: unknown[]) => unknown): void {

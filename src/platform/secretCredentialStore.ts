@@ -1,13 +1,19 @@
 /**
  * The access key / secret key, kept only in VS Code's SecretStorage (the OS keyring).
  * A change made in another window arrives through `secrets.onDidChange`.
+ * Beside them, globalState holds one non-secret flag: whether keys were set (and not cleared),
+ * so that a host whose secret storage does not survive a reload can be told apart from a user
+ * who never set keys.
  */
 import * as vscode from 'vscode';
+import { type KeyValueStore } from '../core/keyValueStore';
 import { type Redactor } from '../core/redact';
 import { type AccessKeyPair } from '../core/signer';
 
 const ACCESS_KEY = 'qianfan.accessKeyId';
 const SECRET_KEY = 'qianfan.secretAccessKey';
+/** globalState: true once keys were stored, false once cleared, absent before either. */
+export const KEYS_STORED_FLAG = 'qianfan.keysStored';
 
 export class SecretCredentialStore implements vscode.Disposable {
   private cached?: Promise<AccessKeyPair | undefined>;
@@ -18,6 +24,7 @@ export class SecretCredentialStore implements vscode.Disposable {
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly redactor: Redactor,
+    private readonly state: KeyValueStore,
   ) {
     this.subscription = secrets.onDidChange((e) => {
       if (e.key === ACCESS_KEY || e.key === SECRET_KEY) {
@@ -36,6 +43,7 @@ export class SecretCredentialStore implements vscode.Disposable {
     this.redactor.addSecret(pair.secretAccessKey);
     await this.secrets.store(SECRET_KEY, pair.secretAccessKey);
     await this.secrets.store(ACCESS_KEY, pair.accessKeyId);
+    await this.state.update(KEYS_STORED_FLAG, true);
     this.cached = Promise.resolve(pair);
     this.emitter.fire();
   }
@@ -43,8 +51,19 @@ export class SecretCredentialStore implements vscode.Disposable {
   async clear(): Promise<void> {
     await this.secrets.delete(ACCESS_KEY);
     await this.secrets.delete(SECRET_KEY);
+    await this.state.update(KEYS_STORED_FLAG, false);
     this.cached = Promise.resolve(undefined);
     this.emitter.fire();
+  }
+
+  /** Keys were set here and never cleared, yet secret storage has none: the host did not keep them. */
+  async lost(): Promise<boolean> {
+    return this.state.get<boolean>(KEYS_STORED_FLAG) === true && (await this.get()) === undefined;
+  }
+
+  /** Whether keys were ever set or cleared in this profile (demo keys are offered only before). */
+  everSet(): boolean {
+    return this.state.get<boolean>(KEYS_STORED_FLAG) !== undefined;
   }
 
   private async read(): Promise<AccessKeyPair | undefined> {

@@ -1,32 +1,31 @@
 /**
  * `npm run emulator`: starts the local Qianfan emulator and prints its URL and demo keys.
- * Options: --port N, --latency MS, --export-ms MS, --models N --versions N (generated account).
+ * `npm run emulator -- --help` lists the options.
  */
-import { QianfanEmulator } from './emulator';
-import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture, generatedFixture } from './fixture';
+import { type OptionSpec, UsageError, parseOptions, usage } from '../support/cli';
+import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from './fixture';
+import { EMULATOR_OPTIONS, describeAccount, emulatorFrom } from './options';
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) {
-    throw new Error(`--${name} takes a number`);
-  }
-  return value;
-}
+const OPTIONS: readonly OptionSpec[] = [
+  { name: 'port', env: 'QIANFAN_EMULATOR_PORT', kind: 'count', fallback: 0, help: 'the port on 127.0.0.1 (0: any free port)' },
+  ...EMULATOR_OPTIONS,
+];
 
 async function main(): Promise<void> {
-  const models = arg('models', 0);
-  const emulator = new QianfanEmulator({
-    fixture: models > 0 ? generatedFixture(models, arg('versions', 3)) : demoFixture(),
-    latencyMs: arg('latency', 0),
-    exportDurationMs: arg('export-ms', 3000),
-  });
-  const url = await emulator.start(arg('port', 0));
+  const options = parseOptions(process.argv.slice(2), OPTIONS);
+  if (!options) {
+    process.stdout.write(
+      usage('npm run emulator --', 'A local Qianfan /v2/model emulator on 127.0.0.1 that checks signatures with Baidu’s own signer.', OPTIONS),
+    );
+    return;
+  }
+  const emulator = emulatorFrom(options);
+  const url = await emulator.start(Number(options.port));
   // The demo keys are public test values that only this emulator accepts.
   process.stdout.write(
     JSON.stringify({ url, accessKey: DEMO_ACCESS_KEY, secretKey: DEMO_SECRET_KEY }) +
       '\n' +
-      `Qianfan emulator listening on ${url}\n` +
+      `Qianfan emulator listening on ${url} (${describeAccount(emulator)})\n` +
       `  demo access key: ${DEMO_ACCESS_KEY}\n  demo secret key: ${DEMO_SECRET_KEY}\n` +
       '  (Ctrl-C to stop)\n',
   );
@@ -35,7 +34,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
 }
 
-main().catch((error) => {
-  process.stderr.write(`emulator: ${(error as Error).message}\n`);
-  process.exit(1);
+main().catch((error: unknown) => {
+  process.stderr.write(`emulator: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

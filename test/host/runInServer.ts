@@ -7,17 +7,36 @@ import '../support/outputGuard';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
-import { ROOT, assertBuilt, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
+import { ROOT, SERVERS, assertBuilt, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
 
 const SUITE_TIMEOUT_MS = Number(process.env.QIANFAN_HOST_TIMEOUT_MS ?? 10 * 60_000);
 
+/**
+ * The servers to run on: every tested one (newest, then oldest) unless named on the command line
+ * (`npm run test:host -- 4.93.1`) or in QIANFAN_HOST_SERVERS (comma-separated).
+ */
+function serversToRun(): string[] {
+  const named = process.argv.slice(2).concat((process.env.QIANFAN_HOST_SERVERS ?? '').split(',')).filter((v) => v.trim() !== '');
+  return named.length > 0 ? named.map((v) => (v === 'newest' || v === 'oldest' ? SERVERS[v] : v.trim())) : [SERVERS.newest, SERVERS.oldest];
+}
+
 async function main(): Promise<number> {
   assertBuilt();
+  let worst = 0;
+  for (const version of serversToRun()) {
+    const code = await runOn(version);
+    worst = Math.max(worst, code);
+  }
+  return worst;
+}
+
+async function runOn(version: string): Promise<number> {
   const started = Date.now();
   const workDir = mkdtempSync(path.join(tmpdir(), 'qf-host-'));
   const reportFile = path.join(workDir, 'report.txt');
   const serverLog: string[] = [];
   const server = await startServer({
+    version,
     env: { QIANFAN_HOST_REPORT: reportFile, QIANFAN_HOST_GREP: process.env.QIANFAN_HOST_GREP ?? '' },
     log: (line) => serverLog.push(line),
   });
@@ -44,10 +63,10 @@ async function main(): Promise<number> {
     if (existsSync(reportFile)) {
       process.stdout.write(readFileSync(reportFile, 'utf8'));
     } else {
-      console.error('host suite: the suite wrote no report; server log follows');
+      console.error(`host suite: the suite wrote no report on code-server ${version}; server log follows`);
       console.error(serverLog.join('').slice(-8000));
     }
-    console.log(`host suite (VS Code server + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`host suite (code-server ${version} + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return code;
   } finally {
     await browser.close().catch(() => undefined);

@@ -15,22 +15,37 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const CACHE = process.env.QIANFAN_VSCODE_CACHE ?? path.join(process.env.HOME ?? tmpdir(), '.cache', 'qianfan-models');
 export const CHROMIUM = process.env.QIANFAN_CHROMIUM ?? '/usr/bin/chromium';
 
+/**
+ * The VS Code servers the extension is tested on: the newest, and the one whose VS Code matches
+ * the oldest `engines.vscode` we support (code-server 4.93.1 is VS Code 1.93.1).
+ */
+export const SERVERS = { newest: '4.139.1', oldest: '4.93.1' } as const;
+export type ServerVersion = (typeof SERVERS)[keyof typeof SERVERS];
+
 export interface ServerInstallation {
+  version: string;
   node: string;
+  /** VS Code's own server (`lib/vscode/out/server-main.js`): takes the smoke-test flag the test launchers need. */
   serverMain: string;
+  /** code-server's entry: what a user runs; serves `/mint-key`, so secrets survive a browser reload. */
+  entry: string;
 }
 
-/** The cached Node 24 and VS Code server; installs them first when they are missing. */
-export function ensureServerInstalled(): ServerInstallation {
-  const node = path.join(CACHE, 'node24', 'node_modules', 'node', 'bin', 'node');
-  const serverMain = path.join(CACHE, 'code-server', 'node_modules', 'code-server', 'lib', 'vscode', 'out', 'server-main.js');
-  if (!existsSync(node) || !existsSync(serverMain)) {
-    execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-vscode-server.sh')], { stdio: 'inherit' });
+/** The environment without the variables an outer `npm run` sets (see scripts/setup-vscode-server.sh). */
+export function withoutNpmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(npm_|init_cwd$|node$|node_env$)/i.test(name)));
+}
+
+/** The cached VS Code server of this version; installs it first (minutes, once) when missing. */
+export function ensureServerInstalled(version: string = SERVERS.newest): ServerInstallation {
+  const marker = path.join(CACHE, `server-${version}.json`);
+  if (!existsSync(marker)) {
+    execFileSync('bash', [path.join(ROOT, 'scripts', 'setup-vscode-server.sh'), version], { stdio: 'inherit', env: withoutNpmEnvironment(process.env) });
   }
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's "chromium" package (see README.md) or set QIANFAN_CHROMIUM.`);
   }
-  return { node, serverMain };
+  return JSON.parse(readFileSync(marker, 'utf8')) as ServerInstallation;
 }
 
 export async function freePort(): Promise<number> {
@@ -46,12 +61,22 @@ export async function freePort(): Promise<number> {
 
 export interface RunningServer {
   url: string;
+  /** The code-server release. */
+  version: string;
   port: number;
   dataDir: string;
   stop(): Promise<void>;
 }
 
 export interface ServerOptions {
+  /** The code-server release (default: the newest tested). */
+  version?: string;
+  /**
+   * `test` (default): VS Code's server-main with the smoke-test driver the launchers need (no
+   * notification toasts). `user`: code-server's own entry, as a user runs it: toasts, and secrets
+   * kept across a browser reload.
+   */
+  mode?: 'test' | 'user';
   port?: number;
   env?: NodeJS.ProcessEnv;
   /** VS Code user settings written before the start. */
@@ -83,37 +108,55 @@ async function waitForHttp(url: string, deadline: number, child: ChildProcess): 
 }
 
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const install = ensureServerInstalled();
+  const install = ensureServerInstalled(options.version);
   const port = options.port ?? (await freePort());
   // Short paths: VS Code's IPC socket paths must stay under ~104 characters.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'qf-'));
-  const dirs = { server: path.join(dataDir, 's'), user: path.join(dataDir, 'u'), extensions: path.join(dataDir, 'e') };
+  const user = options.mode === 'user';
+  // code-server keeps the server's data (Machine settings) in its user data dir.
+  const dirs = { user: path.join(dataDir, 'u'), extensions: path.join(dataDir, 'e'), server: user ? path.join(dataDir, 'u') : path.join(dataDir, 's') };
   for (const dir of Object.values(dirs)) {
     mkdirSync(dir, { recursive: true });
   }
   if (options.settings) {
-    const settingsDir = path.join(dirs.server, 'data', 'Machine');
-    mkdirSync(settingsDir, { recursive: true });
-    writeFileSync(path.join(settingsDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
-    const userDir = path.join(dirs.user, 'User');
-    mkdirSync(userDir, { recursive: true });
-    writeFileSync(path.join(userDir, 'settings.json'), JSON.stringify(options.settings, null, 2));
+    const text = JSON.stringify(options.settings, null, 2);
+    for (const dir of [path.join(dirs.server, user ? 'Machine' : path.join('data', 'Machine')), path.join(dirs.user, 'User')]) {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, 'settings.json'), text);
+    }
   }
-  const common = [
-    '--server-data-dir',
-    dirs.server,
-    '--user-data-dir',
-    dirs.user,
-    '--extensions-dir',
-    dirs.extensions,
-    '--accept-server-license-terms',
-    '--disable-telemetry',
-  ];
-  if (options.installExtension) {
-    execFileSync(install.node, [install.serverMain, ...common, '--install-extension', options.installExtension, '--force'], { stdio: 'pipe' });
+  const env = { ...withoutNpmEnvironment(process.env), ...options.env };
+  let args: string[];
+  if (user) {
+    const common = ['--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--config', path.join(dataDir, 'config.yaml'), '--disable-telemetry'];
+    if (options.installExtension) {
+      execFileSync(install.node, [install.entry, ...common, '--install-extension', options.installExtension, '--force'], { stdio: 'pipe', env });
+    }
+    args = [install.entry, ...common, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--disable-update-check', '--disable-workspace-trust'];
+  } else {
+    const common = [
+      '--server-data-dir',
+      dirs.server,
+      '--user-data-dir',
+      dirs.user,
+      '--extensions-dir',
+      dirs.extensions,
+      '--accept-server-license-terms',
+      '--disable-telemetry',
+    ];
+    // Older servers' server-main.js only exports loadCodeWithNls() for code-server: start those
+    // through a small launcher, and install extensions with code-server's CLI (same folders).
+    const exportsOnly = /module\.exports\.loadCodeWithNls\s*=/.test(readFileSync(install.serverMain, 'utf8'));
+    if (options.installExtension) {
+      const cli = exportsOnly
+        ? [install.entry, '--user-data-dir', dirs.user, '--extensions-dir', dirs.extensions, '--install-extension', options.installExtension, '--force']
+        : [install.serverMain, ...common, '--install-extension', options.installExtension, '--force'];
+      execFileSync(install.node, cli, { stdio: 'pipe', env });
+    }
+    const main = exportsOnly ? [path.join(__dirname, 'serverMainLauncher.js'), install.serverMain] : [install.serverMain];
+    args = [...main, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', ...common];
   }
-  const args = [install.serverMain, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', ...common];
-  const child = spawn(install.node, args, { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(install.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = options.log ?? (() => undefined);
   child.stdout?.on('data', (d: Buffer) => log(d.toString()));
   child.stderr?.on('data', (d: Buffer) => log(d.toString()));
@@ -135,12 +178,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitForHttp(url + '/version', Date.now() + 60_000, child);
+    await waitForHttp(url + (user ? '/healthz' : '/version'), Date.now() + 60_000, child);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { url, port, dataDir, stop };
+  return { url, port, dataDir, version: install.version, stop };
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -1,0 +1,32 @@
+/** The emulator's demo options, shared by `npm run emulator` and `npm start`. */
+import { type OptionSpec, type ParsedOptions, UsageError } from '../support/cli';
+import { QianfanEmulator } from './emulator';
+import { demoFixture, generatedFixture } from './fixture';
+
+export const EMULATOR_OPTIONS: readonly OptionSpec[] = [
+  { name: 'models', env: 'QIANFAN_DEMO_MODELS', kind: 'count', fallback: 0, help: 'a generated account of N models (0: the 3 demo models)' },
+  { name: 'versions', env: 'QIANFAN_DEMO_VERSIONS', kind: 'count', fallback: 3, help: 'versions per generated model' },
+  { name: 'latency', env: 'QIANFAN_DEMO_LATENCY_MS', kind: 'count', fallback: 0, help: 'added to every answer, in ms' },
+  { name: 'export-ms', env: 'QIANFAN_DEMO_EXPORT_MS', kind: 'count', fallback: 5000, help: 'how long an export stays Doing, in ms' },
+];
+
+const MAX_VERSIONS = 200_000;
+
+/** An emulator built from parsed options (not started). */
+export function emulatorFrom(options: ParsedOptions): QianfanEmulator {
+  const models = Number(options.models);
+  const versions = Number(options.versions);
+  if (models > 0 && (versions < 1 || models * versions > MAX_VERSIONS)) {
+    throw new UsageError(`--models × --versions must be between 1 and ${MAX_VERSIONS}`);
+  }
+  return new QianfanEmulator({
+    fixture: models > 0 ? generatedFixture(models, versions) : demoFixture(),
+    latencyMs: Number(options.latency),
+    exportDurationMs: Number(options['export-ms']),
+  });
+}
+
+/** "3 models, 6 versions" for the banner. */
+export function describeAccount(emulator: QianfanEmulator): string {
+  return `${emulator.store.models.size} models, ${emulator.store.versions.size} versions`;
+}
