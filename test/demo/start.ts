@@ -16,7 +16,13 @@ import { ROOT, SERVERS, startServer } from '../support/vscodeServer';
 const OPTIONS: readonly OptionSpec[] = [
   { name: 'port', env: 'PORT', kind: 'count', fallback: 8080, help: 'the VS Code port on 127.0.0.1' },
   { name: 'emulator-port', env: 'QIANFAN_EMULATOR_PORT', kind: 'count', fallback: 0, help: 'the emulator port (0: any free port)' },
-  { name: 'vscode', env: 'QIANFAN_DEMO_VSCODE', kind: 'text', fallback: SERVERS.newest, help: `the code-server release (${SERVERS.oldest} is the oldest supported)` },
+  {
+    name: 'vscode',
+    env: 'QIANFAN_DEMO_VSCODE',
+    kind: 'text',
+    fallback: SERVERS.newest,
+    help: `the code-server release (${SERVERS.oldest} is the oldest supported)`,
+  },
   ...EMULATOR_OPTIONS,
 ];
 
@@ -36,7 +42,13 @@ async function main(): Promise<void> {
     port: Number(options.port),
     installExtension: path.join(ROOT, 'qianfan-models.vsix'),
     env: { QIANFAN_DEMO_ACCESS_KEY: DEMO_ACCESS_KEY, QIANFAN_DEMO_SECRET_KEY: DEMO_SECRET_KEY },
-    settings: { 'qianfan.endpoint': emulatorUrl, 'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none' },
+    settings: {
+      'qianfan.endpoint': emulatorUrl,
+      'security.workspace.trust.enabled': false,
+      'workbench.startupEditor': 'none',
+      // The demo folder lives inside this repository: no offer to open the repository.
+      'git.openRepositoryInParentFolders': 'never',
+    },
   });
   const folder = path.join(ROOT, '.vscode-test', 'demo-workspace');
   mkdirSync(folder, { recursive: true });

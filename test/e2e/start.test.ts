@@ -1,11 +1,16 @@
 /**
  * The main job, as README.md gives it: `npm start` serves VS Code with the extension installed,
- * pointed at the emulator with the demo keys; Ctrl-C (SIGINT) stops all of it.
+ * pointed at the emulator with the demo keys; notifications pop up as toasts, as in a user's
+ * VS Code; keys set by hand survive a browser reload (the demo keys do not come back); Ctrl-C
+ * (SIGINT) stops all of it.
  */
 import * as assert from 'assert';
 import { type ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import { ROOT, freePort, launchBrowser } from '../support/vscodeServer';
+import { answerInput, runFromPalette, screenshot } from './workbench';
+
+const HAND_SET_KEY = 'handSetAccessKey000000000000001';
 
 function listening(url: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -32,9 +37,14 @@ describe('npm start', function () {
     }
   });
 
-  it('serves the workbench with the extension, the emulator and the demo keys, and stops on Ctrl-C', async () => {
+  it('serves the workbench with the extension, the emulator and the demo keys; shows toasts; keeps hand-set keys across a reload; stops on Ctrl-C', async () => {
     const port = await freePort();
-    child = spawn('npm', ['start'], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    child = spawn('npm', ['start', '--', '--models', '4', '--versions', '2', '--latency', '20'], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
@@ -46,6 +56,7 @@ describe('npm start', function () {
     const url = /VS Code:\s+(\S+)/.exec(output)![1];
     const emulatorUrl = /Qianfan emulator:\s+(\S+)/.exec(output)![1];
     assert.ok(url.startsWith(`http://127.0.0.1:${port}/`));
+    assert.match(output, /demo data: 4 models, 8 versions, 20 ms latency/);
     const browser = await launchBrowser();
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
@@ -53,6 +64,22 @@ describe('npm start', function () {
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
       // The demo keys are preset, so the view offers to import rather than to sign in.
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor({ timeout: 60_000 });
+      // Keys set by hand: the confirmation pops up as a toast, not only in the bell.
+      await runFromPalette(page, 'Qianfan: Set Access Key…');
+      await answerInput(page, HAND_SET_KEY);
+      await answerInput(page, 'handSetSecretKey000000000000001');
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Qianfan keys saved for access key ${HAND_SET_KEY}` });
+      await toast.waitFor({ state: 'visible', timeout: 30_000 });
+      await screenshot(page, '9-npm-start-toast');
+      // A browser reload: the hand-set keys are still there (the AK box is prefilled with them).
+      await page.reload();
+      await page.locator('.activitybar [aria-label^="Qianfan"]').first().waitFor({ timeout: 60_000 });
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor({ timeout: 60_000 });
+      await runFromPalette(page, 'Qianfan: Set Access Key…');
+      const box = page.locator('.quick-input-widget .quick-input-box input');
+      await box.waitFor({ state: 'visible' });
+      assert.strictEqual(await box.inputValue(), HAND_SET_KEY, 'the keys set by hand survived the reload; the demo keys did not come back');
+      await page.keyboard.press('Escape');
     } finally {
       await browser.close();
     }

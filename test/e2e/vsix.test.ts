@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { zipEntries } from '../support/zipEntries';
-import { ROOT, launchBrowser, startServer, workbenchUrl } from '../support/vscodeServer';
+import { ROOT, SERVERS, launchBrowser, startServer, workbenchUrl } from '../support/vscodeServer';
 import { runFromPalette } from './workbench';
 
 const VSIX = path.join(ROOT, 'qianfan-models.vsix');
@@ -52,29 +52,35 @@ describe('the .vsix package', function () {
     }
   });
 
-  it('installs into the VS Code server with --install-extension and activates there', async () => {
-    const folder = mkdtempSync(path.join(tmpdir(), 'qf-vsix-'));
-    const server = await startServer({ installExtension: VSIX, settings: { 'security.workspace.trust.enabled': false, 'chat.disableAIFeatures': true } });
-    const browser = await launchBrowser();
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(workbenchUrl(server, folder, [['skipWelcome', 'true']]));
-      await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
-      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor({ timeout: 60_000 });
-      await runFromPalette(page, 'Qianfan: Show Log'); // runs only once the extension has activated
-      const lines = page.locator('.part.panel .monaco-editor .view-line');
-      await lines
-        .filter({ hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ })
-        .first()
-        .waitFor({ timeout: 30_000 });
-      // Wrapped lines are separate elements: join them before matching.
-      assert.match((await lines.allInnerTexts()).join(''), /activated\sin\s[\d.]+\sms/);
-      const installed = execFileSync('ls', [path.join(server.dataDir, 'e')], { encoding: 'utf8' });
-      assert.match(installed, /qianfan-tools\.qianfan-models-0\.1\.0/);
-    } finally {
-      await browser.close().catch(() => undefined);
-      await server.stop();
-      rmSync(folder, { recursive: true, force: true });
-    }
-  });
+  for (const version of [SERVERS.newest, SERVERS.oldest]) {
+    it(`installs into the VS Code server (code-server ${version}) with --install-extension and activates there`, async () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'qf-vsix-'));
+      const server = await startServer({
+        version,
+        installExtension: VSIX,
+        settings: { 'security.workspace.trust.enabled': false, 'chat.disableAIFeatures': true },
+      });
+      const browser = await launchBrowser();
+      try {
+        const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+        await page.goto(workbenchUrl(server, folder, [['skipWelcome', 'true']]));
+        await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
+        await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor({ timeout: 60_000 });
+        await runFromPalette(page, 'Qianfan: Show Log'); // runs only once the extension has activated
+        const lines = page.locator('.part.panel .monaco-editor .view-line');
+        await lines
+          .filter({ hasText: /Qianfan\sModels\s0\.1\.0\sactivated/ })
+          .first()
+          .waitFor({ timeout: 30_000 });
+        // Wrapped lines are separate elements: join them before matching.
+        assert.match((await lines.allInnerTexts()).join(''), /activated\sin\s[\d.]+\sms/);
+        const installed = execFileSync('ls', [path.join(server.dataDir, 'e')], { encoding: 'utf8' });
+        assert.match(installed, /qianfan-tools\.qianfan-models-0\.1\.0/);
+      } finally {
+        await browser.close().catch(() => undefined);
+        await server.stop();
+        rmSync(folder, { recursive: true, force: true });
+      }
+    });
+  }
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
+import { type Page, SERVERS } from '../support/vscodeServer';
 import {
   FAILURES,
   type Workbench,
@@ -23,134 +24,139 @@ import {
   waitForNotification,
 } from './workbench';
 
-describe('end to end in the browser workbench', function () {
-  this.timeout(240_000);
-  let emulator: QianfanEmulator;
-  let wb: Workbench;
-  let folder: string;
+for (const version of [SERVERS.newest, SERVERS.oldest]) {
+  describe(`end to end in the browser workbench (code-server ${version})`, function () {
+    this.timeout(240_000);
+    let emulator: QianfanEmulator;
+    let wb: Workbench;
+    let folder: string;
+    // README's screenshots come from the newest VS Code; the oldest run checks the same steps.
+    const shot = (page: Page, name: string) => (version === SERVERS.newest ? screenshot(page, name) : Promise.resolve(''));
 
-  before(async () => {
-    emulator = new QianfanEmulator({ exportDurationMs: 2500 });
-    await emulator.start();
-    folder = mkdtempSync(path.join(tmpdir(), 'qf-e2e-'));
-    wb = await openWorkbench(
-      {
-        'qianfan.endpoint': emulator.url,
-        'workbench.startupEditor': 'none',
-        'workbench.tips.enabled': false,
-        'security.workspace.trust.enabled': false,
-        'chat.disableAIFeatures': true,
-        'workbench.secondarySideBar.defaultVisibility': 'hidden',
-      },
-      folder,
-    );
-  });
+    before(async () => {
+      emulator = new QianfanEmulator({ exportDurationMs: 2500 });
+      await emulator.start();
+      folder = mkdtempSync(path.join(tmpdir(), 'qf-e2e-'));
+      wb = await openWorkbench(
+        {
+          'qianfan.endpoint': emulator.url,
+          'workbench.startupEditor': 'none',
+          'workbench.tips.enabled': false,
+          'security.workspace.trust.enabled': false,
+          'chat.disableAIFeatures': true,
+          'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        },
+        folder,
+        version,
+      );
+    });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && wb) {
-      const file = await screenshot(wb.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`, FAILURES);
-      console.log(`    screenshot of the failure: ${file}`);
-    }
-  });
+    afterEach(async function () {
+      if (this.currentTest?.state === 'failed' && wb) {
+        const file = await screenshot(wb.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`, FAILURES);
+        console.log(`    screenshot of the failure: ${file}`);
+      }
+    });
 
-  after(async () => {
-    await wb?.close();
-    await emulator?.stop();
-    rmSync(folder, { recursive: true, force: true });
-  });
+    after(async () => {
+      await wb?.close();
+      await emulator?.stop();
+      rmSync(folder, { recursive: true, force: true });
+    });
 
-  it('opens the Qianfan view from the activity bar and shows the sign-in welcome', async () => {
-    const { page } = wb;
-    await page.locator('.activitybar [aria-label^="Qianfan"]').first().click();
-    const welcome = page.locator('.welcome-view-content', { hasText: 'access key' });
-    await welcome.waitFor({ timeout: 60_000 });
-    await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor();
-    await screenshot(page, '1-welcome');
-  });
+    it('opens the Qianfan view from the activity bar and shows the sign-in welcome', async () => {
+      const { page } = wb;
+      await page.locator('.activitybar [aria-label^="Qianfan"]').first().click();
+      const welcome = page.locator('.welcome-view-content', { hasText: 'access key' });
+      await welcome.waitFor({ timeout: 60_000 });
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).waitFor();
+      await shot(page, '1-welcome');
+    });
 
-  it('sets the keys from the welcome button (the secret box is masked)', async () => {
-    const { page } = wb;
-    await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).click();
-    await answerInput(page, DEMO_ACCESS_KEY);
-    const secretBox = page.locator('.quick-input-widget .quick-input-box input');
-    await page.locator('.quick-input-widget', { hasText: 'secret key' }).waitFor();
-    assert.strictEqual(await secretBox.getAttribute('type'), 'password');
-    await answerInput(page, DEMO_SECRET_KEY);
-    assertIncludes(await waitForNotification(page, 'keys saved'), DEMO_ACCESS_KEY);
-    await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor();
-    await clearNotifications(page);
-  });
+    it('sets the keys from the welcome button (the secret box is masked)', async () => {
+      const { page } = wb;
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).click();
+      await answerInput(page, DEMO_ACCESS_KEY);
+      const secretBox = page.locator('.quick-input-widget .quick-input-box input');
+      await page.locator('.quick-input-widget', { hasText: 'secret key' }).waitFor();
+      assert.strictEqual(await secretBox.getAttribute('type'), 'password');
+      await answerInput(page, DEMO_SECRET_KEY);
+      assertIncludes(await waitForNotification(page, 'keys saved'), DEMO_ACCESS_KEY);
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor();
+      await clearNotifications(page);
+    });
 
-  it('imports every version of the account through the multi-select quick pick', async () => {
-    const { page } = wb;
-    await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).click();
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-g73j3faikzpz' }).waitFor({ timeout: 30_000 });
-    const rows = page.locator('.quick-input-widget .monaco-list-row');
-    for (let i = 0; i < (await rows.count()); i++) {
-      await rows.nth(i).click(); // a click toggles the row's checkbox
-    }
-    await page.locator('.quick-input-widget', { hasText: '6 Selected' }).waitFor();
-    await screenshot(page, '2-import');
-    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
-    await waitForNotification(page, 'Tracking 6 new model version');
-    await treeRow(page, 'customer-support-zh');
-    await treeRow(page, 'amv-34qkndzjf111');
-    await clearNotifications(page);
-    const v1 = await treeRow(page, 'amv-g73j3faikzpz');
-    await v1.hover();
-    const hover = page.locator('.monaco-hover', { hasText: 'ERNIE-Speed-8K' }).first();
-    await hover.waitFor({ timeout: 15_000 }); // the markdown tooltip from DescribeModel
-    await screenshot(page, '3-tree');
-    await page.mouse.move(900, 600);
-  });
+    it('imports every version of the account through the multi-select quick pick', async () => {
+      const { page } = wb;
+      await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).click();
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-g73j3faikzpz' }).waitFor({ timeout: 30_000 });
+      const rows = page.locator('.quick-input-widget .monaco-list-row');
+      for (let i = 0; i < (await rows.count()); i++) {
+        await rows.nth(i).click(); // a click toggles the row's checkbox
+      }
+      await page.locator('.quick-input-widget', { hasText: '6 Selected' }).waitFor();
+      await shot(page, '2-import');
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+      await waitForNotification(page, 'Tracking 6 new model version');
+      await treeRow(page, 'customer-support-zh');
+      await treeRow(page, 'amv-34qkndzjf111');
+      await clearNotifications(page);
+      const v1 = await treeRow(page, 'amv-g73j3faikzpz');
+      await v1.hover();
+      const hover = page.locator('.monaco-hover', { hasText: 'ERNIE-Speed-8K' }).first();
+      await hover.waitFor({ timeout: 15_000 }); // the markdown tooltip from DescribeModel
+      await shot(page, '3-tree');
+      await page.mouse.move(900, 600);
+    });
 
-  it('deletes a version from its context menu after a modal confirmation', async () => {
-    const { page } = wb;
-    const row = await treeRow(page, 'amv-34qkndzjf111');
-    await row.click({ button: 'right' });
-    await clickMenuItem(page, 'Delete Model Version');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor();
-    assertIncludes(await dialog.innerText(), 'V2 (amv-34qkndzjf111)');
-    await screenshot(page, '4-delete-confirm');
-    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
-    await waitForNotification(page, 'Deleted V2');
-    await page.locator('.pane-body .monaco-list-row', { hasText: 'amv-34qkndzjf111' }).waitFor({ state: 'detached' });
-    assert.strictEqual(emulator.store.versions.has('amv-34qkndzjf111'), false);
-    await clearNotifications(page);
-  });
+    it('deletes a version from its context menu after a modal confirmation', async () => {
+      const { page } = wb;
+      const row = await treeRow(page, 'amv-34qkndzjf111');
+      await row.click({ button: 'right' });
+      await clickMenuItem(page, 'Delete Model Version');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor();
+      assertIncludes(await dialog.innerText(), 'V2 (amv-34qkndzjf111)');
+      await shot(page, '4-delete-confirm');
+      await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+      await waitForNotification(page, 'Deleted V2');
+      await page.locator('.pane-body .monaco-list-row', { hasText: 'amv-34qkndzjf111' }).waitFor({ state: 'detached' });
+      assert.strictEqual(emulator.store.versions.has('amv-34qkndzjf111'), false);
+      await clearNotifications(page);
+    });
 
-  it('exports a version and shows the file, size and md5 when it is done', async () => {
-    const { page } = wb;
-    const row = await treeRow(page, 'amv-g73j3faikzpz');
-    await row.click({ button: 'right' });
-    await clickMenuItem(page, 'Export Model Version');
-    const text = await waitForNotification(page, 'is ready', 60_000);
-    assertIncludes(text, /amv-g73j3faikzpz-exp-[0-9a-f]+\.tar\.gz/);
-    assertIncludes(text, /md5 [0-9a-f]{32}/);
-    const item = page.locator('.notification-list-item', { hasText: 'is ready' }).first();
-    await item.click();
-    await item.locator('.monaco-button', { hasText: 'Copy Download URL' }).waitFor();
-    await screenshot(page, '5-export-done');
-    assert.strictEqual(emulator.store.exportsCreated, 1);
-  });
+    it('exports a version and shows the file, size and md5 when it is done', async () => {
+      const { page } = wb;
+      const row = await treeRow(page, 'amv-g73j3faikzpz');
+      await row.click({ button: 'right' });
+      await clickMenuItem(page, 'Export Model Version');
+      const text = await waitForNotification(page, 'is ready', 60_000);
+      assertIncludes(text, /amv-g73j3faikzpz-exp-[0-9a-f]+\.tar\.gz/);
+      assertIncludes(text, /md5 [0-9a-f]{32}/);
+      const item = page.locator('.notification-list-item', { hasText: 'is ready' }).first();
+      await item.click();
+      await item.locator('.monaco-button', { hasText: 'Copy Download URL' }).waitFor();
+      await shot(page, '5-export-done');
+      assert.strictEqual(emulator.store.exportsCreated, 1);
+    });
 
-  it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {
-    const { page } = wb;
-    await clearNotifications(page);
-    await runFromPalette(page, 'Qianfan: Show Log');
-    const lines = page.locator('.part.panel .monaco-editor .view-line');
-    // Monaco renders spaces as no-break spaces, hence \s.
-    await lines
-      .filter({ hasText: /\[info\]\sDescribeModelExportTask\samv-g73j3faikzpz\sHTTP\s200/ })
-      .first()
-      .waitFor({ timeout: 30_000 });
-    await lines
-      .filter({ hasText: /requestId=[0-9a-f-]{36}\s\d+\sms/ })
-      .first()
-      .waitFor();
-    const text = (await lines.allInnerTexts()).join('\n');
-    assert.ok(!text.includes(DEMO_SECRET_KEY));
-    await screenshot(page, '6-log');
+    it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {
+      const { page } = wb;
+      await clearNotifications(page);
+      await runFromPalette(page, 'Qianfan: Show Log');
+      const lines = page.locator('.part.panel .monaco-editor .view-line');
+      // Monaco renders spaces as no-break spaces, hence \s.
+      await lines
+        .filter({ hasText: /\[info\]\sDescribeModelExportTask\samv-g73j3faikzpz\sHTTP\s200/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      await lines
+        .filter({ hasText: /requestId=[0-9a-f-]{36}\s\d+\sms/ })
+        .first()
+        .waitFor();
+      const text = (await lines.allInnerTexts()).join('\n');
+      assert.ok(!text.includes(DEMO_SECRET_KEY));
+      await shot(page, '6-log');
+    });
   });
-});
+}

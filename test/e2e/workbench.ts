@@ -15,8 +15,12 @@ export interface Workbench {
   close(): Promise<void>;
 }
 
-export async function openWorkbench(settings: Record<string, unknown>, folder: string): Promise<Workbench> {
-  const server = await startServer({ settings });
+/**
+ * The workbench as a user has it (code-server's own entry: toasts, real modal dialogs; VS Code
+ * 1.93 with the smoke-test driver refuses every modal dialog), with the extension under development.
+ */
+export async function openWorkbench(settings: Record<string, unknown>, folder: string, version?: string): Promise<Workbench> {
+  const server = await startServer({ settings, version, mode: 'user' });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: process.env.QIANFAN_E2E_LOCALE ?? 'en-US' });

@@ -10,7 +10,7 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-const PINNED_VERSION = '1.138.0'; // must satisfy engines.vscode
+const PINNED_VERSION = '1.93.1'; // the oldest VS Code that engines.vscode allows
 
 async function main(): Promise<number> {
   if (!existsSync(path.join(ROOT, 'dist', 'extension.js'))) {

@@ -16,7 +16,10 @@ const SUITE_TIMEOUT_MS = Number(process.env.QIANFAN_HOST_TIMEOUT_MS ?? 10 * 60_0
  * (`npm run test:host -- 4.93.1`) or in QIANFAN_HOST_SERVERS (comma-separated).
  */
 function serversToRun(): string[] {
-  const named = process.argv.slice(2).concat((process.env.QIANFAN_HOST_SERVERS ?? '').split(',')).filter((v) => v.trim() !== '');
+  const named = process.argv
+    .slice(2)
+    .concat((process.env.QIANFAN_HOST_SERVERS ?? '').split(','))
+    .filter((v) => v.trim() !== '');
   return named.length > 0 ? named.map((v) => (v === 'newest' || v === 'oldest' ? SERVERS[v] : v.trim())) : [SERVERS.newest, SERVERS.oldest];
 }
 

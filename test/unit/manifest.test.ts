@@ -1,6 +1,6 @@
 /** package.json against the code: menus, contextValues, commands, engines. */
 import * as assert from 'assert';
-import { readFileSync, readdirSync } from 'fs';
+import { existsSync, readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import { allContextValues } from '../../src/tree/contextValues';
 import { asManifest } from '../support/manifest';
@@ -55,13 +55,52 @@ describe('manifest', () => {
     assert.deepStrictEqual(hidden.sort(), ['qianfan.copyDownloadUrl', 'qianfan.copyId', 'qianfan.refreshNode']);
   });
 
-  it('@types/vscode is not newer than engines.vscode, which the test server (1.139) satisfies', () => {
+  it('@types/vscode is not newer than engines.vscode, which is the oldest VS Code the host suite runs on (1.93)', () => {
     const engine = pkg.engines.vscode.replace(/^\^/, '').split('.').map(Number);
     const types = asManifest(JSON.parse(readFileSync(path.join(root, 'node_modules', '@types', 'vscode', 'package.json'), 'utf8')))
       .version.split('.')
       .map(Number);
     assert.ok(types[0] === engine[0] && types[1] <= engine[1], `@types/vscode ${types.join('.')} vs engines ${engine.join('.')}`);
-    assert.ok(engine[1] <= 139);
+    assert.deepStrictEqual(engine, [1, 93, 0], 'engines.vscode is the VS Code of code-server 4.93.1, the oldest tested server');
+  });
+
+  it('runs where the workspace is, and is ready for both the VS Code Marketplace and Open VSX', () => {
+    assert.deepStrictEqual(pkg.extensionKind, ['workspace']);
+    assert.strictEqual(pkg.license, 'MIT');
+    assert.ok(existsSync(path.join(root, 'LICENSE')));
+    const icon = readFileSync(path.join(root, pkg.icon ?? ''));
+    assert.strictEqual(icon.subarray(1, 4).toString(), 'PNG');
+    assert.ok(icon.readUInt32BE(16) >= 128 && icon.readUInt32BE(20) >= 128, 'the icon is at least 128×128');
+    // The Marketplace's category names (Open VSX takes the same list).
+    const categories = [
+      'AI',
+      'Azure',
+      'Chat',
+      'Data Science',
+      'Debuggers',
+      'Education',
+      'Extension Packs',
+      'Formatters',
+      'Keymaps',
+      'Language Packs',
+      'Linters',
+      'Machine Learning',
+      'Notebooks',
+      'Other',
+      'Programming Languages',
+      'SCM Providers',
+      'Snippets',
+      'Testing',
+      'Themes',
+      'Visualization',
+    ];
+    assert.ok(pkg.categories?.length && pkg.categories.every((c) => categories.includes(c)), String(pkg.categories));
+    assert.ok((pkg.keywords?.length ?? 0) > 0 && (pkg.keywords?.length ?? 0) <= 30, 'vsce allows at most 30 keywords');
+    // Fields only the Marketplace understands (Open VSX ignores or rejects them).
+    const raw = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, unknown>;
+    for (const field of ['pricing', 'qna', 'sponsor', 'galleryBanner', 'badges', 'preview']) {
+      assert.ok(!(field in raw), `${field} is Marketplace-only`);
+    }
   });
 
   it('activates lazily: no activation events beyond the implicit ones', () => {
