@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { mkdirSync } from 'fs';
 import * as path from 'path';
-import { type Browser, type Page, ROOT, type RunningServer, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
+import { type Browser, type Page, ROOT, type RunningServer, SERVERS, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
 
 /** Where screenshots go; `QIANFAN_SCREENSHOTS=media/screenshots npm run test:e2e` refreshes the README's. */
 export const SCREENSHOTS = path.resolve(ROOT, process.env.QIANFAN_SCREENSHOTS ?? path.join('test-results', 'screenshots'));
@@ -16,11 +16,12 @@ export interface Workbench {
 }
 
 /**
- * The workbench as a user has it (code-server's own entry: toasts, real modal dialogs; VS Code
- * 1.93 with the smoke-test driver refuses every modal dialog), with the extension under development.
+ * The workbench with the extension under development. VS Code 1.93 with the smoke-test driver
+ * refuses every modal dialog ("DialogService: refused to show dialog in tests"), so the oldest
+ * server runs without it; the newest needs it to load the extension from the development path.
  */
 export async function openWorkbench(settings: Record<string, unknown>, folder: string, version?: string): Promise<Workbench> {
-  const server = await startServer({ settings, version, mode: 'user' });
+  const server = await startServer({ settings, version, smokeTestDriver: version !== SERVERS.oldest });
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: process.env.QIANFAN_E2E_LOCALE ?? 'en-US' });

@@ -77,6 +77,8 @@ export interface ServerOptions {
    * kept across a browser reload.
    */
   mode?: 'test' | 'user';
+  /** In `test` mode: VS Code's smoke-test driver, which the host-suite launcher needs (default true). */
+  smokeTestDriver?: boolean;
   port?: number;
   env?: NodeJS.ProcessEnv;
   /** VS Code user settings written before the start. */
@@ -154,7 +156,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       execFileSync(install.node, cli, { stdio: 'pipe', env });
     }
     const main = exportsOnly ? [path.join(__dirname, 'serverMainLauncher.js'), install.serverMain] : [install.serverMain];
-    args = [...main, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', '--enable-smoke-test-driver', ...common];
+    const driver = options.smokeTestDriver === false ? [] : ['--enable-smoke-test-driver'];
+    args = [...main, '--host', '127.0.0.1', '--port', String(port), '--without-connection-token', ...driver, ...common];
   }
   const child = spawn(install.node, args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const log = options.log ?? (() => undefined);
