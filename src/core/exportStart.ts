@@ -67,8 +67,7 @@ export async function startExportOnce(client: ExportStartClient, modelId: string
       if (!rejected || after === undefined || attempt >= client.retryPolicy.maxRetries) {
         throw error;
       }
-      const hint = (error as QianfanError).retryAfterMs;
-      await client.sleep(backoffDelay(client.retryPolicy, attempt, client.random, hint), opts.signal);
+      await client.sleep(backoffDelay(client.retryPolicy, attempt, client.random, error.retryAfterMs), opts.signal);
     }
   }
 }

@@ -185,12 +185,8 @@ export class QianfanClient {
    * followed; after an ambiguous or rejected create the service is asked what exists before
    * anything is repeated (see exportStart.ts).
    */
-  startExport(modelId: string, opts: CallOptions = {}): Promise<StartExportResult> {
-    try {
-      checkVersionId(modelId, 'CreateModelExportTask');
-    } catch (error) {
-      return Promise.reject(error as Error);
-    }
+  async startExport(modelId: string, opts: CallOptions = {}): Promise<StartExportResult> {
+    checkVersionId(modelId, 'CreateModelExportTask');
     return joinExportStart(`${this.endpoint} ${modelId}`, () => startExportOnce(this, modelId, opts));
   }
 

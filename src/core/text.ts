@@ -2,12 +2,32 @@
 
 export const MAX_SERVER_TEXT = 300;
 
-// C0 and C1 controls, DEL, zero-width and bidirectional controls, line and paragraph separators.
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]+/g;
+/** C0 and C1 controls, DEL, zero-width and bidirectional marks, line and paragraph separators, BOM. */
+export function isControlCode(code: number): boolean {
+  return (
+    code <= 0x1f ||
+    (code >= 0x7f && code <= 0x9f) ||
+    (code >= 0x200b && code <= 0x200f) ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    code === 0xfeff
+  );
+}
 
-/** Control characters become spaces, runs of spaces one space, and the text is cut at `max` characters. */
+/**
+ * Control characters become spaces, runs of spaces one space, and the text is cut at `max`
+ * characters (with "…"). Only the head of a huge text is looked at.
+ */
 export function cleanText(value: string, max = MAX_SERVER_TEXT): string {
-  const flat = value.replace(CONTROL, ' ').replace(/ {2,}/g, ' ').trim();
+  const head = value.length > max * 4 ? value.slice(0, max * 4) : value;
+  let out = '';
+  for (const ch of head) {
+    const c = isControlCode(ch.codePointAt(0) ?? 0) ? ' ' : ch;
+    if (c !== ' ' || !out.endsWith(' ')) {
+      out += c;
+    }
+  }
+  const flat = out.trim();
   return flat.length > max ? flat.slice(0, max - 1).trimEnd() + '…' : flat;
 }
 

@@ -8,7 +8,14 @@ import fetch, { type FetchError } from 'node-fetch';
 import { QianfanError } from '../core/errors';
 import { type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 
-type Body = NodeJS.ReadableStream & { destroy?: (error?: Error) => void };
+type Body = NodeJS.ReadableStream;
+
+/** node-fetch's body is a Node Readable: destroy() ends it (and what is piped into it). */
+function destroy(body: Body | null): void {
+  if (body && 'destroy' in body && typeof body.destroy === 'function') {
+    (body.destroy as () => void).call(body);
+  }
+}
 
 function tooLarge(status: number | undefined, message: string): QianfanError {
   return new QianfanError({ kind: 'tooLarge', status, message });
@@ -58,10 +65,10 @@ export class NodeFetchTransport implements HttpTransport {
         redirect: 'manual',
         compress: true,
       });
-      const body = response.body as Body | null;
+      const body = response.body;
       const drop = () => {
         dropped = true;
-        body?.destroy?.();
+        destroy(body);
         dropper.abort();
       };
       const declared = Number(response.headers.get('content-length') ?? NaN);
