@@ -83,7 +83,7 @@ describe('in-memory key-value store', () => {
     value.a.push(2);
     const read = kv.get<{ a: number[] }>('k');
     assert.deepStrictEqual(read, { a: [1] });
-    read!.a.push(3);
+    read.a.push(3);
     assert.deepStrictEqual(kv.get('k'), { a: [1] });
     await kv.update('k', undefined);
     assert.strictEqual(kv.get('k'), undefined);
