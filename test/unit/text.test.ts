@@ -23,3 +23,22 @@ describe('finding 6: cleaning server text', () => {
     assert.strictEqual(cleanOptional('ab', 1), '…');
   });
 });
+
+describe('cleaning server text: the edges', () => {
+  it('knows each range of control characters, and their neighbours', () => {
+    const controls = [0x00, 0x1f, 0x7f, 0x9f, 0x200b, 0x200f, 0x2028, 0x202e, 0x2066, 0x2069, 0xfeff];
+    const plain = [0x7e, 0xa0, 0x200a, 0x2010, 0x2027, 0x202f, 0x2065, 0x206a, 0xfefe, 0xff00];
+    for (const c of controls) {
+      assert.strictEqual(cleanText(`a${String.fromCharCode(c)}b`), 'a b', c.toString(16));
+    }
+    for (const c of plain) {
+      const kept = c === 0x20 ? 'a b' : `a${String.fromCharCode(c)}b`;
+      assert.strictEqual(cleanText(`a${String.fromCharCode(c)}b`), kept, c.toString(16));
+    }
+  });
+
+  it('looks only at the head of a huge text (four times the limit)', () => {
+    assert.strictEqual(cleanText('a' + ' '.repeat(40) + 'b', 10), 'a');
+    assert.strictEqual(cleanText('a' + ' '.repeat(38) + 'b', 10), 'a b');
+  });
+});
