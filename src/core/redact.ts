@@ -9,7 +9,7 @@ export const REDACTED = '[REDACTED]';
 
 /** bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}, `/` possibly written %2F. */
 const AUTH_STRING = /bce-auth-v1((?:\/|%2F)[^\s"'&,;<>]*)/gi;
-const SEPARATOR = /\/|%2F/i;
+const SEPARATOR = /(\/|%2F)/i;
 /** An authorization scheme and its credentials: Bearer (e.g. bce-v3/ALTAK-…/…), Basic, Digest, Negotiate. */
 const SCHEME_CREDENTIALS = /\b(Bearer|Basic|Digest|Negotiate)(\s+)(?!\[REDACTED\])[^\s"',;]+/gi;
 /** An application API key written out without its scheme. */
@@ -25,13 +25,9 @@ const SECRET_FIELD =
   /^(authorization|proxy-authorization|cookie|set-cookie|secret.*|.*secretkey|.*secret_key|sk|password|passwd|signature|signingkey|.*token|x-bce-security-token)$/i;
 
 function maskSignature(match: string): string {
-  const parts = match.split(SEPARATOR);
-  // bce-auth-v1, ak, timestamp, expiration, signedHeaders, signature[, …]
-  if (parts.length < 6) {
-    return match;
-  }
-  const sep = SEPARATOR.exec(match)?.[0] ?? '/';
-  return [...parts.slice(0, 5), REDACTED].join(sep);
+  // bce-auth-v1, /, ak, /, timestamp, /, expiration, /, signedHeaders, /, signature[, …]
+  const pieces = match.split(SEPARATOR);
+  return pieces.length < 11 ? match : [...pieces.slice(0, 10), REDACTED].join('');
 }
 
 export class Redactor {
