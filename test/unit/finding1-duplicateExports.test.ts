@@ -112,3 +112,36 @@ describe('finding 1: a rejected create that the service did act on is not repeat
     assert.strictEqual(h.emulator.store.exportsCreated, 1);
   });
 });
+
+describe('finding 1: what a look after a failed create follows', () => {
+  let h: Harness;
+  beforeEach(async () => (h = await startHarness()));
+  afterEach(() => h.emulator.stop());
+
+  it('after a finished export, a new task whose answer was lost is followed', async () => {
+    await h.client.startExport(VERSION);
+    await new Promise((r) => setTimeout(r, 80)); // Done
+    h.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'drop' }, phase: 'after' });
+    const started = await h.client.startExport(VERSION);
+    assert.deepStrictEqual(started, { exportId: h.emulator.store.exports.get(VERSION)?.exportId, resumed: false });
+    assert.strictEqual(h.emulator.store.exportsCreated, 2);
+  });
+
+  it('a create refused outright (4xx) is reported without another look', async () => {
+    h.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'status', status: 400, code: 'InappropriateJSON' } });
+    const e = await failureOf(h.client.startExport(VERSION));
+    assert.strictEqual(e.code, 'InappropriateJSON');
+    assert.deepStrictEqual(
+      h.emulator.requests.map((r) => r.action),
+      ['DescribeModelExportTask', 'CreateModelExportTask'],
+    );
+  });
+
+  it('a task seen as failed after a lost answer is not followed', async () => {
+    h.emulator.store.versions.get(VERSION)!.exportFails = true;
+    h.emulator.store.exportDurationMs = 0;
+    h.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'drop' }, phase: 'after' });
+    const e = await failureOf(h.client.startExport(VERSION));
+    assert.strictEqual(e.kind, 'network');
+  });
+});

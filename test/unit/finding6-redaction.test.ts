@@ -57,3 +57,67 @@ describe('finding 6: the redactor', () => {
     assert.deepStrictEqual(out, { 'Proxy-Authorization': REDACTED, access_token: REDACTED, Cookie: REDACTED, refreshToken: REDACTED, host: 'h' });
   });
 });
+
+describe('the redactor: the edges', () => {
+  it('remembers only secrets of six characters or more', () => {
+    const r = new Redactor();
+    r.addSecret('abcde');
+    r.addSecret('ABCDEF');
+    r.addSecret(undefined);
+    r.addSecret('');
+    assert.strictEqual(r.redactString('abcde ABCDEF'), `abcde ${REDACTED}`);
+    assert.strictEqual(REDACTED, '[REDACTED]');
+  });
+
+  it('masks every secret-looking name', () => {
+    for (const name of [
+      'secret_key',
+      'secret-access-key',
+      'secret_access_key',
+      'secretaccesskey',
+      'secretKey',
+      'sk',
+      'signature',
+      'signingKey',
+      'password',
+      'passwd',
+      'security_token',
+      'session-token',
+      'access-token',
+      'refresh_token',
+      'id_token',
+      'x-bce-security-token',
+      'proxy-authorization',
+    ]) {
+      assert.strictEqual(redact(`${name}=v4lue`), `${name}=${REDACTED}`, name);
+    }
+    assert.strictEqual(redact('task=v4lue'), 'task=v4lue');
+  });
+
+  it('masks credentials after more than one space, and a URL at the very start', () => {
+    assert.strictEqual(redact('Bearer  tok3n'), `Bearer  ${REDACTED}`);
+    assert.strictEqual(redact('http://u:p@h/'), `http://${REDACTED}@h/`);
+  });
+
+  it('masks a signature with mixed separators', () => {
+    assert.strictEqual(redact(`bce-auth-v1/ak%2Fts/1800%2Fhost/${SIG}`), `bce-auth-v1/ak%2Fts/1800%2Fhost/${REDACTED}`);
+  });
+
+  it('leaves empty secret fields as they are', () => {
+    assert.deepStrictEqual(redact({ password: '', token: null, secret: undefined, sk: 0 }), { password: '', token: null, secret: undefined, sk: REDACTED });
+  });
+
+  it('knows secret field names exactly', () => {
+    const secret = ['secret', 'mysecretkey', 'db_secret_key', 'Set-Cookie', 'AUTHORIZATION', 'signingKey', 'passwd', 'pageToken'];
+    const plain = ['authorizationx', 'xsk', 'skx', 'cookies', 'signatures', 'mysecret', 'passwords', 'tokens'];
+    const out = redact(Object.fromEntries([...secret, ...plain].map((k) => [k, 'v']))) as Record<string, string>;
+    assert.deepStrictEqual(
+      secret.filter((k) => out[k] !== REDACTED),
+      [],
+    );
+    assert.deepStrictEqual(
+      plain.filter((k) => out[k] !== 'v'),
+      [],
+    );
+  });
+});
