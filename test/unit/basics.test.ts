@@ -77,3 +77,10 @@ describe('basics: signer edges', () => {
     assert.strictEqual(sign('/a', ['host']).authorization, a.authorization);
   });
 });
+
+describe('basics: an empty secret key', () => {
+  it('still signs (the service will refuse it), without throwing', () => {
+    const signer = new BceSigner({ accessKeyId: 'ak', secretAccessKey: '' });
+    assert.match(signer.sign({ method: 'POST', path: '/', headers: { host: 'h' }, timestampSeconds: 0 }).authorization, /^bce-auth-v1\/ak\//);
+  });
+});

@@ -135,3 +135,18 @@ describe('model: details and exports', () => {
     shapeError(() => parseExportTask({ fileSize: {} }), 'field "fileSize" is not a number');
   });
 });
+
+describe('model: the edges', () => {
+  it('names the result in the message of every parser', () => {
+    for (const parse of [parseModelSetDetail, parseModelVersionDetail, parseExportId, parseExportTask]) {
+      shapeError(() => parse(null), 'result is not an object');
+    }
+  });
+
+  it('reads null, empty and text numbers', () => {
+    assert.strictEqual(parseExportTask({ fileSize: null }).fileSize, undefined);
+    assert.strictEqual(parseExportTask({ fileSize: '' }).fileSize, undefined);
+    assert.strictEqual(parseExportTask({ fileSize: 0 }).fileSize, 0);
+    assert.deepStrictEqual(parseModelSetDetail({ modelSetId: 'a', labels: null }).labels, []);
+  });
+});

@@ -118,3 +118,19 @@ describe('retry rules', () => {
     assert.ok(Date.now() - started < 1000);
   });
 });
+
+describe('interpreting an answer: the edges', () => {
+  it('calls a body HTML only when it starts with a tag', () => {
+    assert.match(failure(502, '<p>', { 'content-type': 'application/json' }).message, /HTML page/);
+    assert.match(failure(502, '\n\t <p>', { 'content-type': 'application/json' }).message, /HTML page/);
+    assert.match(failure(502, 'a <p>', { 'content-type': 'application/json' }).message, /not valid JSON/);
+  });
+
+  it('a JSON body that is not an object is not an envelope', () => {
+    assert.strictEqual(failure(200, '5').kind, 'badResponse');
+    assert.strictEqual(failure(200, '"text"').message, 'the answer has no "result"');
+    const e = failure(400, '[1]', { 'x-bce-request-id': 'h' });
+    assert.deepStrictEqual([e.kind, e.message, e.requestId], ['api', 'HTTP 400', 'h']);
+    assert.strictEqual(failure(400, 'true').message, 'HTTP 400');
+  });
+});

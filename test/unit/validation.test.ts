@@ -112,6 +112,34 @@ describe('the error-class table', () => {
     assert.strictEqual(api(400, 'toString'), 'other', 'no inherited keys');
   });
 
+  it('knows every code in its table, whatever the status', () => {
+    const table: Record<string, string> = {
+      SignatureDoesNotMatch: 'auth',
+      InvalidAccessKeyId: 'auth',
+      InvalidHTTPAuthHeader: 'auth',
+      AccessDenied: 'permission',
+      PermissionDeniedError: 'permission',
+      OptInRequired: 'permission',
+      ResourceNotFound: 'notFound',
+      NoSuchObject: 'notFound',
+      NotFound: 'notFound',
+      TooManyRequests: 'throttled',
+      RequestLimitExceeded: 'throttled',
+      QpsLimitReached: 'throttled',
+      '18': 'throttled',
+      '336100': 'throttled',
+      InternalError: 'transient',
+      ServiceUnavailable: 'transient',
+      '500000': 'transient',
+      RequestExpired: 'expired',
+    };
+    for (const [code, cls] of Object.entries(table)) {
+      assert.strictEqual(api(400, code), cls, code);
+      assert.strictEqual(api(undefined, code), cls, code);
+    }
+    assert.strictEqual(classifyError({ kind: 'api', status: 400, code: undefined }), 'other');
+  });
+
   it('then by status', () => {
     assert.strictEqual(api(401), 'auth');
     assert.strictEqual(api(403), 'permission');
