@@ -21,7 +21,7 @@ export type Idempotency = 'safe' | 'never';
 
 /** Whether the request loop may send the same request again after this failure. */
 export function isRetryable(error: unknown, idempotency: Idempotency): boolean {
-  if (idempotency === 'never' || !(error instanceof QianfanError)) {
+  if (idempotency !== 'safe' || !(error instanceof QianfanError)) {
     return false;
   }
   const c = error.errorClass;

@@ -54,6 +54,7 @@ describe('requests: what each action sends', () => {
     const r = recorder({ userAgent: 'qianfan-test/1' });
     await r.client.listCustomModelSets();
     await r.client.listCustomModelSets({ marker: 'mk', maxKeys: 5 });
+    await r.client.listCustomModelSets({ marker: '' });
     await r.client.describeModelSet(M);
     await r.client.describeModel(V);
     await r.client.deleteModel(V);
@@ -64,6 +65,7 @@ describe('requests: what each action sends', () => {
       [
         ['https://qianfan.baidubce.com/v2/model?Action=DescribeCustomModelSets', { maxKeys: 100 }],
         ['https://qianfan.baidubce.com/v2/model?Action=DescribeCustomModelSets', { maxKeys: 5, marker: 'mk' }],
+        ['https://qianfan.baidubce.com/v2/model?Action=DescribeCustomModelSets', { maxKeys: 100 }],
         ['https://qianfan.baidubce.com/v2/model?Action=DescribeModelSet', { modelSetId: M }],
         ['https://qianfan.baidubce.com/v2/model?Action=DescribeModel', { modelId: V }],
         ['https://qianfan.baidubce.com/v2/model?Action=DeleteModel', { modelId: V }],

@@ -104,6 +104,8 @@ describe('retry rules', () => {
     assert.strictEqual(retryAfterMs({ 'retry-after': '-2' }, 0), 0);
     assert.strictEqual(retryAfterMs({ 'retry-after': new Date(1000).toUTCString() }, 5000), 0);
     assert.strictEqual(retryAfterMs({ 'retry-after': 'whenever' }, 0), undefined);
+    assert.strictEqual(retryAfterMs({ 'retry-after-ms': 'Infinity' }, 0), undefined);
+    assert.strictEqual(retryAfterMs({ 'retry-after': '' }, 0), undefined);
   });
 
   it('sleeps, and stops sleeping on a cancel', async () => {
