@@ -76,9 +76,14 @@ describe('npm start', function () {
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().waitFor({ timeout: 60_000 });
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor({ timeout: 60_000 });
       await runFromPalette(page, 'Qianfan: Set Access Key…');
+      // The palette's box becomes the access-key box: wait until it holds no command text.
+      await page.locator('.quick-input-widget', { hasText: 'access key (1/2)' }).waitFor({ timeout: 30_000 });
       const box = page.locator('.quick-input-widget .quick-input-box input');
-      await box.waitFor({ state: 'visible' });
-      assert.strictEqual(await box.inputValue(), HAND_SET_KEY, 'the keys set by hand survived the reload; the demo keys did not come back');
+      let value = await box.inputValue();
+      for (const deadline = Date.now() + 10_000; value.startsWith('>') && Date.now() < deadline; value = await box.inputValue()) {
+        await page.waitForTimeout(100);
+      }
+      assert.strictEqual(value, HAND_SET_KEY, 'the keys set by hand survived the reload; the demo keys did not come back');
       await page.keyboard.press('Escape');
     } finally {
       await browser.close();
