@@ -1,6 +1,7 @@
 /** Set Access Key… and Clear Credentials. The keys go to SecretStorage only. */
 import * as vscode from 'vscode';
 import { accessKeyProblem } from '../core/ids';
+import { notify } from './runCommand';
 import { type Services } from './services';
 
 export async function setCredentials(services: Services): Promise<void> {
@@ -26,17 +27,17 @@ export async function setCredentials(services: Services): Promise<void> {
   const pair = { accessKeyId: accessKeyId.trim(), secretAccessKey: secretAccessKey.trim() };
   // Re-check after the boxes close: scripted or pasted input bypasses validateInput.
   if (accessKeyProblem(pair.accessKeyId, 'access key') || accessKeyProblem(pair.secretAccessKey, 'secret key')) {
-    void services.prompts.notify('error', vscode.l10n.t('The keys were not saved: an access key and a secret key are 16 to 128 letters and digits.'));
+    void notify(services, 'error', vscode.l10n.t('The keys were not saved: an access key and a secret key are 16 to 128 letters and digits.'));
     return;
   }
   await services.credentials.set(pair);
   services.logger.info(`Credentials set for access key ${pair.accessKeyId}`);
-  void services.prompts.notify('info', vscode.l10n.t('Qianfan keys saved for access key {0}.', pair.accessKeyId));
+  void notify(services, 'info', vscode.l10n.t('Qianfan keys saved for access key {0}.', pair.accessKeyId));
 }
 
 export async function clearCredentials(services: Services): Promise<void> {
   await services.credentials.clear();
   services.redactor.forgetSecrets();
   services.logger.info('Credentials cleared');
-  void services.prompts.notify('info', vscode.l10n.t('Qianfan keys cleared.'));
+  void notify(services, 'info', vscode.l10n.t('Qianfan keys cleared.'));
 }

@@ -9,7 +9,7 @@ import { isNotFound } from '../core/errors';
 import { type DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
 import { userMessage } from './errorMessages';
-import { notifyWithLog } from './runCommand';
+import { notify, notifyWithLog } from './runCommand';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
 
@@ -91,7 +91,7 @@ async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteRe
   }
   if (failed.length === 0 && cancelled.length === 0) {
     const text = deleted.length === 1 ? vscode.l10n.t('Deleted {0}.', deleted[0].label) : vscode.l10n.t('Deleted {0} model versions.', deleted.length);
-    void services.prompts.notify('info', text);
+    void notify(services, 'info', text);
     return;
   }
   const lines = failed.slice(0, MAX_LISTED).map((o) => `${o.item.label} (${o.item.modelId}): ${userMessage(o.error)}`);

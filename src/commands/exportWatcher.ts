@@ -1,20 +1,32 @@
 /**
  * Follows exports until they are done: a cancellable progress notification per export, the
  * task remembered in globalState so that polling resumes after a reload, and the result
- * offered (copy / open the download URL) when it is ready.
+ * offered (copy / open the download URL) when it is ready. An export whose version was deleted
+ * elsewhere ends there and is forgotten (followExport).
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/errors';
-import { type ExportOutcome, type PendingExport, formatBytes, pollExport } from '../core/exportTasks';
+import { type ExportFailure, type ExportOutcome, type PendingExport, followExport, formatBytes } from '../core/exportTasks';
 import { describeError } from '../platform/logger';
 import { type ExportState } from '../tree/nodes';
-import { notifyWithLog, reportError } from './runCommand';
+import { notify, notifyWithLog, reportError } from './runCommand';
 import { type Services } from './services';
 
 export interface PollTiming {
   intervalMs: number;
   maxIntervalMs: number;
   noRecordGraceMs: number;
+}
+
+function failureText(failure: ExportFailure): string {
+  switch (failure) {
+    case 'failed':
+      return vscode.l10n.t('Qianfan reported the export as failed');
+    case 'noRecord':
+      return vscode.l10n.t('Qianfan has no record of the export (failed exports are not listed)');
+    case 'versionGone':
+      return vscode.l10n.t('the model version no longer exists');
+  }
 }
 
 export class ExportWatcher implements vscode.Disposable {
@@ -71,18 +83,16 @@ export class ExportWatcher implements vscode.Disposable {
 
   private async follow(pending: PendingExport): Promise<ExportOutcome | undefined> {
     const s = this.services();
-    await s.pendingExports.put(pending);
     this.setState(pending.modelId, { status: 'Doing' });
     const label = pending.label ?? pending.modelId;
     try {
       const outcome = await s.prompts.withProgress(vscode.l10n.t('Exporting {0}', label), true, (progress, signal) =>
-        pollExport(s.client(), pending, {
+        followExport(s.client(), s.pendingExports, pending, {
           ...this.timing,
           signal: AbortSignal.any([signal, this.controller.signal]),
           onStatus: (task) => progress.report(task.status === 'Doing' ? vscode.l10n.t('packaging…') : (task.status ?? vscode.l10n.t('waiting for the task…'))),
         }),
       );
-      await s.pendingExports.remove(pending.modelId);
       this.report(label, pending, outcome);
       return outcome;
     } catch (error) {
@@ -103,9 +113,10 @@ export class ExportWatcher implements vscode.Disposable {
   private report(label: string, pending: PendingExport, outcome: ExportOutcome): void {
     const s = this.services();
     if (outcome.status === 'Fail') {
-      this.setState(pending.modelId, { status: 'Fail', reason: outcome.reason });
+      const reason = failureText(outcome.failure);
+      this.setState(pending.modelId, { status: 'Fail', reason });
       s.logger.error(`Export ${pending.exportId} of ${pending.modelId} failed: ${outcome.reason}`);
-      notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, outcome.reason));
+      notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, reason));
       return;
     }
     const t = outcome.task;
@@ -113,13 +124,13 @@ export class ExportWatcher implements vscode.Disposable {
     s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${pending.modelId} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
     const copy = vscode.l10n.t('Copy Download URL');
     const open = vscode.l10n.t('Open Download URL');
-    void s.prompts
-      .notify(
-        'info',
-        vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'),
-        copy,
-        open,
-      )
+    void notify(
+      s,
+      'info',
+      vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'),
+      copy,
+      open,
+    )
       .then((choice) => (choice === copy ? this.copyUrl(pending.modelId) : choice === open && t.downloadUrl ? s.prompts.open(t.downloadUrl) : undefined))
       .then(undefined, (error) => s.logger.error('Could not use the download URL', describeError(error)));
   }
@@ -128,11 +139,11 @@ export class ExportWatcher implements vscode.Disposable {
     const url = this.states.get(modelId)?.task?.downloadUrl;
     const s = this.services();
     if (!url) {
-      void s.prompts.notify('info', vscode.l10n.t('No finished export of {0} in this session. Export it first.', modelId));
+      void notify(s, 'info', vscode.l10n.t('No finished export of {0} in this session. Export it first.', modelId));
       return;
     }
     await s.prompts.copy(url);
-    void s.prompts.notify('info', vscode.l10n.t('Download URL copied.'));
+    void notify(s, 'info', vscode.l10n.t('Download URL copied.'));
   }
 
   private setState(modelId: string, state: ExportState | undefined): void {

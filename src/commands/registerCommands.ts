@@ -1,4 +1,4 @@
-/** Every command id → handler, all through the one error boundary. */
+/** Every command id → handler, all through the one error boundary; the stores' problems to the log. */
 import type * as vscode from 'vscode';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
@@ -31,4 +31,9 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   for (const [id, handler] of Object.entries(table)) {
     registerCommand(context, s, id, handler);
   }
+  // What the stores could not read stays stored; the log says so once.
+  context.subscriptions.push(
+    s.tracked.onProblem((p) => s.logger.warn(p)),
+    s.pendingExports.onProblem((p) => s.logger.warn(p)),
+  );
 }

@@ -1,9 +1,18 @@
-/** The one error boundary: every command runs through it. */
+/** The one error boundary: every command runs through it; every notification goes through notify(). */
 import * as vscode from 'vscode';
-import { QianfanError, isCancelled } from '../core/errors';
+import { isCancelled } from '../core/errors';
+import { cleanText } from '../core/text';
 import { type NotifyLevel } from '../platform/prompts';
-import { userMessage } from './errorMessages';
+import { needsKeys, userMessage } from './errorMessages';
 import { type Services } from './services';
+
+/** The longest notification text: one line, cut here (server text is already cut shorter). */
+export const MAX_NOTIFICATION = 1000;
+
+/** Shows a notification: its text is one clean line, cut short, and passed through the redactor. */
+export function notify(services: Services, level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+  return services.prompts.notify(level, services.redactor.redactString(cleanText(message, MAX_NOTIFICATION)), ...actions);
+}
 
 /**
  * A short notification with a "Show Log" button (the detail is in the log), and optionally
@@ -13,7 +22,7 @@ export function notifyWithLog(services: Services, level: NotifyLevel, message: s
   const showLog = vscode.l10n.t('Show Log');
   const setKeys = vscode.l10n.t('Set Access Key…');
   const actions = offerKeys ? [setKeys, showLog] : [showLog];
-  void services.prompts.notify(level, message, ...actions).then((choice) => {
+  void notify(services, level, message, ...actions).then((choice) => {
     if (choice === showLog) {
       services.logger.show();
     } else if (choice === setKeys) {
@@ -29,10 +38,8 @@ export function reportError(services: Services, what: string, error: unknown, su
     return;
   }
   services.logger.error(`${what} failed`, error);
-  const needsKeys =
-    error instanceof QianfanError && (error.kind === 'noCredentials' || error.code === 'InvalidAccessKeyId' || error.code === 'SignatureDoesNotMatch');
   const text = userMessage(error);
-  notifyWithLog(services, 'error', subject ? vscode.l10n.t('{0}: {1}', subject, text) : text, needsKeys);
+  notifyWithLog(services, 'error', subject ? vscode.l10n.t('{0}: {1}', subject, text) : text, needsKeys(error));
 }
 
 export function registerCommand(context: vscode.ExtensionContext, services: Services, id: string, handler: (...args: unknown[]) => unknown): void {

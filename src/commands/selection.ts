@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { type TrackedVersion } from '../core/trackedVersions';
 import { type TreeNode, VersionNode } from '../tree/nodes';
+import { notify } from './runCommand';
 import { type Services } from './services';
 
 export interface Target {
@@ -33,7 +34,7 @@ export async function targetsFor(services: Services, node: unknown, nodes: unkno
   }
   const tracked = services.tracked.list();
   if (tracked.length === 0) {
-    void services.prompts.notify('info', vscode.l10n.t('You are not tracking any model versions yet.'));
+    void notify(services, 'info', vscode.l10n.t('You are not tracking any model versions yet.'));
     return undefined;
   }
   const items = tracked.map(pickItem);

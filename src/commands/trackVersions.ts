@@ -4,6 +4,7 @@ import { isNotFound } from '../core/errors';
 import { modelVersionIdProblem } from '../core/ids';
 import { type CustomModelSet } from '../core/model';
 import { targetsFor } from './selection';
+import { notify } from './runCommand';
 import { type Services } from './services';
 
 export async function trackVersion(services: Services, idArg?: unknown): Promise<void> {
@@ -23,7 +24,7 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
   const modelId = input.trim();
   const problem = modelVersionIdProblem(modelId);
   if (problem) {
-    void services.prompts.notify('error', vscode.l10n.t('Not tracked: {0}', problem));
+    void notify(services, 'error', vscode.l10n.t('Not tracked: {0}', problem));
     return;
   }
   const client = services.client();
@@ -36,14 +37,15 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
     }),
   );
   if (!detail) {
-    void services.prompts.notify('error', vscode.l10n.t('Qianfan has no model version {0} in this account; nothing was tracked.', modelId));
+    void notify(services, 'error', vscode.l10n.t('Qianfan has no model version {0} in this account; nothing was tracked.', modelId));
     return;
   }
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const added = await services.tracked.add([{ modelId, modelSetId: detail.modelSetId, modelSetName: set?.modelSetName, name: detail.modelName }]);
   services.tree.repaint(); // loads the new versions only
   services.logger.info(`Tracked ${modelId}`);
-  void services.prompts.notify(
+  void notify(
+    services,
     'info',
     added ? vscode.l10n.t('Now tracking {0} ({1}).', detail.modelName || modelId, modelId) : vscode.l10n.t('{0} was already tracked.', modelId),
   );
@@ -65,7 +67,7 @@ export async function importVersions(services: Services): Promise<void> {
     })),
   );
   if (items.length === 0) {
-    void services.prompts.notify('info', vscode.l10n.t('This account has no model versions to import.'));
+    void notify(services, 'info', vscode.l10n.t('This account has no model versions to import.'));
     return;
   }
   const picked = await services.prompts.pickMany(items, {
@@ -80,7 +82,7 @@ export async function importVersions(services: Services): Promise<void> {
   const added = await services.tracked.add(picked.map((p) => p.version));
   services.tree.repaint(); // loads the new versions only
   services.logger.info(`Imported ${added} new version(s) of ${picked.length} chosen`);
-  void services.prompts.notify('info', vscode.l10n.t('Tracking {0} new model version(s).', added));
+  void notify(services, 'info', vscode.l10n.t('Tracking {0} new model version(s).', added));
 }
 
 export async function untrackVersion(services: Services, node?: unknown, nodes?: unknown): Promise<void> {
@@ -91,5 +93,5 @@ export async function untrackVersion(services: Services, node?: unknown, nodes?:
   const removed = await services.tracked.remove(targets.map((t) => t.modelId));
   services.tree.forget(targets.map((t) => t.modelId));
   services.logger.info(`Untracked ${targets.map((t) => t.modelId).join(', ')}`);
-  void services.prompts.notify('info', vscode.l10n.t('Stopped tracking {0} model version(s). They still exist in Qianfan.', removed));
+  void notify(services, 'info', vscode.l10n.t('Stopped tracking {0} model version(s). They still exist in Qianfan.', removed));
 }

@@ -1,13 +1,16 @@
 /** Every failure the client reports is one of these; none carries a secret. */
+import { type ErrorClass, classifyError } from './errorCodes';
+import { cleanOptional, cleanText } from './text';
 
 export type QianfanErrorKind =
   | 'api' // the service answered with an error body or status
   | 'network' // connection refused, reset or dropped
   | 'timeout' // no answer within the request timeout
   | 'badResponse' // not JSON (e.g. a proxy's HTML page), truncated, or not the expected shape
-  | 'tooLarge' // the body was over the size cap
+  | 'tooLarge' // the body (or a listing) was over the size cap
   | 'invalidInput' // rejected before any request was sent
-  | 'noCredentials'; // no access key / secret key set
+  | 'noCredentials' // no access key / secret key set
+  | 'internal'; // an unexpected failure inside the extension (a bug): kept as the cause
 
 export interface QianfanErrorInit {
   readonly kind: QianfanErrorKind;
@@ -23,6 +26,9 @@ export interface QianfanErrorInit {
   readonly cause?: unknown;
 }
 
+const MAX_CODE = 64;
+const MAX_REQUEST_ID = 128;
+
 export class QianfanError extends Error {
   readonly kind: QianfanErrorKind;
   readonly action?: string;
@@ -32,20 +38,26 @@ export class QianfanError extends Error {
   readonly serverDate?: number;
   readonly retryAfterMs?: number;
 
+  /** Text from the server (message, code, request ID) is cut short and stripped of control characters. */
   constructor(init: QianfanErrorInit) {
-    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(cleanText(init.message), init.cause === undefined ? undefined : { cause: init.cause });
     this.name = 'QianfanError';
     this.kind = init.kind;
     this.action = init.action;
     this.status = init.status;
-    this.code = init.code;
-    this.requestId = init.requestId;
+    this.code = cleanOptional(init.code, MAX_CODE);
+    this.requestId = cleanOptional(init.requestId, MAX_REQUEST_ID);
     this.serverDate = init.serverDate;
     this.retryAfterMs = init.retryAfterMs;
   }
 
-  /** One line for logs and notifications: what failed, the code and the request ID. */
-  describe(): string {
+  /** The class of the failure in the one table of codes (errorCodes.ts). */
+  get errorClass(): ErrorClass {
+    return classifyError(this);
+  }
+
+  /** What failed and the code, without the request ID: for a message that shows the ID by itself. */
+  summary(): string {
     const parts: string[] = [];
     if (this.action) {
       parts.push(this.action);
@@ -56,9 +68,12 @@ export class QianfanError extends Error {
     if (this.code) {
       parts.push(this.code);
     }
-    const head = parts.length ? parts.join(' ') + ': ' : '';
-    const tail = this.requestId ? ` (requestId ${this.requestId})` : '';
-    return head + this.message + tail;
+    return (parts.length ? parts.join(' ') + ': ' : '') + this.message;
+  }
+
+  /** One line for logs: what failed, the code and the request ID. */
+  describe(): string {
+    return this.summary() + (this.requestId ? ` (requestId ${this.requestId})` : '');
   }
 }
 
@@ -74,17 +89,37 @@ export function isCancelled(error: unknown): boolean {
   return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError');
 }
 
-/** A version the service does not know: a delete that finds nothing has nothing left to do. */
+/** Any failure as a QianfanError (a cancel stays a cancel): an unknown one is 'internal', kept as the cause. */
+export function asQianfanError(error: unknown, action?: string): QianfanError | CancelledError {
+  if (error instanceof QianfanError || error instanceof CancelledError) {
+    return error;
+  }
+  if (isCancelled(error)) {
+    return new CancelledError();
+  }
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new QianfanError({ kind: 'internal', action, message: `unexpected failure (${text})`, cause: error });
+}
+
+export function classOf(error: unknown): ErrorClass | undefined {
+  return error instanceof QianfanError ? error.errorClass : undefined;
+}
+
+/** A version or model the service does not know: a delete that finds nothing has nothing left to do. */
 export function isNotFound(error: unknown): boolean {
-  return error instanceof QianfanError && error.kind === 'api' && (error.status === 404 || /NotFound|NoSuch|NotExist/i.test(error.code ?? ''));
+  return classOf(error) === 'notFound';
 }
 
 /**
- * The service may or may not have acted on the request: the connection dropped, no answer came
- * in time, or it answered 5xx. Such a failure is worth another look (or another try, if safe).
+ * The service may or may not have acted on the request: no answer came (dropped, timed out),
+ * it answered 5xx, or its answer could not be read (truncated, malformed, over the cap).
+ * After such a failure, look before acting again.
  */
 export function isAmbiguousFailure(error: unknown): boolean {
-  return error instanceof QianfanError && (error.kind === 'network' || error.kind === 'timeout' || (error.status ?? 0) >= 500);
+  if (!(error instanceof QianfanError)) {
+    return false;
+  }
+  return error.errorClass === 'transient' || error.kind === 'badResponse' || error.kind === 'tooLarge';
 }
 
 export const ACCESS_DENIED_HINT = 'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';

@@ -4,7 +4,9 @@
  */
 import { type KeyValueStore } from './keyValueStore';
 import { type ExportTask } from './model';
-import { isAmbiguousFailure } from './errors';
+import { isAmbiguousFailure, isNotFound } from './errors';
+import { isModelVersionId } from './ids';
+import { ListStore, isRecord, optionalText, withoutUndefined } from './listStore';
 import { type Sleep, abortableSleep } from './retry';
 
 export interface PendingExport {
@@ -16,33 +18,55 @@ export interface PendingExport {
 
 export const PENDING_EXPORTS_KEY = 'qianfan.pendingExports.v1';
 
+/** A pending export as stored, checked the same way on read and on write. */
+export function normalizePending(value: unknown): PendingExport | undefined {
+  if (!isRecord(value) || typeof value.modelId !== 'string' || !isModelVersionId(value.modelId)) {
+    return undefined;
+  }
+  if (typeof value.exportId !== 'string' || value.exportId === '' || typeof value.startedAt !== 'number' || !Number.isFinite(value.startedAt)) {
+    return undefined;
+  }
+  return withoutUndefined({ modelId: value.modelId, exportId: value.exportId, startedAt: value.startedAt, label: optionalText(value.label) });
+}
+
 export class PendingExportsStore {
-  constructor(private readonly store: KeyValueStore) {}
+  private readonly list_: ListStore<PendingExport>;
+
+  constructor(store: KeyValueStore) {
+    this.list_ = new ListStore(store, PENDING_EXPORTS_KEY, normalizePending, 'Pending exports');
+  }
 
   list(): PendingExport[] {
-    const raw = this.store.get<unknown>(PENDING_EXPORTS_KEY);
-    return Array.isArray(raw)
-      ? raw.filter((p): p is PendingExport => {
-          const e = p as Partial<Record<keyof PendingExport, unknown>> | null;
-          return typeof e?.modelId === 'string' && typeof e.exportId === 'string' && typeof e.startedAt === 'number';
-        })
-      : [];
+    return this.list_.list();
   }
 
   async put(pending: PendingExport): Promise<void> {
-    await this.store.update(PENDING_EXPORTS_KEY, [...this.list().filter((p) => p.modelId !== pending.modelId), pending]);
+    const entry = normalizePending(pending);
+    if (!entry) {
+      throw new Error(`not a pending export of a model version: ${String(pending.modelId).slice(0, 64)}`);
+    }
+    await this.list_.update((current) => ({ items: [...current.filter((p) => p.modelId !== entry.modelId), entry], result: true }));
   }
 
   async remove(modelId: string): Promise<void> {
-    await this.store.update(
-      PENDING_EXPORTS_KEY,
-      this.list().filter((p) => p.modelId !== modelId),
-    );
+    await this.list_.update((current) => {
+      const items = current.filter((p) => p.modelId !== modelId);
+      return items.length === current.length ? undefined : { items, result: true };
+    });
+  }
+
+  /** Problems met in the stored list (each once): for the log. */
+  onProblem(listener: (problem: string) => void): { dispose(): void } {
+    return this.list_.onProblem(listener);
   }
 }
 
+/** Why an export ended without a file: the service said Fail, it has no record, or the version is gone. */
+export type ExportFailure = 'failed' | 'noRecord' | 'versionGone';
+
 export type ExportOutcome =
-  { readonly status: 'Done'; readonly task: ExportTask } | { readonly status: 'Fail'; readonly task?: ExportTask; readonly reason: string };
+  | { readonly status: 'Done'; readonly task: ExportTask }
+  | { readonly status: 'Fail'; readonly task?: ExportTask; readonly failure: ExportFailure; readonly reason: string };
 
 export interface PollOptions {
   readonly signal?: AbortSignal;
@@ -75,6 +99,9 @@ export async function pollExport(client: ExportReader, pending: PendingExport, o
       task = await client.describeModelExportTask(pending.modelId, { signal: options.signal });
       errors = 0;
     } catch (error) {
+      if (isNotFound(error)) {
+        return { status: 'Fail', failure: 'versionGone', reason: 'the model version no longer exists' };
+      }
       if (!isAmbiguousFailure(error)) {
         throw error; // a cancel, or an answer that polling again will not change
       }
@@ -88,15 +115,31 @@ export async function pollExport(client: ExportReader, pending: PendingExport, o
         return { status: 'Done', task };
       }
       if (task.hasRecord && task.status === 'Fail') {
-        return { status: 'Fail', task, reason: 'the service reported the export as failed' };
+        return { status: 'Fail', task, failure: 'failed', reason: 'the service reported the export as failed' };
       }
       if (!task.hasRecord && now() - pending.startedAt > grace) {
-        return { status: 'Fail', task, reason: 'the service has no record of the export (failed exports are not listed)' };
+        return { status: 'Fail', task, failure: 'noRecord', reason: 'the service has no record of the export (failed exports are not listed)' };
       }
     }
     await sleep(interval, options.signal);
     interval = Math.min(maxInterval, Math.round(interval * 1.5));
   }
+}
+
+/**
+ * Follows a remembered export to its end and then forgets it: Done, failed, or its version
+ * gone (deleted elsewhere). A cancel or an error leaves it remembered, to resume later.
+ */
+export async function followExport(
+  client: ExportReader,
+  store: PendingExportsStore,
+  pending: PendingExport,
+  options: PollOptions = {},
+): Promise<ExportOutcome> {
+  await store.put(pending);
+  const outcome = await pollExport(client, pending, options);
+  await store.remove(pending.modelId);
+  return outcome;
 }
 
 export function formatBytes(bytes: number | undefined): string {

@@ -1,11 +1,12 @@
 /**
- * The signed `/v2/model` client: one method per action, pagination, retries where a repeat
- * is safe, timeouts and cancellation, typed results and one error type.
+ * The signed `/v2/model` client: one method per action, pagination, reconciliation after an
+ * ambiguous outcome, typed results and one error type (QianfanError).
  */
-import { CancelledError, QianfanError, isAmbiguousFailure, isNotFound } from './errors';
-import { type HttpResponse, type HttpTransport } from './http';
+import { QianfanError, isAmbiguousFailure, isNotFound } from './errors';
+import { type HttpTransport } from './http';
 import { isModelSetId, isModelVersionId } from './ids';
 import { parseEndpoint } from './endpoint';
+import { startExportOnce, joinExportStart } from './exportStart';
 import {
   type CustomModelSet,
   type CustomModelSetPage,
@@ -19,23 +20,11 @@ import {
   parseModelSetDetail,
   parseModelVersionDetail,
 } from './model';
-import { type AccessKeyPair, BceSigner, formatBceTimestamp } from './signer';
-import { DEFAULT_RETRY_POLICY, type Idempotency, type RetryPolicy, type Sleep, abortableSleep, backoffDelay, isRetryable } from './retry';
-import { interpretResponse } from './response';
+import { type AccessKeyPair } from './signer';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortableSleep } from './retry';
+import { type ActionSpec, type CallOptions, type RequestLogEntry, RequestRunner } from './requestRunner';
 
-export const MODEL_PATH = '/v2/model';
-export const SIGNED_HEADERS = ['host', 'x-bce-date'] as const;
-
-export interface RequestLogEntry {
-  readonly action: string;
-  readonly target?: string;
-  readonly attempt: number;
-  readonly status?: number;
-  readonly requestId?: string;
-  readonly ms: number;
-  readonly outcome: 'ok' | 'retry' | 'error' | 'cancelled';
-  readonly error?: string;
-}
+export { MODEL_PATH, SIGNED_HEADERS, type CallOptions, type RequestLogEntry } from './requestRunner';
 
 export interface QianfanClientOptions {
   readonly endpoint: string;
@@ -46,6 +35,8 @@ export interface QianfanClientOptions {
   readonly retry?: RetryPolicy;
   readonly expirationSeconds?: number;
   readonly maxResponseBytes?: number;
+  /** The most models a full listing collects before it stops with a 'tooLarge' error. */
+  readonly maxListedModels?: number;
   readonly userAgent?: string;
   readonly now?: () => number;
   readonly sleep?: Sleep;
@@ -55,19 +46,13 @@ export interface QianfanClientOptions {
   readonly onClockSkew?: (skewMs: number) => void;
 }
 
-const NOTABLE_SKEW_MS = 60_000;
-
-export interface CallOptions {
-  readonly signal?: AbortSignal;
-}
-
 export interface ListAllOptions extends CallOptions {
   readonly pageSize?: number;
   readonly onPage?: (page: CustomModelSetPage) => void;
 }
 
 export interface DeleteResult {
-  /** The version was already gone when a repeated attempt arrived (an earlier one had succeeded). */
+  /** The version was gone when the service was asked again (an earlier attempt had deleted it). */
   readonly alreadyGone: boolean;
 }
 
@@ -77,37 +62,34 @@ export interface StartExportResult {
   readonly resumed: boolean;
 }
 
-interface ActionSpec {
-  readonly action: string;
-  readonly body: Record<string, unknown>;
-  readonly target?: string;
-  readonly idempotency: Idempotency;
-}
-
 const MAX_PAGES = 10_000;
+export const DEFAULT_MAX_LISTED_MODELS = 20_000;
 
 export class QianfanClient {
   private readonly origin: URL;
-  private readonly timeoutMs: number;
-  private readonly retry: RetryPolicy;
-  private readonly expirationSeconds: number;
-  private readonly maxResponseBytes: number;
-  private readonly now: () => number;
-  private readonly sleep: Sleep;
-  private readonly random: () => number;
-  private signer?: { pair: AccessKeyPair; signer: BceSigner };
-  /** serverTime - localTime, learnt from a RequestExpired answer's Date header. */
-  private clockOffsetMs = 0;
+  private readonly runner: RequestRunner;
+  readonly retryPolicy: RetryPolicy;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+  private readonly maxListed: number;
 
-  constructor(private readonly options: QianfanClientOptions) {
+  constructor(options: QianfanClientOptions) {
     this.origin = parseEndpoint(options.endpoint);
-    this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-    this.expirationSeconds = options.expirationSeconds ?? 1800;
-    this.maxResponseBytes = options.maxResponseBytes ?? 8 * 1024 * 1024;
-    this.now = options.now ?? Date.now;
+    this.retryPolicy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
+    this.maxListed = options.maxListedModels ?? DEFAULT_MAX_LISTED_MODELS;
+    this.runner = new RequestRunner({
+      ...options,
+      origin: this.origin,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry: this.retryPolicy,
+      expirationSeconds: options.expirationSeconds ?? 1800,
+      maxResponseBytes: options.maxResponseBytes ?? 8 * 1024 * 1024,
+      now: options.now ?? Date.now,
+      sleep: this.sleep,
+      random: this.random,
+    });
   }
 
   get endpoint(): string {
@@ -115,7 +97,7 @@ export class QianfanClient {
   }
 
   get clockSkewMs(): number {
-    return this.clockOffsetMs;
+    return this.runner.clockOffsetMs;
   }
 
   async listCustomModelSets(page: { marker?: string; maxKeys?: number } = {}, opts: CallOptions = {}): Promise<CustomModelSetPage> {
@@ -126,47 +108,52 @@ export class QianfanClient {
     return this.parsed(parseCustomModelSetPage, { action: 'DescribeCustomModelSets', body, idempotency: 'safe' }, opts);
   }
 
-  /** Every model of the account, following `nextMarker` until the last page. */
+  /** Every model of the account, following `nextMarker` until the last page, up to maxListedModels. */
   async listAllCustomModelSets(opts: ListAllOptions = {}): Promise<CustomModelSet[]> {
     const all: CustomModelSet[] = [];
     const seen = new Set<string>();
     let marker: string | undefined;
     for (let i = 0; i < MAX_PAGES; i++) {
       const page = await this.listCustomModelSets({ marker, maxKeys: opts.pageSize ?? 100 }, opts);
-      all.push(...page.items);
+      if (all.length + page.items.length > this.maxListed) {
+        throw listingError('tooLarge', `the account lists more than ${this.maxListed} models; stopped listing`);
+      }
+      for (const item of page.items) {
+        all.push(item); // one by one: spreading a huge page would overflow the stack
+      }
       opts.onPage?.(page);
       if (!page.pageInfo.isTruncated) {
         return all;
       }
       const next = page.pageInfo.nextMarker;
       if (!next || seen.has(next)) {
-        throw new QianfanError({
-          kind: 'badResponse',
-          action: 'DescribeCustomModelSets',
-          message: next ? `the page marker "${next}" repeated; stopped paging` : 'a truncated page came without nextMarker',
-        });
+        throw listingError('badResponse', next ? `the page marker "${next}" repeated; stopped paging` : 'a truncated page came without nextMarker');
       }
       seen.add(next);
       marker = next;
     }
-    throw new QianfanError({ kind: 'badResponse', action: 'DescribeCustomModelSets', message: `more than ${MAX_PAGES} pages` });
+    throw listingError('badResponse', `more than ${MAX_PAGES} pages`);
   }
 
   async describeModelSet(modelSetId: string, opts: CallOptions = {}): Promise<ModelSetDetail> {
-    this.checkId(modelSetId, isModelSetId, 'DescribeModelSet', 'model ID (am-…)');
+    checkId(modelSetId, isModelSetId, 'DescribeModelSet', 'model ID (am-…)');
     return this.parsed(parseModelSetDetail, { action: 'DescribeModelSet', body: { modelSetId }, target: modelSetId, idempotency: 'safe' }, opts);
   }
 
   async describeModel(modelId: string, opts: CallOptions = {}): Promise<ModelVersionDetail> {
-    this.checkVersionId(modelId, 'DescribeModel');
+    checkVersionId(modelId, 'DescribeModel');
     return this.parsed(parseModelVersionDetail, { action: 'DescribeModel', body: { modelId }, target: modelId, idempotency: 'safe' }, opts);
   }
 
+  /**
+   * Deletes a version. When the outcome is ambiguous (no answer, 5xx, an unreadable answer),
+   * DescribeModel tells whether the version is gone: then the delete is done.
+   */
   async deleteModel(modelId: string, opts: CallOptions = {}): Promise<DeleteResult> {
-    this.checkVersionId(modelId, 'DeleteModel');
+    checkVersionId(modelId, 'DeleteModel');
     let ambiguousEarlierAttempt = false;
     try {
-      await this.call({ action: 'DeleteModel', body: { modelId }, target: modelId, idempotency: 'safe' }, opts, (error) => {
+      await this.runner.call({ action: 'DeleteModel', body: { modelId }, target: modelId, idempotency: 'safe' }, opts, (error) => {
         ambiguousEarlierAttempt ||= isAmbiguousFailure(error);
       });
       return { alreadyGone: false };
@@ -174,179 +161,65 @@ export class QianfanClient {
       if (ambiguousEarlierAttempt && isNotFound(error)) {
         return { alreadyGone: true };
       }
+      if (isAmbiguousFailure(error) && (await this.isGone(modelId, opts))) {
+        return { alreadyGone: true };
+      }
       throw error;
     }
   }
 
-  /** Sends CreateModelExportTask once; a 429 or RequestExpired (surely not acted on) may repeat it. */
+  /** Sends CreateModelExportTask once, never repeated: use startExport, which looks before any repeat. */
   async createModelExportTask(modelId: string, opts: CallOptions = {}): Promise<string> {
-    this.checkVersionId(modelId, 'CreateModelExportTask');
-    return this.parsed(parseExportId, { action: 'CreateModelExportTask', body: { modelId }, target: modelId, idempotency: 'rejectedOnly' }, opts);
+    checkVersionId(modelId, 'CreateModelExportTask');
+    return this.parsed(parseExportId, { action: 'CreateModelExportTask', body: { modelId }, target: modelId, idempotency: 'never' }, opts);
   }
 
   async describeModelExportTask(modelId: string, opts: CallOptions = {}): Promise<ExportTask> {
-    this.checkVersionId(modelId, 'DescribeModelExportTask');
+    checkVersionId(modelId, 'DescribeModelExportTask');
     return this.parsed(parseExportTask, { action: 'DescribeModelExportTask', body: { modelId }, target: modelId, idempotency: 'safe' }, opts);
   }
 
   /**
-   * Starts an export without ever creating two: a running export is resumed; after an
-   * ambiguous failure (timeout, dropped connection, 5xx) the service is asked whether the
-   * task was created before the error is reported.
+   * Starts an export without ever creating two: one start per version is in flight in this
+   * process (a second caller, of this client or another, joins the first); a running export is
+   * followed; after an ambiguous or rejected create the service is asked what exists before
+   * anything is repeated (see exportStart.ts).
    */
   async startExport(modelId: string, opts: CallOptions = {}): Promise<StartExportResult> {
-    const before = await this.describeModelExportTask(modelId, opts);
-    if (before.hasRecord && before.status === 'Doing' && before.exportId) {
-      return { exportId: before.exportId, resumed: true };
-    }
+    checkVersionId(modelId, 'CreateModelExportTask');
+    return joinExportStart(`${this.endpoint} ${modelId}`, () => startExportOnce(this, modelId, opts));
+  }
+
+  private async isGone(modelId: string, opts: CallOptions): Promise<boolean> {
     try {
-      return { exportId: await this.createModelExportTask(modelId, opts), resumed: false };
+      await this.describeModel(modelId, opts);
+      return false;
     } catch (error) {
-      if (!isAmbiguousFailure(error)) {
-        throw error;
-      }
-      const after = await this.describeModelExportTask(modelId, opts).catch(() => undefined);
-      if (after?.hasRecord && after.exportId && after.exportId !== before.exportId && after.status !== 'Fail') {
-        return { exportId: after.exportId, resumed: false };
-      }
-      throw error;
-    }
-  }
-
-  private checkVersionId(id: string, action: string): void {
-    this.checkId(id, isModelVersionId, action, 'model version ID (amv-…)');
-  }
-
-  private checkId(id: string, valid: (s: string) => boolean, action: string, what: string): void {
-    if (typeof id !== 'string' || !valid(id)) {
-      throw new QianfanError({ kind: 'invalidInput', action, message: `"${String(id).slice(0, 64)}" is not a valid ${what}` });
+      return isNotFound(error);
     }
   }
 
   private async parsed<T>(parse: (result: unknown) => T, spec: ActionSpec, opts: CallOptions): Promise<T> {
-    const result = await this.call(spec, opts);
+    const result = await this.runner.call(spec, opts);
     try {
       return parse(result);
     } catch (error) {
-      if (error instanceof ShapeError) {
-        throw new QianfanError({ kind: 'badResponse', action: spec.action, message: `unexpected answer: ${error.message}` });
-      }
-      throw error;
+      const message = error instanceof ShapeError ? `unexpected answer: ${error.message}` : `unexpected answer (${String(error)})`;
+      throw new QianfanError({ kind: 'badResponse', action: spec.action, message, cause: error });
     }
   }
+}
 
-  private async call(spec: ActionSpec, opts: CallOptions, onFailedAttempt?: (e: QianfanError) => void): Promise<unknown> {
-    const signer = await this.currentSigner(spec.action);
-    const bodyText = JSON.stringify(spec.body);
-    for (let attempt = 0; ; attempt++) {
-      if (opts.signal?.aborted) {
-        throw new CancelledError();
-      }
-      const started = this.now();
-      try {
-        const { result, response } = await this.attempt(spec.action, bodyText, signer, opts.signal);
-        this.log(spec, attempt, started, 'ok', response.status, response.headers['x-bce-request-id']);
-        return result;
-      } catch (error) {
-        if (error instanceof CancelledError) {
-          this.log(spec, attempt, started, 'cancelled');
-          throw error;
-        }
-        const e = error as QianfanError;
-        const retry = attempt < this.retry.maxRetries && isRetryable(e, spec.idempotency);
-        this.log(spec, attempt, started, retry ? 'retry' : 'error', e.status, e.requestId, e.describe());
-        if (!retry) {
-          throw e;
-        }
-        onFailedAttempt?.(e);
-        this.learnClockSkew(e);
-        await this.sleep(backoffDelay(this.retry, attempt, this.random, e.retryAfterMs), opts.signal);
-      }
-    }
-  }
+function listingError(kind: 'tooLarge' | 'badResponse', message: string): QianfanError {
+  return new QianfanError({ kind, action: 'DescribeCustomModelSets', message });
+}
 
-  private async attempt(action: string, body: string, signer: BceSigner, signal?: AbortSignal) {
-    const timestampSeconds = Math.floor((this.now() + this.clockOffsetMs) / 1000);
-    const headers: Record<string, string> = {
-      host: this.origin.host,
-      'x-bce-date': formatBceTimestamp(timestampSeconds),
-      'content-type': 'application/json',
-      accept: 'application/json',
-    };
-    if (this.options.userAgent) {
-      headers['user-agent'] = this.options.userAgent;
-    }
-    headers.authorization = signer.sign({
-      method: 'POST',
-      path: MODEL_PATH,
-      query: { Action: action },
-      headers,
-      headersToSign: SIGNED_HEADERS,
-      timestampSeconds,
-      expirationSeconds: this.expirationSeconds,
-    }).authorization;
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
-    let response: HttpResponse;
-    try {
-      response = await this.options.transport.send({
-        url: `${this.origin.origin}${MODEL_PATH}?Action=${encodeURIComponent(action)}`,
-        method: 'POST',
-        headers,
-        body,
-        signal: combined,
-        maxResponseBytes: this.maxResponseBytes,
-      });
-    } catch (error) {
-      if (signal?.aborted) {
-        throw new CancelledError();
-      }
-      if (timeout.signal.aborted) {
-        throw new QianfanError({ kind: 'timeout', action, message: `no answer within ${this.timeoutMs} ms` });
-      }
-      if (error instanceof QianfanError) {
-        throw new QianfanError({ ...error, kind: error.kind, message: error.message, action });
-      }
-      throw new QianfanError({ kind: 'network', action, message: (error as Error)?.message ?? String(error), cause: error });
-    } finally {
-      clearTimeout(timer);
-    }
-    return { result: interpretResponse(action, response, this.now()), response };
-  }
+function checkVersionId(id: string, action: string): void {
+  checkId(id, isModelVersionId, action, 'model version ID (amv-…)');
+}
 
-  private learnClockSkew(error: QianfanError): void {
-    if (error.code === 'RequestExpired' && error.serverDate !== undefined) {
-      this.clockOffsetMs = error.serverDate - this.now();
-      if (Math.abs(this.clockOffsetMs) > NOTABLE_SKEW_MS) {
-        this.options.onClockSkew?.(this.clockOffsetMs);
-      }
-    }
-  }
-
-  private async currentSigner(action: string): Promise<BceSigner> {
-    const pair = await this.options.credentials();
-    if (!pair || !pair.accessKeyId || !pair.secretAccessKey) {
-      throw new QianfanError({ kind: 'noCredentials', action, message: 'No Qianfan access key / secret key is set' });
-    }
-    const cached = this.signer;
-    if (cached && cached.pair.accessKeyId === pair.accessKeyId && cached.pair.secretAccessKey === pair.secretAccessKey) {
-      return cached.signer;
-    }
-    const signer = new BceSigner(pair);
-    this.signer = { pair, signer };
-    return signer;
-  }
-
-  private log(
-    spec: ActionSpec,
-    attempt: number,
-    started: number,
-    outcome: RequestLogEntry['outcome'],
-    status?: number,
-    requestId?: string,
-    error?: string,
-  ): void {
-    this.options.onRequest?.({ action: spec.action, target: spec.target, attempt, status, requestId, ms: this.now() - started, outcome, error });
+function checkId(id: string, valid: (s: string) => boolean, action: string, what: string): void {
+  if (typeof id !== 'string' || !valid(id)) {
+    throw new QianfanError({ kind: 'invalidInput', action, message: `"${String(id).slice(0, 64)}" is not a valid ${what}` });
   }
 }

@@ -1,12 +1,34 @@
 /**
  * Removes secrets before anything is logged or shown: known secret values, `bce-auth-v1`
- * Authorization values (their signature part), and fields whose names say they are secret.
+ * Authorization values (their signature part; any case, plain or URL-encoded), bearer and
+ * basic credentials, security and access tokens, credentials inside URLs, and fields whose
+ * names say they are secret.
  */
 
-const AUTH_STRING = /bce-auth-v1\/([^/\s"']*)\/([^/\s"']*)\/(\d*)\/([^/\s"']*)\/[0-9a-fA-F]+/g;
-const SECRET_FIELD = /^(authorization|secret.*|.*secretkey|.*secret_key|sk|password|signature|signingkey|x-bce-security-token)$/i;
-const SECRET_ASSIGNMENT = /\b(secret[_-]?(?:access[_-]?)?key|secretAccessKey|sk|signature|signingKey)(["']?\s*[:=]\s*["']?)([^\s"',;&}]+)/gi;
 export const REDACTED = '[REDACTED]';
+
+/** bce-auth-v1/{ak}/{timestamp}/{expiration}/{signedHeaders}/{signature}, `/` possibly written %2F. */
+const AUTH_STRING = /bce-auth-v1((?:\/|%2F)[^\s"'&,;<>]*)/gi;
+const SEPARATOR = /(\/|%2F)/i;
+/** An authorization scheme and its credentials: Bearer (e.g. bce-v3/ALTAK-…/…), Basic, Digest, Negotiate. */
+const SCHEME_CREDENTIALS = /\b(Bearer|Basic|Digest|Negotiate)(\s+)(?!\[REDACTED\])[^\s"',;]+/gi;
+/** An application API key written out without its scheme. */
+const BCE_V3_KEY = /\bbce-v3(?:\/|%2F)[^\s"'&,;<>]+/gi;
+/** `name: value` or `name=value` for names that always hold a secret; Authorization only when not bce-auth-v1. */
+const SECRET_ASSIGNMENT =
+  /\b(secret[_-]?(?:access[_-]?)?key|secretAccessKey|sk|signature|signingKey|password|passwd|x-bce-security-token|security[_-]?token|session[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)(?!bce-auth-v1|\[REDACTED\]|(?:Bearer|Basic|Digest|Negotiate)\s)([^\s"',;&}<>]+)/gi;
+/** user:password@ (or a token@) inside a URL. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi;
+/** A 64-digit hex run: the length of a signature or a signing key. */
+const HEX_64 = /\b[0-9a-f]{64}\b/gi;
+const SECRET_FIELD =
+  /^(authorization|proxy-authorization|cookie|set-cookie|secret.*|.*secretkey|.*secret_key|sk|password|passwd|signature|signingkey|.*token|x-bce-security-token)$/i;
+
+function maskSignature(match: string): string {
+  // bce-auth-v1, /, ak, /, timestamp, /, expiration, /, signedHeaders, /, signature[, …]
+  const pieces = match.split(SEPARATOR);
+  return pieces.length < 11 ? match : [...pieces.slice(0, 10), REDACTED].join('');
+}
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -25,12 +47,19 @@ export class Redactor {
   redactString(text: string): string {
     let out = text;
     for (const secret of this.secrets) {
-      if (out.includes(secret)) {
-        out = out.split(secret).join(REDACTED);
+      for (const form of [secret, encodeURIComponent(secret)]) {
+        if (out.includes(form)) {
+          out = out.split(form).join(REDACTED);
+        }
       }
     }
-    out = out.replace(AUTH_STRING, (_m, ak, ts, exp, signed) => `bce-auth-v1/${ak}/${ts}/${exp}/${signed}/${REDACTED}`);
-    return out.replace(SECRET_ASSIGNMENT, (_m, name, sep) => `${name}${sep}${REDACTED}`);
+    return out
+      .replace(AUTH_STRING, maskSignature)
+      .replace(BCE_V3_KEY, `bce-v3/${REDACTED}`)
+      .replace(SCHEME_CREDENTIALS, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
+      .replace(SECRET_ASSIGNMENT, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`)
+      .replace(URL_CREDENTIALS, (_m, scheme: string) => `${scheme}${REDACTED}@`)
+      .replace(HEX_64, REDACTED);
   }
 
   redact<T>(value: T): T {

@@ -28,7 +28,7 @@ export function interpretResponse(action: string, response: HttpResponse, nowMs:
   } catch {
     throw new QianfanError({
       ...common,
-      kind: status >= 400 ? 'api' : 'badResponse',
+      kind: isSuccess(status) ? 'badResponse' : 'api',
       code: headers['x-bce-error-code'],
       requestId: headerRequestId,
       message: `HTTP ${status} with ${describeNonJson(response)}`,
@@ -37,14 +37,23 @@ export function interpretResponse(action: string, response: HttpResponse, nowMs:
   const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : headerRequestId;
   const code = scalarText(envelope?.code) ?? scalarText(envelope?.error_code) ?? headers['x-bce-error-code'];
-  if (status >= 400 || (envelope && code !== undefined && code !== '' && code !== '0')) {
-    const message = scalarText(envelope?.message) ?? scalarText(envelope?.error_msg) ?? headers['x-bce-error-message'] ?? `HTTP ${status}`;
+  if (!isSuccess(status) || (envelope && code !== undefined && code !== '' && code !== '0')) {
+    const message = scalarText(envelope?.message) ?? scalarText(envelope?.error_msg) ?? headers['x-bce-error-message'] ?? statusText(status);
     throw new QianfanError({ ...common, kind: 'api', code, requestId, message });
   }
   if (!envelope || !('result' in envelope)) {
     throw new QianfanError({ ...common, kind: 'badResponse', requestId, message: 'the answer has no "result"' });
   }
   return envelope.result;
+}
+
+/** Only a 2xx answer can carry a result: a redirect (3xx) is not followed and not taken as success. */
+function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
+function statusText(status: number): string {
+  return status >= 300 && status <= 399 ? `HTTP ${status}: a redirect, which is not followed` : `HTTP ${status}`;
 }
 
 /** Only strings and numbers are taken from an error body; an object there is ignored. */

@@ -1,5 +1,6 @@
 /** When a failed attempt may be repeated, and how long to wait first. */
 import { CancelledError, QianfanError } from './errors';
+import { isRejectedClass } from './errorCodes';
 
 export interface RetryPolicy {
   /** Repeats after the first attempt. */
@@ -13,25 +14,18 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 3
 /**
  * How safe an action is to repeat:
  * - 'safe': reads and DeleteModel (deleting twice leaves the same state);
- * - 'rejectedOnly': repeat only when the service surely did not act (429, RequestExpired):
- *   CreateModelExportTask, which must never run twice.
+ * - 'never': CreateModelExportTask, which must never run twice: the client does not repeat it
+ *   at all; startExport looks (DescribeModelExportTask) before any repeat.
  */
-export type Idempotency = 'safe' | 'rejectedOnly';
+export type Idempotency = 'safe' | 'never';
 
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-
+/** Whether the request loop may send the same request again after this failure. */
 export function isRetryable(error: unknown, idempotency: Idempotency): boolean {
-  if (!(error instanceof QianfanError)) {
+  if (idempotency === 'never' || !(error instanceof QianfanError)) {
     return false;
   }
-  const rejected = error.status === 429 || error.code === 'RequestExpired';
-  if (idempotency === 'rejectedOnly') {
-    return rejected;
-  }
-  if (rejected || error.kind === 'network' || error.kind === 'timeout') {
-    return true;
-  }
-  return error.status !== undefined && RETRYABLE_STATUS.has(error.status);
+  const c = error.errorClass;
+  return isRejectedClass(c) || c === 'transient';
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random; a server hint wins if larger. */

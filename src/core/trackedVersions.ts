@@ -1,10 +1,11 @@
 /**
- * The model versions a user tracks, kept in a KeyValueStore (globalState). Entries are only
- * removed when the user untracks them or a delete succeeds; a malformed stored value is
- * ignored entry by entry, never wiped.
+ * The model versions a user tracks, kept in a KeyValueStore (globalState) through a ListStore:
+ * one check on read and on write, nothing unreadable dropped, a fresh read before each write.
+ * Entries are only removed when the user untracks them or a delete succeeds.
  */
 import { type KeyValueStore } from './keyValueStore';
 import { isModelSetId, isModelVersionId } from './ids';
+import { ListStore, isRecord, optionalText, withoutUndefined } from './listStore';
 
 export interface TrackedVersion {
   readonly modelId: string;
@@ -14,31 +15,49 @@ export interface TrackedVersion {
   readonly addedAt: number;
 }
 
+export type TrackedInfo = Omit<TrackedVersion, 'addedAt'>;
+
 export const TRACKED_KEY = 'qianfan.trackedVersions.v1';
 
-function isTracked(value: unknown): value is TrackedVersion {
-  const v = value as TrackedVersion;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.modelId === 'string' &&
-    isModelVersionId(v.modelId) &&
-    (v.modelSetId === undefined || isModelSetId(v.modelSetId)) &&
-    typeof v.addedAt === 'number'
-  );
+/** A tracked version as stored: its ID and time are required, a field that is not valid is left out. */
+export function normalizeTracked(value: unknown): TrackedVersion | undefined {
+  if (!isRecord(value) || typeof value.modelId !== 'string' || !isModelVersionId(value.modelId)) {
+    return undefined;
+  }
+  if (typeof value.addedAt !== 'number' || !Number.isFinite(value.addedAt)) {
+    return undefined;
+  }
+  return withoutUndefined({
+    modelId: value.modelId,
+    modelSetId: optionalText(value.modelSetId, isModelSetId),
+    modelSetName: optionalText(value.modelSetName),
+    name: optionalText(value.name),
+    addedAt: value.addedAt,
+  });
+}
+
+function merge(existing: TrackedVersion | undefined, info: TrackedInfo, addedAt: number): TrackedVersion {
+  const known = Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined && v !== ''));
+  const entry = normalizeTracked({ ...existing, ...known, modelId: info.modelId, addedAt: existing?.addedAt ?? addedAt });
+  if (!entry) {
+    throw new Error(`not a model version ID: ${String(info.modelId).slice(0, 64)}`);
+  }
+  return entry;
 }
 
 export class TrackedVersionsStore {
   private readonly listeners = new Set<() => void>();
+  private readonly list_: ListStore<TrackedVersion>;
 
   constructor(
-    private readonly store: KeyValueStore,
+    store: KeyValueStore,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.list_ = new ListStore(store, TRACKED_KEY, normalizeTracked, 'Tracked versions');
+  }
 
   list(): TrackedVersion[] {
-    const raw = this.store.get<unknown>(TRACKED_KEY);
-    return Array.isArray(raw) ? raw.filter(isTracked) : [];
+    return this.list_.list();
   }
 
   get(modelId: string): TrackedVersion | undefined {
@@ -50,50 +69,51 @@ export class TrackedVersionsStore {
   }
 
   /** Adds new versions and refreshes the names of known ones; returns how many were new. */
-  async add(versions: readonly Omit<TrackedVersion, 'addedAt'>[]): Promise<number> {
-    const current = this.list();
-    const byId = new Map(current.map((v) => [v.modelId, v]));
-    let added = 0;
-    for (const v of versions) {
-      if (!isModelVersionId(v.modelId)) {
-        throw new Error(`not a model version ID: ${v.modelId}`);
+  async add(versions: readonly TrackedInfo[]): Promise<number> {
+    const addedAt = this.now();
+    const checked = versions.map((v) => merge(undefined, v, addedAt)); // throws before anything is written
+    const added = await this.list_.update((current) => {
+      const byId = new Map(current.map((v) => [v.modelId, v]));
+      let count = 0;
+      for (const v of checked) {
+        const existing = byId.get(v.modelId);
+        count += existing ? 0 : 1;
+        byId.set(v.modelId, existing ? merge(existing, v, addedAt) : v);
       }
-      const existing = byId.get(v.modelId);
-      if (!existing) {
-        added++;
-      }
-      byId.set(v.modelId, { ...existing, ...stripUndefined(v), modelId: v.modelId, addedAt: existing?.addedAt ?? this.now() });
-    }
-    await this.save([...byId.values()]);
-    return added;
+      return { items: [...byId.values()], result: count };
+    });
+    this.changed();
+    return added ?? 0;
   }
 
   /** Updates what is known of tracked versions (name, model) without adding any. */
-  async updateInfo(info: readonly Omit<TrackedVersion, 'addedAt'>[]): Promise<void> {
+  async updateInfo(info: readonly TrackedInfo[]): Promise<void> {
     const byId = new Map(info.map((v) => [v.modelId, v]));
-    let changed = false;
-    const next = this.list().map((v) => {
-      const update = byId.get(v.modelId);
-      if (!update) {
-        return v;
-      }
-      const merged: TrackedVersion = { ...v, ...stripUndefined(update), modelId: v.modelId, addedAt: v.addedAt };
-      changed ||= JSON.stringify(merged) !== JSON.stringify(v);
-      return merged;
+    const changed = await this.list_.update((current) => {
+      let any = false;
+      const items = current.map((v) => {
+        const update = byId.get(v.modelId);
+        const merged = update ? merge(v, update, v.addedAt) : v;
+        any ||= JSON.stringify(merged) !== JSON.stringify(v);
+        return merged;
+      });
+      return any ? { items, result: true } : undefined;
     });
     if (changed) {
-      await this.save(next);
+      this.changed();
     }
   }
 
   async remove(modelIds: readonly string[]): Promise<number> {
     const drop = new Set(modelIds);
-    const current = this.list();
-    const next = current.filter((v) => !drop.has(v.modelId));
-    if (next.length !== current.length) {
-      await this.save(next);
+    const removed = await this.list_.update((current) => {
+      const items = current.filter((v) => !drop.has(v.modelId));
+      return items.length === current.length ? undefined : { items, result: current.length - items.length };
+    });
+    if (removed) {
+      this.changed();
     }
-    return current.length - next.length;
+    return removed ?? 0;
   }
 
   onDidChange(listener: () => void): { dispose(): void } {
@@ -101,14 +121,14 @@ export class TrackedVersionsStore {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
-  private async save(versions: TrackedVersion[]): Promise<void> {
-    await this.store.update(TRACKED_KEY, versions);
+  /** Problems met in the stored list (each once): for the log. */
+  onProblem(listener: (problem: string) => void): { dispose(): void } {
+    return this.list_.onProblem(listener);
+  }
+
+  private changed(): void {
     for (const listener of this.listeners) {
       listener();
     }
   }
-}
-
-function stripUndefined<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined && v !== '')) as Partial<T>;
 }

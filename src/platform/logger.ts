@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { QianfanError } from '../core/errors';
 import { type RequestLogEntry } from '../core/qianfanClient';
 import { type Redactor } from '../core/redact';
+import { cleanText } from '../core/text';
 
 export class Logger implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;
@@ -57,12 +58,10 @@ export class Logger implements vscode.Disposable {
   }
 }
 
+/** One clean line: a QianfanError is already cut short; anything else is cut here. */
 export function describeError(error: unknown): string {
   if (error instanceof QianfanError) {
     return error.describe();
   }
-  if (error instanceof Error) {
-    return `${error.name}: ${error.message}`;
-  }
-  return String(error);
+  return cleanText(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 }

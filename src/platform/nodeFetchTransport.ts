@@ -1,13 +1,27 @@
 /**
  * HttpTransport over node-fetch. No custom agent (so VS Code's proxy support applies) and
- * TLS verification stays on. The body is read with a byte cap, so an over-large or endless
- * answer cannot exhaust memory.
+ * TLS verification stays on. The body is read with a byte cap: an answer that declares or
+ * sends more is dropped at once (the request is aborted and the socket destroyed), never
+ * drained, so an over-large or endless answer can exhaust neither memory nor the connection.
  */
 import fetch, { type FetchError } from 'node-fetch';
 import { QianfanError } from '../core/errors';
 import { type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
 
-async function readCapped(body: NodeJS.ReadableStream | null, cap: number, signal: AbortSignal): Promise<string> {
+type Body = NodeJS.ReadableStream;
+
+/** node-fetch's body is a Node Readable: destroy() ends it (and what is piped into it). */
+function destroy(body: Body | null): void {
+  if (body && 'destroy' in body && typeof body.destroy === 'function') {
+    (body.destroy as () => void).call(body);
+  }
+}
+
+function tooLarge(status: number | undefined, message: string): QianfanError {
+  return new QianfanError({ kind: 'tooLarge', status, message });
+}
+
+async function readCapped(body: Body | null, cap: number, status: number, drop: () => void): Promise<string> {
   if (!body) {
     return '';
   }
@@ -17,13 +31,10 @@ async function readCapped(body: NodeJS.ReadableStream | null, cap: number, signa
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     size += buf.length;
     if (size > cap) {
-      (body as unknown as { destroy?: () => void }).destroy?.();
-      throw new QianfanError({ kind: 'tooLarge', message: `the answer is larger than ${cap} bytes` });
+      drop();
+      throw tooLarge(status, `the answer is larger than ${cap} bytes`);
     }
     chunks.push(buf);
-    if (signal.aborted) {
-      throw signal.reason ?? new Error('aborted');
-    }
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -42,31 +53,39 @@ function toQianfanError(error: unknown): unknown {
 
 export class NodeFetchTransport implements HttpTransport {
   async send(request: HttpRequest): Promise<HttpResponse> {
+    // Our own abort, to drop an answer over the cap: it ends the request and its socket.
+    const dropper = new AbortController();
+    let dropped = false;
     try {
       const response = await fetch(request.url, {
         method: request.method,
         headers: request.headers,
         body: request.body,
-        signal: request.signal,
+        signal: AbortSignal.any([request.signal, dropper.signal]),
         redirect: 'manual',
         compress: true,
       });
-      const declared = Number(response.headers.get('content-length'));
+      const body = response.body;
+      const drop = () => {
+        dropped = true;
+        destroy(body);
+        dropper.abort();
+      };
+      const declared = Number(response.headers.get('content-length') ?? NaN);
       if (Number.isFinite(declared) && declared > request.maxResponseBytes) {
-        response.body?.resume?.();
-        throw new QianfanError({
-          kind: 'tooLarge',
-          status: response.status,
-          message: `the answer is ${declared} bytes, over the ${request.maxResponseBytes}-byte cap`,
-        });
+        drop();
+        throw tooLarge(response.status, `the answer is ${declared} bytes, over the ${request.maxResponseBytes}-byte cap`);
       }
-      const body = await readCapped(response.body, request.maxResponseBytes, request.signal);
+      const text = await readCapped(body, request.maxResponseBytes, response.status, drop);
       const headers: Record<string, string> = {};
       response.headers.forEach((value, name) => {
         headers[name.toLowerCase()] = value;
       });
-      return { status: response.status, headers, body };
+      return { status: response.status, headers, body: text };
     } catch (error) {
+      if (dropped && !(error instanceof QianfanError)) {
+        throw tooLarge(undefined, `the answer is larger than ${request.maxResponseBytes} bytes`);
+      }
       throw toQianfanError(error);
     }
   }

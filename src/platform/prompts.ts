@@ -3,6 +3,7 @@
  * can script the answers (no test hangs on a dialog) while the rest of the code stays real.
  */
 import * as vscode from 'vscode';
+import { Redactor } from '../core/redact';
 
 export type NotifyLevel = 'info' | 'warn' | 'error';
 
@@ -23,6 +24,9 @@ export interface Prompts {
 }
 
 export class VsCodePrompts implements Prompts {
+  /** Notifications pass this redactor (the pattern rules at least) whoever calls notify. */
+  constructor(private readonly redactor: Redactor = new Redactor()) {}
+
   async inputBox(options: vscode.InputBoxOptions): Promise<string | undefined> {
     return vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
   }
@@ -40,7 +44,8 @@ export class VsCodePrompts implements Prompts {
     return choice?.title === confirmLabel;
   }
 
-  async notify(level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
+  async notify(level: NotifyLevel, rawMessage: string, ...actions: string[]): Promise<string | undefined> {
+    const message = this.redactor.redactString(rawMessage);
     switch (level) {
       case 'error':
         return vscode.window.showErrorMessage(message, ...actions);

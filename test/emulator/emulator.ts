@@ -17,7 +17,9 @@ export type Fault =
   | { kind: 'drop' } // the connection is destroyed with no answer
   | { kind: 'truncate' } // headers promise more body than is sent
   | { kind: 'hang' } // no answer until the client gives up
-  | { kind: 'huge'; bytes: number }; // a very large (valid) body
+  | { kind: 'huge'; bytes: number } // a very large (valid) body
+  | { kind: 'raw'; status: number; body: string; headers?: Record<string, string> } // any answer at all
+  | { kind: 'bigPage'; items: number; last?: boolean }; // a listing page of many minimal models: truncated with a fresh nextMarker each time, or the last
 
 export interface FaultRule {
   /** Action name, or '*' for any. */
@@ -62,6 +64,7 @@ export class QianfanEmulator {
   maxInFlight = 0;
   private readonly futureSkew: number;
   private faults: FaultRule[] = [];
+  private bigPages = 0;
   private server?: http.Server;
   private readonly sockets = new Set<import('net').Socket>();
 
@@ -216,12 +219,18 @@ export class QianfanEmulator {
 
   private send(res: http.ServerResponse, status: number, requestId: string, payload: unknown, contentType = 'application/json; charset=utf-8'): void {
     const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    res.writeHead(status, {
+    const defaults = {
       'content-type': contentType,
-      'content-length': Buffer.byteLength(text),
+      'content-length': String(Buffer.byteLength(text)),
       'x-bce-request-id': requestId,
       date: new Date(this.now()).toUTCString(),
-    });
+    };
+    for (const [name, value] of Object.entries(defaults)) {
+      if (!res.hasHeader(name)) {
+        res.setHeader(name, value); // a header a fault set (a raw answer's Date, say) wins
+      }
+    }
+    res.writeHead(status);
     res.end(text);
   }
 
@@ -254,8 +263,23 @@ export class QianfanEmulator {
         return;
       case 'huge':
         return this.send(res, 200, requestId, { requestId, result: { customModelSetList: [], padding: 'x'.repeat(fault.bytes) } });
+      case 'raw':
+        for (const [name, value] of Object.entries(fault.headers ?? {})) {
+          res.setHeader(name, value);
+        }
+        return this.send(res, fault.status, requestId, fault.body);
+      case 'bigPage':
+        return this.send(res, 200, requestId, bigPage(requestId, fault.items, ++this.bigPages, fault.last === true));
     }
   }
+}
+
+/** A page of `items` models with only an ID each, built as text (fast, and small per item). */
+function bigPage(requestId: string, items: number, n: number, last: boolean): string {
+  const item = `{"modelSetId":"am-bigpage${String(n).padStart(4, '0')}"}`;
+  const list = new Array<string>(items).fill(item).join(',');
+  const pageInfo = last ? '{"isTruncated":false}' : `{"isTruncated":true,"nextMarker":"m${n}"}`;
+  return `{"requestId":"${requestId}","result":{"customModelSetList":[${list}],"pageInfo":${pageInfo}}}`;
 }
 
 export { DEMO_ACCESS_KEY, DEMO_SECRET_KEY };

@@ -38,7 +38,7 @@ describe('tracked versions store', () => {
     );
   });
 
-  it('ignores malformed stored entries one by one, without wiping the good ones', async () => {
+  it('reads malformed stored entries one by one, without wiping the good ones', async () => {
     const kv = new MemoryKeyValueStore();
     await kv.update(TRACKED_KEY, [
       { modelId: 'amv-aaaaaaaaaaaa', addedAt: 1 },
@@ -47,10 +47,10 @@ describe('tracked versions store', () => {
       'x',
       { modelId: 'amv-bbbbbbbbbbbb', modelSetId: 'bad', addedAt: 2 },
     ]);
-    assert.deepStrictEqual(
-      new TrackedVersionsStore(kv).list().map((v) => v.modelId),
-      ['amv-aaaaaaaaaaaa'],
-    );
+    assert.deepStrictEqual(new TrackedVersionsStore(kv).list(), [
+      { modelId: 'amv-aaaaaaaaaaaa', addedAt: 1 },
+      { modelId: 'amv-bbbbbbbbbbbb', addedAt: 2 }, // an invalid modelSetId is left out, the version kept
+    ]);
     await kv.update(TRACKED_KEY, { not: 'a list' });
     assert.deepStrictEqual(new TrackedVersionsStore(kv).list(), []);
   });

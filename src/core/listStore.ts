@@ -1,0 +1,131 @@
+/**
+ * A list kept under one key of a KeyValueStore (globalState), shared by windows:
+ * - every entry is checked by one function, on read and on write alike;
+ * - what cannot be read is never dropped: unreadable entries are written back as they were,
+ *   a stored value that is not a list is kept under `<key>.unreadable`; each problem is
+ *   reported once;
+ * - every change re-reads the list right before it writes, one change at a time per store.
+ */
+import { type KeyValueStore } from './keyValueStore';
+
+/** A clean entry, or undefined when the value cannot be read as one. */
+export type Normalize<T> = (value: unknown) => T | undefined;
+
+const queues = new WeakMap<KeyValueStore, Promise<void>>();
+
+/** Runs changes to one KeyValueStore one after another, so none works from a stale read. */
+function serialized<R>(kv: KeyValueStore, change: () => Promise<R>): Promise<R> {
+  const run = (queues.get(kv) ?? Promise.resolve()).then(change);
+  queues.set(
+    kv,
+    run.then(
+      () => undefined,
+      () => undefined,
+    ),
+  );
+  return run;
+}
+
+interface Snapshot<T> {
+  readonly items: T[];
+  readonly unreadable: unknown[];
+  /** The stored value when it is there but not a list. */
+  readonly notAList?: unknown;
+}
+
+export class ListStore<T> {
+  private readonly reported = new Set<string>();
+  private readonly problems: string[] = [];
+  private readonly listeners = new Set<(problem: string) => void>();
+
+  constructor(
+    private readonly kv: KeyValueStore,
+    readonly key: string,
+    private readonly normalize: Normalize<T>,
+    private readonly what: string,
+  ) {}
+
+  get unreadableKey(): string {
+    return `${this.key}.unreadable`;
+  }
+
+  list(): T[] {
+    return this.read().items;
+  }
+
+  /** Applies `change` to a fresh read and writes the result; undefined from `change` writes nothing. */
+  update<R>(change: (items: T[]) => { items: T[]; result: R } | undefined): Promise<R | undefined> {
+    return serialized(this.kv, async () => {
+      const snapshot = this.read();
+      const next = change(snapshot.items);
+      if (!next) {
+        return undefined;
+      }
+      if (snapshot.notAList !== undefined) {
+        await this.kv.update(this.unreadableKey, [...this.keptAside(), snapshot.notAList]);
+      }
+      await this.kv.update(this.key, [...next.items, ...snapshot.unreadable]);
+      return next.result;
+    });
+  }
+
+  /** Each problem met in the stored value, once; those met before the listener came are replayed. */
+  onProblem(listener: (problem: string) => void): { dispose(): void } {
+    this.problems.forEach((p) => listener(p));
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private read(): Snapshot<T> {
+    const raw = this.kv.get<unknown>(this.key);
+    if (raw === undefined || raw === null) {
+      return { items: [], unreadable: [] };
+    }
+    if (!Array.isArray(raw)) {
+      this.report(`${this.what}: the stored value is not a list; it is kept under ${this.unreadableKey} and a new list is started`);
+      return { items: [], unreadable: [], notAList: raw };
+    }
+    const items: T[] = [];
+    const unreadable: unknown[] = [];
+    for (const value of raw as unknown[]) {
+      const item = this.normalize(value);
+      if (item === undefined) {
+        unreadable.push(value);
+      } else {
+        items.push(item);
+      }
+    }
+    if (unreadable.length > 0) {
+      this.report(`${this.what}: ${unreadable.length} stored entries could not be read; they are kept as they are`);
+    }
+    return { items, unreadable };
+  }
+
+  private keptAside(): unknown[] {
+    const kept = this.kv.get<unknown>(this.unreadableKey);
+    return Array.isArray(kept) ? (kept as unknown[]) : kept === undefined ? [] : [kept];
+  }
+
+  private report(problem: string): void {
+    if (this.reported.has(problem)) {
+      return;
+    }
+    this.reported.add(problem);
+    this.problems.push(problem);
+    this.listeners.forEach((l) => l(problem));
+  }
+}
+
+/** An optional string field: kept when it is a non-empty string that passes `valid`, else left out. */
+export function optionalText(value: unknown, valid: (s: string) => boolean = () => true): string | undefined {
+  return typeof value === 'string' && value !== '' && valid(value) ? value : undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object without its undefined fields (so stored entries compare and serialize cleanly). */
+export function withoutUndefined<V extends object>(value: V): V {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as V;
+}

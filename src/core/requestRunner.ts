@@ -1,0 +1,202 @@
+/**
+ * Sends one signed `/v2/model` request: signing with a fresh timestamp per attempt, the
+ * timeout, retries where a repeat is safe, clock-skew correction and one log entry per attempt.
+ * Whatever goes wrong comes out as a QianfanError (or a CancelledError).
+ */
+import { CancelledError, QianfanError, asQianfanError } from './errors';
+import { type HttpResponse, type HttpTransport } from './http';
+import { interpretResponse } from './response';
+import { type Idempotency, type RetryPolicy, type Sleep, backoffDelay, isRetryable } from './retry';
+import { type AccessKeyPair, BceSigner, formatBceTimestamp } from './signer';
+
+export const MODEL_PATH = '/v2/model';
+export const SIGNED_HEADERS = ['host', 'x-bce-date'] as const;
+const NOTABLE_SKEW_MS = 60_000;
+/** A server clock further off than this is not believed (a bad Date header, not a skewed clock). */
+export const MAX_CLOCK_SKEW_MS = 24 * 3600 * 1000;
+
+export interface RequestLogEntry {
+  readonly action: string;
+  readonly target?: string;
+  readonly attempt: number;
+  readonly status?: number;
+  readonly requestId?: string;
+  readonly ms: number;
+  readonly outcome: 'ok' | 'retry' | 'error' | 'cancelled';
+  readonly error?: string;
+}
+
+export interface RunnerOptions {
+  readonly origin: URL;
+  readonly credentials: () => Promise<AccessKeyPair | undefined> | AccessKeyPair | undefined;
+  readonly transport: HttpTransport;
+  readonly timeoutMs: number;
+  readonly retry: RetryPolicy;
+  readonly expirationSeconds: number;
+  readonly maxResponseBytes: number;
+  readonly userAgent?: string;
+  readonly now: () => number;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+  readonly onRequest?: (entry: RequestLogEntry) => void;
+  readonly onClockSkew?: (skewMs: number) => void;
+}
+
+export interface ActionSpec {
+  readonly action: string;
+  readonly body: Record<string, unknown>;
+  readonly target?: string;
+  readonly idempotency: Idempotency;
+}
+
+export interface CallOptions {
+  readonly signal?: AbortSignal;
+}
+
+export class RequestRunner {
+  private signer?: { pair: AccessKeyPair; signer: BceSigner };
+  /** serverTime - localTime, learnt from a RequestExpired answer's Date header. */
+  clockOffsetMs = 0;
+
+  constructor(private readonly o: RunnerOptions) {}
+
+  /** The `result` of one action; onFailedAttempt sees every failure that is retried. */
+  async call(spec: ActionSpec, opts: CallOptions, onFailedAttempt?: (e: QianfanError) => void): Promise<unknown> {
+    try {
+      return await this.loop(spec, opts, onFailedAttempt);
+    } catch (error) {
+      throw asQianfanError(error, spec.action);
+    }
+  }
+
+  private async loop(spec: ActionSpec, opts: CallOptions, onFailedAttempt?: (e: QianfanError) => void): Promise<unknown> {
+    const signer = await this.currentSigner(spec.action);
+    const bodyText = JSON.stringify(spec.body);
+    for (let attempt = 0; ; attempt++) {
+      if (opts.signal?.aborted) {
+        throw new CancelledError();
+      }
+      const started = this.o.now();
+      try {
+        const response = await this.send(spec.action, bodyText, signer, opts.signal);
+        const result = interpretResponse(spec.action, response, this.o.now());
+        this.log(spec, attempt, started, 'ok', response.status, response.headers['x-bce-request-id']);
+        return result;
+      } catch (error) {
+        const e = asQianfanError(error, spec.action);
+        if (e instanceof CancelledError) {
+          this.log(spec, attempt, started, 'cancelled');
+          throw e;
+        }
+        this.learnClockSkew(e);
+        const retry = attempt < this.o.retry.maxRetries && isRetryable(e, spec.idempotency);
+        this.log(spec, attempt, started, retry ? 'retry' : 'error', e.status, e.requestId, e.describe());
+        if (!retry) {
+          throw e;
+        }
+        onFailedAttempt?.(e);
+        await this.o.sleep(backoffDelay(this.o.retry, attempt, this.o.random, e.retryAfterMs), opts.signal);
+      }
+    }
+  }
+
+  private headers(action: string, signer: BceSigner): Record<string, string> {
+    const timestampSeconds = Math.floor((this.o.now() + this.clockOffsetMs) / 1000);
+    const headers: Record<string, string> = {
+      host: this.o.origin.host,
+      'x-bce-date': formatBceTimestamp(timestampSeconds),
+      'content-type': 'application/json',
+      accept: 'application/json',
+    };
+    if (this.o.userAgent) {
+      headers['user-agent'] = this.o.userAgent;
+    }
+    headers.authorization = signer.sign({
+      method: 'POST',
+      path: MODEL_PATH,
+      query: { Action: action },
+      headers,
+      headersToSign: SIGNED_HEADERS,
+      timestampSeconds,
+      expirationSeconds: this.o.expirationSeconds,
+    }).authorization;
+    return headers;
+  }
+
+  private async send(action: string, body: string, signer: BceSigner, signal?: AbortSignal): Promise<HttpResponse> {
+    const headers = this.headers(action, signer);
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), this.o.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
+    try {
+      return await this.o.transport.send({
+        url: `${this.o.origin.origin}${MODEL_PATH}?Action=${encodeURIComponent(action)}`,
+        method: 'POST',
+        headers,
+        body,
+        signal: combined,
+        maxResponseBytes: this.o.maxResponseBytes,
+      });
+    } catch (error) {
+      if (signal?.aborted) {
+        throw new CancelledError();
+      }
+      if (timeout.signal.aborted) {
+        throw new QianfanError({ kind: 'timeout', action, message: `no answer within ${this.o.timeoutMs} ms` });
+      }
+      if (error instanceof QianfanError) {
+        throw new QianfanError({ ...error, kind: error.kind, message: error.message, action, cause: error.cause });
+      }
+      const message = error instanceof Error ? error.message : String(error);
+      throw new QianfanError({ kind: 'network', action, message, cause: error });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Learns serverTime - localTime from a RequestExpired answer, anew each time, within ±1 day. */
+  private learnClockSkew(error: QianfanError): void {
+    if (error.errorClass !== 'expired' || error.serverDate === undefined) {
+      return;
+    }
+    const skew = error.serverDate - this.o.now();
+    if (!Number.isFinite(skew) || Math.abs(skew) > MAX_CLOCK_SKEW_MS) {
+      return;
+    }
+    this.clockOffsetMs = skew;
+    if (Math.abs(skew) > NOTABLE_SKEW_MS) {
+      this.o.onClockSkew?.(skew);
+    }
+  }
+
+  private async currentSigner(action: string): Promise<BceSigner> {
+    const pair = await this.o.credentials();
+    if (!pair || !pair.accessKeyId || !pair.secretAccessKey) {
+      throw new QianfanError({ kind: 'noCredentials', action, message: 'No Qianfan access key / secret key is set' });
+    }
+    const cached = this.signer;
+    if (cached && cached.pair.accessKeyId === pair.accessKeyId && cached.pair.secretAccessKey === pair.secretAccessKey) {
+      return cached.signer;
+    }
+    const signer = new BceSigner(pair);
+    this.signer = { pair, signer };
+    return signer;
+  }
+
+  private log(
+    spec: ActionSpec,
+    attempt: number,
+    started: number,
+    outcome: RequestLogEntry['outcome'],
+    status?: number,
+    requestId?: string,
+    error?: string,
+  ): void {
+    const entry: RequestLogEntry = { action: spec.action, target: spec.target, attempt, status, requestId, ms: this.o.now() - started, outcome, error };
+    try {
+      this.o.onRequest?.(entry);
+    } catch {
+      // a failing log sink must not turn an answer into a failure
+    }
+  }
+}

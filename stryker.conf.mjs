@@ -1,0 +1,27 @@
+// Mutation testing of the core (`npm run test:mutation`): StrykerJS mutates src/core, builds the
+// sandbox with tsc and runs the unit tests (plain mocha over out/test/unit) against each mutant.
+// Stryker needs Node >= 22: test/mutation/run.sh picks one (see there).
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  packageManager: 'npm',
+  testRunner: 'mocha',
+  mutate: ['src/core/**/*.ts'],
+  buildCommand: 'npx tsc -p tsconfig.test.json',
+  mochaOptions: {
+    config: '.mocharc.json',
+    spec: ['out/test/unit/**/*.test.js'],
+    require: ['out/test/support/outputGuard.js'],
+  },
+  coverageAnalysis: 'perTest',
+  checkers: [],
+  concurrency: 2,
+  timeoutMS: 5000,
+  timeoutFactor: 2,
+  ignorePatterns: ['out', 'dist', '.vscode-test', '.bench', 'test-results', 'reports', '*.vsix', 'media'],
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/mutation.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 80, break: null },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
