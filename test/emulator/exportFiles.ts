@@ -168,8 +168,13 @@ export class ExportFiles {
         await new Promise((r) => setTimeout(r, (n * 1000) / f.bytesPerSecond!));
       } else if (!more) {
         await new Promise<void>((r) => {
-          res.once('drain', r);
-          res.once('close', r);
+          const done = () => {
+            res.off('drain', done);
+            res.off('close', done);
+            r();
+          };
+          res.on('drain', done);
+          res.on('close', done);
         });
       }
     }

@@ -8,7 +8,7 @@
  */
 import { CancelledError } from '../errors';
 import { DownloadError, diskError } from './errors';
-import { type HasherFactory, type Md5Hasher, workerHasher } from './hasher';
+import { type HasherFactory, type Md5Hasher, inlineHasher } from './hasher';
 import { type PartialDownload, type PartialDownloadsStore } from './partialStore';
 import { type TransferOptions, WriteFailure, transfer } from './transfer';
 import { checkDownloadUrl } from './url';
@@ -192,7 +192,7 @@ export class Downloader {
   }
 
   private newHasher(): Md5Hasher {
-    return (this.deps.hasher ?? workerHasher)();
+    return (this.deps.hasher ?? inlineHasher)();
   }
 
   private async freshUrl(request: DownloadRequest, md5: string): Promise<string> {
