@@ -3,8 +3,8 @@
  * - InlineMd5, on the receiving thread: the default;
  * - WorkerMd5, in a worker thread fed the same 1 MiB blocks (copied), meant to overlap the
  *   hashing with the I/O on another core. Measured by `npm run bench:download` on the 2-core
- *   machine (the emulator serving from the same machine), it was slower (4.0–4.9 s vs 3.1–3.6 s
- *   for 1 GiB) and used more memory (143–164 MB vs 95 MB peak RSS): the copies and messages cost
+ *   machine (the emulator serving from the same machine), it was slower (4.0–5.8 s vs 3.1–3.8 s
+ *   for 1 GiB) and used more memory (142–164 MB vs 95–97 MB peak RSS): the copies and messages cost
  *   more than the overlap gains when no core is idle. Kept for machines with spare cores.
  * The worker's code is inline, so the bundle needs no second file. Backpressure: update()
  * returns a promise while the worker is far behind.
