@@ -1,9 +1,12 @@
 /** Wiring only: build the services, register the tree and the commands, resume exports. */
 import * as vscode from 'vscode';
 import { QianfanError } from './core/errors';
+import { Downloader } from './core/download/engine';
+import { PartialDownloadsStore } from './core/download/partialStore';
 import { PendingExportsStore } from './core/exportTasks';
 import { QianfanClient } from './core/qianfanClient';
 import { Redactor } from './core/redact';
+import { abortableSleep } from './core/retry';
 import { TrackedVersionsStore } from './core/trackedVersions';
 import { ExportWatcher, type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
@@ -12,6 +15,8 @@ import { type Services } from './commands/services';
 import { readSettings } from './platform/config';
 import { Logger } from './platform/logger';
 import { mementoStore } from './platform/memento';
+import { NodeDownloadFs } from './platform/nodeDownloadFs';
+import { NodeFetchDownload } from './platform/nodeFetchDownload';
 import { NodeFetchTransport } from './platform/nodeFetchTransport';
 import { type Prompts, VsCodePrompts } from './platform/prompts';
 import { SecretCredentialStore } from './platform/secretCredentialStore';
@@ -81,6 +86,14 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     exportState: (id) => exports.stateOf(id),
     log: (message, error) => logger.error(message, error),
   });
+  const partialDownloads = new PartialDownloadsStore(store);
+  const downloads = new Downloader({
+    http: new NodeFetchDownload(),
+    fs: new NodeDownloadFs(),
+    clock: { now: Date.now, sleep: abortableSleep },
+    store: partialDownloads,
+    log: (line) => logger.info(line),
+  });
   const treeView = vscode.window.createTreeView('qianfan.modelVersions', { treeDataProvider: tree, canSelectMany: true, showCollapseAll: true });
   const services: Services = {
     logger,
@@ -93,6 +106,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     get exports() {
       return exports;
     },
+    partialDownloads,
+    downloads,
     prompts: new VsCodePrompts(),
     client: getClient,
     settings: readSettings,
@@ -110,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     tree,
     treeView,
     { dispose: () => exports.dispose() },
+    { dispose: () => downloads.dispose() },
     credentials.onDidChange(() => {
       void updateContext();
       tree.refresh();

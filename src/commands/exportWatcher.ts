@@ -124,14 +124,24 @@ export class ExportWatcher implements vscode.Disposable {
     s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${pending.modelId} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
     const copy = vscode.l10n.t('Copy Download URL');
     const open = vscode.l10n.t('Open Download URL');
+    const download = vscode.l10n.t('Download…');
     void notify(
       s,
       'info',
       vscode.l10n.t('The export of {0} is ready: {1} ({2}, md5 {3}).', label, t.fileName ?? '?', formatBytes(t.fileSize), t.md5 ?? '?'),
       copy,
       open,
+      download,
     )
-      .then((choice) => (choice === copy ? this.copyUrl(pending.modelId) : choice === open && t.downloadUrl ? s.prompts.open(t.downloadUrl) : undefined))
+      .then((choice) =>
+        choice === copy
+          ? this.copyUrl(pending.modelId)
+          : choice === open && t.downloadUrl
+            ? s.prompts.open(t.downloadUrl)
+            : choice === download
+              ? vscode.commands.executeCommand('qianfan.downloadExport', pending.modelId)
+              : undefined,
+      )
       .then(undefined, (error) => s.logger.error('Could not use the download URL', describeError(error)));
   }
 

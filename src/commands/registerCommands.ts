@@ -3,6 +3,7 @@ import type * as vscode from 'vscode';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
 import { deleteVersions } from './deleteVersion';
+import { downloadExport } from './downloadExport';
 import { exportVersion } from './exportVersion';
 import { registerCommand } from './runCommand';
 import { type Services } from './services';
@@ -25,6 +26,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     },
     'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => deleteVersions(s, node, nodes),
     'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
+    'qianfan.downloadExport': (node?: unknown) => downloadExport(s, node),
     'qianfan.copyDownloadUrl': (node?: unknown) => (node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : undefined),
     'qianfan.showLog': () => s.logger.show(),
   };
@@ -35,5 +37,6 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   context.subscriptions.push(
     s.tracked.onProblem((p) => s.logger.warn(p)),
     s.pendingExports.onProblem((p) => s.logger.warn(p)),
+    s.partialDownloads.onProblem((p) => s.logger.warn(p)),
   );
 }

@@ -1,5 +1,7 @@
 /** What every command works with; built once in extension.ts. */
 import type * as vscode from 'vscode';
+import { type Downloader } from '../core/download/engine';
+import { type PartialDownloadsStore } from '../core/download/partialStore';
 import { type PendingExportsStore } from '../core/exportTasks';
 import { type QianfanClient } from '../core/qianfanClient';
 import { type Redactor } from '../core/redact';
@@ -21,6 +23,8 @@ export interface Services {
   readonly tree: ModelVersionTreeProvider;
   readonly treeView: vscode.TreeView<TreeNode>;
   readonly exports: ExportWatcher;
+  readonly partialDownloads: PartialDownloadsStore;
+  readonly downloads: Downloader;
   prompts: Prompts;
   client(): QianfanClient;
   settings(): Settings;

@@ -9,6 +9,8 @@ export interface Settings {
   readonly timeoutMs: number;
   readonly concurrency: number;
   readonly deleteConfirmation: DeleteConfirmation;
+  /** Where downloads are offered first ('' for the first workspace folder). */
+  readonly downloadFolder: string;
 }
 
 function clamp(value: unknown, min: number, max: number, fallback: number): number {
@@ -23,5 +25,6 @@ export function readSettings(): Settings {
     timeoutMs: clamp(c.get('requestTimeoutSeconds'), 1, 600, 30) * 1000,
     concurrency: Math.floor(clamp(c.get('maxConcurrentRequests'), 1, 32, 8)),
     deleteConfirmation: c.get('deleteConfirmation') === 'enterId' ? 'enterId' : 'clickButton',
+    downloadFolder: (c.get<string>('downloadFolder') ?? '').trim(),
   };
 }

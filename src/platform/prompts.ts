@@ -21,6 +21,8 @@ export interface Prompts {
   withProgress<R>(title: string, cancellable: boolean, task: (progress: ProgressReporter, signal: AbortSignal) => Promise<R>): Promise<R>;
   copy(text: string): Promise<void>;
   open(url: string): Promise<void>;
+  /** Where to save a file; undefined when the user cancels. */
+  saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
 }
 
 export class VsCodePrompts implements Prompts {
@@ -71,6 +73,10 @@ export class VsCodePrompts implements Prompts {
 
   async copy(text: string): Promise<void> {
     await vscode.env.clipboard.writeText(text);
+  }
+
+  async saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+    return vscode.window.showSaveDialog(options);
   }
 
   async open(url: string): Promise<void> {

@@ -106,6 +106,9 @@ function versionTooltip(node: VersionNode): vscode.MarkdownString {
     md.appendMarkdown(
       `\n\n$(package) ${vscode.l10n.t('Exported: {0} ({1}, md5 {2})', escapeMd(e.task.fileName ?? '?'), formatBytes(e.task.fileSize), e.task.md5 ?? '?')}`,
     );
+    const args = encodeURIComponent(JSON.stringify([node.modelId]));
+    md.appendMarkdown(`\n\n[$(cloud-download) ${escapeMd(vscode.l10n.t('Download…'))}](command:qianfan.downloadExport?${args})`);
+    md.isTrusted = { enabledCommands: ['qianfan.downloadExport'] };
   } else if (e?.status === 'Doing') {
     md.appendMarkdown(`\n\n$(sync~spin) ${vscode.l10n.t('Exporting…')}`);
   }

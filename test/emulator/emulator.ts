@@ -5,6 +5,7 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
 import { type AddressInfo } from 'net';
+import { ExportFiles } from './exportFiles';
 import { type Fixture, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture } from './fixture';
 import { officialAuthorization, parseAuthorization } from './officialAuth';
 import { ApiError, ModelStore } from './store';
@@ -51,12 +52,16 @@ export interface EmulatorOptions {
   clockOffsetMs?: number;
   /** How far a timestamp may lie in the future, in seconds. */
   allowedFutureSkewSeconds?: number;
+  /** Serve each finished export as a file of this many bytes from this emulator (see exportFiles.ts). */
+  exportBytes?: number;
 }
 
 export class QianfanEmulator {
   readonly store: ModelStore;
   readonly requests: RequestRecord[] = [];
   readonly keys: Map<string, string>;
+  /** The served export files and their faults, when `exportBytes` was given. */
+  readonly files?: ExportFiles;
   latencyMs: number;
   clockOffsetMs: number;
   /** Requests being handled now, and the most there have been at once. */
@@ -74,6 +79,11 @@ export class QianfanEmulator {
     this.latencyMs = options.latencyMs ?? 0;
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
     this.futureSkew = options.allowedFutureSkewSeconds ?? 900;
+    if (options.exportBytes !== undefined) {
+      const files = new ExportFiles(options.exportBytes);
+      this.files = files;
+      this.store.exportFile = (modelId, exportId, now) => files.describe(this.url, modelId, exportId, now);
+    }
   }
 
   get url(): string {
@@ -135,6 +145,9 @@ export class QianfanEmulator {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (this.files?.handles(req)) {
+      return this.files.serve(req, res, this.now());
+    }
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     res.once('close', () => this.inFlight--);

@@ -7,6 +7,13 @@ export const EMULATOR_OPTIONS: readonly OptionSpec[] = [
   { name: 'models', env: 'QIANFAN_DEMO_MODELS', kind: 'count', fallback: 0, help: 'a generated account of N models (0: the 3 demo models)' },
   { name: 'versions', env: 'QIANFAN_DEMO_VERSIONS', kind: 'count', fallback: 3, help: 'versions per generated model' },
   { name: 'latency', env: 'QIANFAN_DEMO_LATENCY_MS', kind: 'count', fallback: 0, help: 'added to every answer, in ms' },
+  {
+    name: 'export-bytes',
+    env: 'QIANFAN_DEMO_EXPORT_BYTES',
+    kind: 'count',
+    fallback: 8_388_608,
+    help: 'the size of each export file the emulator serves, in bytes',
+  },
   { name: 'export-ms', env: 'QIANFAN_DEMO_EXPORT_MS', kind: 'count', fallback: 5000, help: 'how long an export stays Doing, in ms' },
 ];
 
@@ -23,6 +30,7 @@ export function emulatorFrom(options: ParsedOptions): QianfanEmulator {
     fixture: models > 0 ? generatedFixture(models, versions) : demoFixture(),
     latencyMs: Number(options.latency),
     exportDurationMs: Number(options['export-ms']),
+    exportBytes: Number(options['export-bytes']),
   });
 }
 

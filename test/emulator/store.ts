@@ -35,6 +35,8 @@ export class ModelStore {
   readonly versions = new Map<string, VersionRecord>();
   readonly exports = new Map<string, ExportRecord>();
   exportsCreated = 0;
+  /** When set, the file fields of a finished export (served files, see exportFiles.ts). */
+  exportFile?: (modelId: string, exportId: string, now: number) => Record<string, unknown>;
 
   constructor(
     fixture: Fixture,
@@ -188,6 +190,9 @@ export class ModelStore {
     }
     if (task.fails) {
       return { exportId: task.exportId, hasRecord: true, status: 'Fail' };
+    }
+    if (this.exportFile) {
+      return { exportId: task.exportId, hasRecord: true, status: 'Done', ...this.exportFile(v.modelId, task.exportId, now) };
     }
     const content = `${v.modelSetId}/${v.modelId}/${task.exportId}`;
     return {

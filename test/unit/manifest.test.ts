@@ -121,7 +121,12 @@ describe('manifest', () => {
 
   it('the core has no vscode import', () => {
     const dir = path.join(root, 'src', 'core');
-    for (const file of readdirSync(dir)) {
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    assert.ok(
+      files.some((f) => f.includes(path.sep)),
+      'sub-folders are read too',
+    );
+    for (const file of files) {
       assert.ok(!/from 'vscode'|require\('vscode'\)/.test(readFileSync(path.join(dir, file), 'utf8')), file);
     }
   });

@@ -13,7 +13,7 @@ describe('export', () => {
   it('creates the task, polls until Done, then offers the URL with file name, size and md5', async () => {
     f.prompts.notificationChoice = (n) => (n.level === 'info' ? n.actions[0] : undefined); // Copy Download URL
     await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
-    const n = f.prompts.notifications.find((x) => x.actions.length === 2)!;
+    const n = f.prompts.notifications.find((x) => x.actions.length === 3)!;
     assert.ok(n, f.prompts.notifications.map((x) => x.message).join('\n'));
     assert.match(n.message, /amv-g73j3faikzpz-exp-[0-9a-f]+\.tar\.gz/);
     assert.match(n.message, /1\.0 MB/);

@@ -32,6 +32,8 @@ export class ScriptedPrompts implements Prompts {
   readonly inputs: Answer<string | undefined>[] = [];
   readonly picks: Answer<unknown>[] = [];
   readonly confirms: boolean[] = [];
+  /** Answers to save dialogs (a URI, or undefined for Cancel). */
+  readonly saves: Answer<vscode.Uri | undefined>[] = [];
   readonly notifications: Notification[] = [];
   readonly asked: string[] = [];
   readonly copied: string[] = [];
@@ -98,6 +100,10 @@ export class ScriptedPrompts implements Prompts {
   /** Presses Cancel on every progress notification now showing. */
   cancelProgress(): void {
     this.progress.forEach((c) => c.abort());
+  }
+
+  saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
+    return Promise.resolve(this.next(this.saves, `save: ${options.title}`, options));
   }
 
   copy(text: string): Promise<void> {
@@ -170,7 +176,7 @@ export async function tearDown(f: Fixture | undefined): Promise<void> {
   }
   f.api.setPrompts(f.api.realPrompts);
   await f.emulator.stop();
-  for (const key of ['endpoint', 'requestTimeoutSeconds', 'maxConcurrentRequests', 'deleteConfirmation']) {
+  for (const key of ['endpoint', 'requestTimeoutSeconds', 'maxConcurrentRequests', 'deleteConfirmation', 'downloadFolder']) {
     await setSetting(key, undefined);
   }
 }

@@ -80,8 +80,10 @@ describe('reporting and settings', () => {
   it('declares the endpoint setting with machine scope', () => {
     const props = asManifest(ourExtension()!.packageJSON).contributes.configuration.properties;
     assert.strictEqual(props['qianfan.endpoint'].scope, 'machine');
+    assert.strictEqual(props['qianfan.downloadFolder'].scope, 'machine'); // a path on the machine where the extension runs
     assert.deepStrictEqual(Object.keys(props).sort(), [
       'qianfan.deleteConfirmation',
+      'qianfan.downloadFolder',
       'qianfan.endpoint',
       'qianfan.maxConcurrentRequests',
       'qianfan.requestTimeoutSeconds',

@@ -1,0 +1,54 @@
+/**
+ * One download of the download benchmark, in a fresh Node process:
+ * `node downloadSide.js <ours|ours-worker|node-bare> <url> <target> <md5> <size>`.
+ * Prints one JSON line: { ms, maxRssKb, md5 }.
+ */
+import { createWriteStream } from 'fs';
+import { pipeline } from 'stream/promises';
+import fetch from 'node-fetch';
+import { Downloader } from '../../src/core/download/engine';
+import { inlineHasher, workerHasher } from '../../src/core/download/hasher';
+import { PartialDownloadsStore } from '../../src/core/download/partialStore';
+import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { abortableSleep } from '../../src/core/retry';
+import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
+import { NodeFetchDownload } from '../../src/platform/nodeFetchDownload';
+
+async function bare(url: string, target: string): Promise<string> {
+  const response = await fetch(url, { compress: false });
+  await pipeline(response.body!, createWriteStream(target));
+  return '';
+}
+
+async function ours(mode: string, url: string, target: string, md5: string, size: number): Promise<string> {
+  const downloader = new Downloader({
+    http: new NodeFetchDownload(),
+    fs: new NodeDownloadFs(),
+    clock: { now: Date.now, sleep: abortableSleep },
+    store: new PartialDownloadsStore(new MemoryKeyValueStore()),
+    hasher: mode === 'ours-worker' ? workerHasher : inlineHasher,
+  });
+  const file = { modelId: 'amv-bench', fileSize: size, md5, downloadUrl: url };
+  const result = await downloader.download({
+    file,
+    target,
+    overwrite: true,
+    signal: new AbortController().signal,
+    refresh: () => Promise.reject(new Error('the URL does not expire in the benchmark')),
+  });
+  downloader.dispose();
+  return result.md5;
+}
+
+async function main(): Promise<void> {
+  const [mode, url, target, md5, size] = process.argv.slice(2);
+  const started = performance.now();
+  const got = mode === 'node-bare' ? await bare(url, target) : await ours(mode, url, target, md5, Number(size));
+  const ms = performance.now() - started;
+  process.stdout.write(JSON.stringify({ ms, maxRssKb: process.resourceUsage().maxRSS, md5: got }) + '\n');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
