@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { type ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import { ROOT, freePort, launchBrowser } from '../support/vscodeServer';
-import { answerInput, runFromPalette, screenshot } from './workbench';
+import { FAILURES, answerInput, runFromPalette, screenshot } from './workbench';
 
 const HAND_SET_KEY = 'handSetAccessKey000000000000001';
 
@@ -65,8 +65,11 @@ describe('npm start', function () {
       // The demo keys are preset, so the view offers to import rather than to sign in.
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor({ timeout: 60_000 });
       // Keys set by hand: the confirmation pops up as a toast, not only in the bell.
+      // Answer each box only once the palette has turned into it (typing earlier goes to the palette).
       await runFromPalette(page, 'Qianfan: Set Access Key…');
+      await page.locator('.quick-input-widget', { hasText: 'access key (1/2)' }).waitFor({ timeout: 30_000 });
       await answerInput(page, HAND_SET_KEY);
+      await page.locator('.quick-input-widget', { hasText: 'secret key (2/2)' }).waitFor({ timeout: 30_000 });
       await answerInput(page, 'handSetSecretKey000000000000001');
       const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Qianfan keys saved for access key ${HAND_SET_KEY}` });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });
@@ -85,6 +88,12 @@ describe('npm start', function () {
       }
       assert.strictEqual(value, HAND_SET_KEY, 'the keys set by hand survived the reload; the demo keys did not come back');
       await page.keyboard.press('Escape');
+    } catch (error) {
+      const first = browser.contexts().flatMap((c) => c.pages())[0];
+      if (first) {
+        console.log(`    screenshot of the failure: ${await screenshot(first, 'failed-npm-start', FAILURES)}`);
+      }
+      throw error;
     } finally {
       await browser.close();
     }
