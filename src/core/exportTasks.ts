@@ -29,6 +29,8 @@ export function normalizePending(value: unknown): PendingExport | undefined {
   return withoutUndefined({ modelId: value.modelId, exportId: value.exportId, startedAt: value.startedAt, label: optionalText(value.label) });
 }
 
+const byVersion = (p: PendingExport) => p.modelId;
+
 export class PendingExportsStore {
   private readonly list_: ListStore<PendingExport>;
 
@@ -45,14 +47,11 @@ export class PendingExportsStore {
     if (!entry) {
       throw new Error(`not a pending export of a model version: ${String(pending.modelId).slice(0, 64)}`);
     }
-    await this.list_.update((current) => ({ items: [...current.filter((p) => p.modelId !== entry.modelId), entry], result: true }));
+    await this.list_.replace(entry, byVersion);
   }
 
   async remove(modelId: string): Promise<void> {
-    await this.list_.update((current) => {
-      const items = current.filter((p) => p.modelId !== modelId);
-      return items.length === current.length ? undefined : { items, result: true };
-    });
+    await this.list_.removeKey(modelId, byVersion);
   }
 
   /** Problems met in the stored list (each once): for the log. */

@@ -69,6 +69,20 @@ export class ListStore<T> {
     });
   }
 
+  /** Puts `entry` in place of the item with the same key (or adds it at the end). */
+  async replace(entry: T, keyOf: (item: T) => string): Promise<void> {
+    const key = keyOf(entry);
+    await this.update((current) => ({ items: [...current.filter((item) => keyOf(item) !== key), entry], result: true }));
+  }
+
+  /** Removes the item with this key; writes nothing when there is none. */
+  async removeKey(key: string, keyOf: (item: T) => string): Promise<void> {
+    await this.update((current) => {
+      const items = current.filter((item) => keyOf(item) !== key);
+      return items.length === current.length ? undefined : { items, result: true };
+    });
+  }
+
   /** Each problem met in the stored value, once; those met before the listener came are replayed. */
   onProblem(listener: (problem: string) => void): { dispose(): void } {
     this.problems.forEach((p) => listener(p));

@@ -42,6 +42,8 @@ export function normalizePartial(value: unknown): PartialDownload | undefined {
   });
 }
 
+const byTarget = (p: PartialDownload) => p.target;
+
 export class PartialDownloadsStore {
   private readonly list_: ListStore<PartialDownload>;
 
@@ -69,14 +71,11 @@ export class PartialDownloadsStore {
     if (!clean) {
       throw new Error('not a partial download entry');
     }
-    await this.list_.update((current) => ({ items: [...current.filter((p) => p.target !== clean.target), clean], result: true }));
+    await this.list_.replace(clean, byTarget);
   }
 
   async remove(target: string): Promise<void> {
-    await this.list_.update((current) => {
-      const items = current.filter((p) => p.target !== target);
-      return items.length === current.length ? undefined : { items, result: true };
-    });
+    await this.list_.removeKey(target, byTarget);
   }
 
   onProblem(listener: (problem: string) => void): { dispose(): void } {
