@@ -1,7 +1,7 @@
 /** Set Access Key… and Clear Credentials. The keys go to SecretStorage only. */
 import * as vscode from 'vscode';
 import { accessKeyProblem } from '../core/ids';
-import { notify } from './runCommand';
+import { notify } from './notify';
 import { type Services } from './services';
 
 export async function setCredentials(services: Services): Promise<void> {

@@ -8,8 +8,8 @@ import { type ItemOutcome, runBatch } from '../core/batch';
 import { isNotFound } from '../core/errors';
 import { type DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
-import { userMessage } from './errorMessages';
-import { notify, notifyWithLog } from './runCommand';
+import { userMessage } from '../platform/errorMessages';
+import { notify, notifyWithLog } from './notify';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
 
@@ -85,9 +85,8 @@ async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteRe
     }
   }
   if (deleted.length > 0) {
+    // leaving the tracked list also ends their export state, details and remembered tasks
     await services.tracked.remove(deleted.map((t) => t.modelId));
-    await Promise.all(deleted.map((t) => services.pendingExports.remove(t.modelId)));
-    services.tree.forget(deleted.map((t) => t.modelId));
   }
   if (failed.length === 0 && cancelled.length === 0) {
     const text = deleted.length === 1 ? vscode.l10n.t('Deleted {0}.', deleted[0].label) : vscode.l10n.t('Deleted {0} model versions.', deleted.length);

@@ -12,13 +12,13 @@ import { isCancelled } from '../core/errors';
 import { exportFileOf } from '../core/download/exportFile';
 import { formatBytes } from '../core/exportTasks';
 import { downloadErrorText, progressText } from './downloadText';
-import { notify, notifyWithLog } from './runCommand';
+import { notify, notifyWithLog } from './notify';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
 
 /** The export's file: from this session's finished export, else asked of Qianfan. */
 async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> {
-  const known = s.exports.stateOf(modelId)?.task;
+  const known = s.exportStates.done(modelId);
   if (known?.status === 'Done' && known.downloadUrl) {
     return exportFileOf(modelId, known);
   }

@@ -6,11 +6,22 @@
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/errors';
-import { type ExportFailure, type ExportOutcome, type PendingExport, followExport, formatBytes } from '../core/exportTasks';
+import { type ExportStateStore } from '../core/exportStates';
+import { type ExportFailure, type ExportOutcome, type PendingExport, type PendingExportsStore, followExport, formatBytes } from '../core/exportTasks';
+import { type QianfanClient } from '../core/qianfanClient';
+import { type TrackedVersionsStore } from '../core/trackedVersions';
 import { describeError } from '../platform/logger';
-import { type ExportState } from '../tree/nodes';
-import { notify, notifyWithLog, reportError } from './runCommand';
-import { type Services } from './services';
+import { type SecretCredentialStore } from '../platform/secretCredentialStore';
+import { type Reporter, notify, notifyWithLog, reportError } from './notify';
+
+/** What the watcher works with (the services have all of it). */
+export interface ExportWatcherDeps extends Reporter {
+  readonly credentials: SecretCredentialStore;
+  readonly pendingExports: PendingExportsStore;
+  readonly exportStates: ExportStateStore;
+  readonly tracked: TrackedVersionsStore;
+  client(): QianfanClient;
+}
 
 export interface PollTiming {
   intervalMs: number;
@@ -18,7 +29,7 @@ export interface PollTiming {
   noRecordGraceMs: number;
 }
 
-function failureText(failure: ExportFailure): string {
+export function failureText(failure: ExportFailure): string {
   switch (failure) {
     case 'failed':
       return vscode.l10n.t('Qianfan reported the export as failed');
@@ -29,17 +40,41 @@ function failureText(failure: ExportFailure): string {
   }
 }
 
+export const DEFAULT_POLL_TIMING: PollTiming = { intervalMs: 2000, maxIntervalMs: 30_000, noRecordGraceMs: 30_000 };
+
 export class ExportWatcher implements vscode.Disposable {
-  private readonly states = new Map<string, ExportState>();
-  private readonly running = new Map<string, Promise<ExportOutcome | undefined>>();
-  private readonly controller = new AbortController();
+  private readonly running = new Map<string, { run: Promise<ExportOutcome | undefined>; stop: AbortController }>();
+  private controller = new AbortController();
   private waitingForKeys?: vscode.Disposable;
-  timing: PollTiming = { intervalMs: 2000, maxIntervalMs: 30_000, noRecordGraceMs: 30_000 };
+  private readonly subscription: { dispose(): void };
+  timing: PollTiming = DEFAULT_POLL_TIMING;
 
-  constructor(private readonly services: () => Services) {}
+  constructor(private readonly s: ExportWatcherDeps) {
+    // An untracked or deleted version's export is no longer followed, remembered or shown.
+    this.subscription = s.tracked.onDidChange((change) => void this.forget(change.removed));
+  }
 
-  stateOf(modelId: string): ExportState | undefined {
-    return this.states.get(modelId);
+  /** Stops following these versions' exports and forgets them (state and remembered task). */
+  async forget(modelIds: readonly string[]): Promise<void> {
+    if (modelIds.length === 0) {
+      return;
+    }
+    for (const id of modelIds) {
+      this.running.get(id)?.stop.abort();
+    }
+    this.s.exportStates.delete(modelIds);
+    await Promise.all(modelIds.map((id) => this.s.pendingExports.remove(id)));
+  }
+
+  /** As a new window would start: nothing followed, nothing known (tests of a reload). */
+  reset(timing?: PollTiming): void {
+    this.controller.abort();
+    this.controller = new AbortController();
+    this.running.clear();
+    this.waitingForKeys?.dispose();
+    this.waitingForKeys = undefined;
+    this.s.exportStates.clear();
+    this.timing = timing ?? DEFAULT_POLL_TIMING;
   }
 
   /**
@@ -47,7 +82,7 @@ export class ExportWatcher implements vscode.Disposable {
    * wait, offers Set Access Key…, and resumes them as soon as keys are set.
    */
   async resumeAll(): Promise<(ExportOutcome | undefined)[]> {
-    const s = this.services();
+    const s = this.s;
     const pending = s.pendingExports.list();
     if (pending.length === 0) {
       return [];
@@ -74,32 +109,37 @@ export class ExportWatcher implements vscode.Disposable {
   watch(pending: PendingExport): Promise<ExportOutcome | undefined> {
     const existing = this.running.get(pending.modelId);
     if (existing) {
-      return existing;
+      return existing.run;
     }
-    const run = this.follow(pending).finally(() => this.running.delete(pending.modelId));
-    this.running.set(pending.modelId, run);
+    const stop = new AbortController();
+    const run = this.follow(pending, AbortSignal.any([stop.signal, this.controller.signal])).finally(() => {
+      if (this.running.get(pending.modelId)?.stop === stop) {
+        this.running.delete(pending.modelId);
+      }
+    });
+    this.running.set(pending.modelId, { run, stop });
     return run;
   }
 
-  private async follow(pending: PendingExport): Promise<ExportOutcome | undefined> {
-    const s = this.services();
-    this.setState(pending.modelId, { status: 'Doing' });
+  private async follow(pending: PendingExport, stopped: AbortSignal): Promise<ExportOutcome | undefined> {
+    const s = this.s;
+    s.exportStates.set(pending.modelId, { status: 'Doing' });
     const label = pending.label ?? pending.modelId;
     try {
       const outcome = await s.prompts.withProgress(vscode.l10n.t('Exporting {0}', label), true, (progress, signal) =>
         followExport(s.client(), s.pendingExports, pending, {
           ...this.timing,
-          signal: AbortSignal.any([signal, this.controller.signal]),
+          signal: AbortSignal.any([signal, stopped]),
           onStatus: (task) => progress.report(task.status === 'Doing' ? vscode.l10n.t('packaging…') : (task.status ?? vscode.l10n.t('waiting for the task…'))),
         }),
       );
       this.report(label, pending, outcome);
       return outcome;
     } catch (error) {
-      if (this.controller.signal.aborted) {
-        return undefined; // the window is closing: the task stays remembered and resumes next time
+      if (stopped.aborted) {
+        return undefined; // the window is closing (the task stays remembered), or the version was untracked
       }
-      this.setState(pending.modelId, undefined);
+      s.exportStates.delete([pending.modelId]);
       if (isCancelled(error)) {
         s.logger.info(`Stopped watching the export of ${pending.modelId}; it goes on in Qianfan. Run Export again to follow it.`);
         await s.pendingExports.remove(pending.modelId);
@@ -111,16 +151,16 @@ export class ExportWatcher implements vscode.Disposable {
   }
 
   private report(label: string, pending: PendingExport, outcome: ExportOutcome): void {
-    const s = this.services();
+    const s = this.s;
     if (outcome.status === 'Fail') {
       const reason = failureText(outcome.failure);
-      this.setState(pending.modelId, { status: 'Fail', reason });
+      s.exportStates.set(pending.modelId, { status: 'Fail', failure: outcome.failure });
       s.logger.error(`Export ${pending.exportId} of ${pending.modelId} failed: ${outcome.reason}`);
       notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, reason));
       return;
     }
     const t = outcome.task;
-    this.setState(pending.modelId, { status: 'Done', task: t });
+    s.exportStates.set(pending.modelId, { status: 'Done', task: t });
     s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${pending.modelId} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
     const copy = vscode.l10n.t('Copy Download URL');
     const open = vscode.l10n.t('Open Download URL');
@@ -146,8 +186,8 @@ export class ExportWatcher implements vscode.Disposable {
   }
 
   async copyUrl(modelId: string): Promise<void> {
-    const url = this.states.get(modelId)?.task?.downloadUrl;
-    const s = this.services();
+    const url = this.s.exportStates.done(modelId)?.downloadUrl;
+    const s = this.s;
     if (!url) {
       void notify(s, 'info', vscode.l10n.t('No finished export of {0} in this session. Export it first.', modelId));
       return;
@@ -156,16 +196,8 @@ export class ExportWatcher implements vscode.Disposable {
     void notify(s, 'info', vscode.l10n.t('Download URL copied.'));
   }
 
-  private setState(modelId: string, state: ExportState | undefined): void {
-    if (state) {
-      this.states.set(modelId, state);
-    } else {
-      this.states.delete(modelId);
-    }
-    this.services().tree.repaint(modelId);
-  }
-
   dispose(): void {
+    this.subscription.dispose();
     this.waitingForKeys?.dispose();
     this.controller.abort();
   }

@@ -1,46 +1,7 @@
-/** The one error boundary: every command runs through it; every notification goes through notify(). */
+/** The one error boundary: every command runs through it. */
 import * as vscode from 'vscode';
-import { isCancelled } from '../core/errors';
-import { cleanText } from '../core/text';
-import { type NotifyLevel } from '../platform/prompts';
-import { needsKeys, userMessage } from './errorMessages';
+import { reportError } from './notify';
 import { type Services } from './services';
-
-/** The longest notification text: one line, cut here (server text is already cut shorter). */
-export const MAX_NOTIFICATION = 1000;
-
-/** Shows a notification: its text is one clean line, cut short, and passed through the redactor. */
-export function notify(services: Services, level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
-  return services.prompts.notify(level, services.redactor.redactString(cleanText(message, MAX_NOTIFICATION)), ...actions);
-}
-
-/**
- * A short notification with a "Show Log" button (the detail is in the log), and optionally
- * "Set Access Key…"; not awaited, so a command never waits for the user to dismiss it.
- */
-export function notifyWithLog(services: Services, level: NotifyLevel, message: string, offerKeys = false): void {
-  const showLog = vscode.l10n.t('Show Log');
-  const setKeys = vscode.l10n.t('Set Access Key…');
-  const actions = offerKeys ? [setKeys, showLog] : [showLog];
-  void notify(services, level, message, ...actions).then((choice) => {
-    if (choice === showLog) {
-      services.logger.show();
-    } else if (choice === setKeys) {
-      void vscode.commands.executeCommand('qianfan.setCredentials');
-    }
-  });
-}
-
-/** Logs a failure and shows it; `subject` (localized, e.g. "Export of model / V1") names what it was about. */
-export function reportError(services: Services, what: string, error: unknown, subject?: string): void {
-  if (isCancelled(error)) {
-    services.logger.info(`${what}: cancelled`);
-    return;
-  }
-  services.logger.error(`${what} failed`, error);
-  const text = userMessage(error);
-  notifyWithLog(services, 'error', subject ? vscode.l10n.t('{0}: {1}', subject, text) : text, needsKeys(error));
-}
 
 export function registerCommand(context: vscode.ExtensionContext, services: Services, id: string, handler: (...args: unknown[]) => unknown): void {
   context.subscriptions.push(

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { type TrackedVersion } from '../core/trackedVersions';
 import { type TreeNode, VersionNode } from '../tree/nodes';
-import { notify } from './runCommand';
+import { notify } from './notify';
 import { type Services } from './services';
 
 export interface Target {

@@ -1,31 +1,123 @@
-/** What every command works with; built once in extension.ts. */
-import type * as vscode from 'vscode';
-import { type Downloader } from '../core/download/engine';
-import { type PartialDownloadsStore } from '../core/download/partialStore';
-import { type PendingExportsStore } from '../core/exportTasks';
+/** What every command works with, built once at activation (createServices) and disposed with it. */
+import * as vscode from 'vscode';
+import { DetailLoader } from '../core/detailLoader';
+import { Downloader } from '../core/download/engine';
+import { PartialDownloadsStore } from '../core/download/partialStore';
+import { ExportStateStore } from '../core/exportStates';
+import { PendingExportsStore } from '../core/exportTasks';
 import { type QianfanClient } from '../core/qianfanClient';
-import { type Redactor } from '../core/redact';
-import { type TrackedVersionsStore } from '../core/trackedVersions';
-import { type Settings } from '../platform/config';
-import { type Logger } from '../platform/logger';
-import { type Prompts } from '../platform/prompts';
-import { type SecretCredentialStore } from '../platform/secretCredentialStore';
-import { type ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
-import { type TreeNode } from '../tree/nodes';
-import type { ExportWatcher } from './exportWatcher';
+import { Redactor } from '../core/redact';
+import { abortableSleep } from '../core/retry';
+import { StatusPoller } from '../core/statusPoller';
+import { TrackedVersionsStore } from '../core/trackedVersions';
+import { VersionDetailsStore } from '../core/versionDetails';
+import { type Settings, readSettings } from '../platform/config';
+import { Logger } from '../platform/logger';
+import { mementoStore } from '../platform/memento';
+import { NodeDownloadFs } from '../platform/nodeDownloadFs';
+import { NodeFetchDownload } from '../platform/nodeFetchDownload';
+import { type Prompts, VsCodePrompts } from '../platform/prompts';
+import { SecretCredentialStore } from '../platform/secretCredentialStore';
+import { ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
+import { ClientProvider } from './clientProvider';
+import { ExportWatcher, type ExportWatcherDeps } from './exportWatcher';
+import { announceStatus } from './announce';
 
-export interface Services {
+export interface Services extends ExportWatcherDeps {
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly credentials: SecretCredentialStore;
   readonly tracked: TrackedVersionsStore;
   readonly pendingExports: PendingExportsStore;
+  readonly exportStates: ExportStateStore;
+  /** What was learnt of each version in this window. */
+  readonly details: VersionDetailsStore;
+  readonly loader: DetailLoader;
+  readonly poller: StatusPoller;
   readonly tree: ModelVersionTreeProvider;
-  readonly treeView: vscode.TreeView<TreeNode>;
   readonly exports: ExportWatcher;
   readonly partialDownloads: PartialDownloadsStore;
   readonly downloads: Downloader;
   prompts: Prompts;
   client(): QianfanClient;
   settings(): Settings;
+}
+
+/** Builds the services; everything that must be disposed goes into `context.subscriptions`. */
+export function createServices(context: vscode.ExtensionContext, activatedAt: number): Services {
+  const redactor = new Redactor();
+  const store = mementoStore(context.globalState);
+  const logger = new Logger(redactor);
+  const credentials = new SecretCredentialStore(context.secrets, redactor, store);
+  const tracked = new TrackedVersionsStore(store);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version);
+  const userAgent = `qianfan-vscode/${version} (node/${process.versions.node}; vscode/${vscode.version})`;
+  // One object grows into the services: the parts built first get it as their narrower deps,
+  // so a test that swaps `prompts` reaches all of them.
+  const core = {
+    prompts: new VsCodePrompts() as Prompts,
+    redactor,
+    logger,
+    credentials,
+    tracked,
+    pendingExports: new PendingExportsStore(store),
+    exportStates: new ExportStateStore(),
+    details: new VersionDetailsStore(),
+    client: (): QianfanClient => clients.get(),
+    settings: readSettings,
+  };
+  const clients = new ClientProvider(core, readSettings, credentials, userAgent);
+  const loader = new DetailLoader({
+    describe: (id, signal) => core.client().describeModel(id, { signal }),
+    concurrency: () => readSettings().concurrency,
+    store: core.details,
+    persist: (info) => tracked.updateInfo(info),
+    now: Date.now,
+    log: (message, error) => logger.error(message, error),
+  });
+  const tree = new ModelVersionTreeProvider({
+    tracked,
+    details: core.details,
+    exports: core.exportStates,
+    loader,
+    hasCredentials: async () => (await credentials.get()) !== undefined,
+    now: Date.now,
+    onFirstRoot: (models, versions) =>
+      logger.info(`View drawn: ${models} model(s), ${versions} version(s), ${(performance.now() - activatedAt).toFixed(1)} ms after activation started`),
+  });
+  const poller = new StatusPoller({
+    store: core.details,
+    loader,
+    tracked: () => tracked.view(),
+    announce: (id, status) => announceStatus(core, id, status),
+  });
+  const partialDownloads = new PartialDownloadsStore(store);
+  const downloads = new Downloader({
+    http: new NodeFetchDownload(),
+    fs: new NodeDownloadFs(),
+    clock: { now: Date.now, sleep: abortableSleep },
+    store: partialDownloads,
+    log: (line) => logger.info(line),
+  });
+  const services: Services = Object.assign(core, {
+    loader,
+    poller,
+    tree,
+    exports: new ExportWatcher(core),
+    partialDownloads,
+    downloads,
+  });
+  context.subscriptions.push(
+    logger,
+    credentials,
+    clients,
+    tree,
+    services.exports,
+    poller,
+    { dispose: () => void loader.dispose() },
+    downloads,
+    core.details,
+    core.exportStates,
+  );
+  return services;
 }

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isLoopbackHost, parseEndpoint } from '../core/endpoint';
-import { notifyWithLog } from './runCommand';
+import { notifyWithLog } from './notify';
 import { type Services } from './services';
 
 export async function startUp(s: Services): Promise<void> {

@@ -4,7 +4,7 @@ import { isNotFound } from '../core/errors';
 import { modelVersionIdProblem } from '../core/ids';
 import { type CustomModelSet } from '../core/model';
 import { targetsFor } from './selection';
-import { notify } from './runCommand';
+import { notify } from './notify';
 import { type Services } from './services';
 
 export async function trackVersion(services: Services, idArg?: unknown): Promise<void> {
@@ -42,7 +42,6 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
   }
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const added = await services.tracked.add([{ modelId, modelSetId: detail.modelSetId, modelSetName: set?.modelSetName, name: detail.modelName }]);
-  services.tree.repaint(); // loads the new versions only
   services.logger.info(`Tracked ${modelId}`);
   void notify(
     services,
@@ -80,7 +79,6 @@ export async function importVersions(services: Services): Promise<void> {
     return;
   }
   const added = await services.tracked.add(picked.map((p) => p.version));
-  services.tree.repaint(); // loads the new versions only
   services.logger.info(`Imported ${added} new version(s) of ${picked.length} chosen`);
   void notify(services, 'info', vscode.l10n.t('Tracking {0} new model version(s).', added));
 }
@@ -91,7 +89,6 @@ export async function untrackVersion(services: Services, node?: unknown, nodes?:
     return;
   }
   const removed = await services.tracked.remove(targets.map((t) => t.modelId));
-  services.tree.forget(targets.map((t) => t.modelId));
   services.logger.info(`Untracked ${targets.map((t) => t.modelId).join(', ')}`);
   void notify(services, 'info', vscode.l10n.t('Stopped tracking {0} model version(s). They still exist in Qianfan.', removed));
 }

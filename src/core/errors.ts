@@ -123,3 +123,13 @@ export function isAmbiguousFailure(error: unknown): boolean {
 }
 
 export const ACCESS_DENIED_HINT = 'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';
+
+/** No keys, or keys the service refused: every request will fail alike until the keys change. */
+export function isKeyFailure(error: unknown): boolean {
+  return error instanceof QianfanError && (error.kind === 'noCredentials' || error.errorClass === 'auth');
+}
+
+/** A failure every request will meet until the user changes something: the keys, or a setting (an invalid endpoint). */
+export function isSetupFailure(error: unknown): boolean {
+  return isKeyFailure(error) || (error instanceof QianfanError && error.kind === 'invalidInput');
+}

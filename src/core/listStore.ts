@@ -35,6 +35,8 @@ interface Snapshot<T> {
 
 export class ListStore<T> {
   private readonly reported = new Set<string>();
+  /** The last read, kept while the store hands back the same stored value (a Memento does until it changes). */
+  private cache?: { readonly raw: unknown; readonly snapshot: Snapshot<T> };
   private readonly problems: string[] = [];
   private readonly listeners = new Set<(problem: string) => void>();
 
@@ -50,6 +52,11 @@ export class ListStore<T> {
   }
 
   list(): T[] {
+    return [...this.read().items];
+  }
+
+  /** The entries without a copy: for reads of a large list that change nothing. */
+  view(): readonly T[] {
     return this.read().items;
   }
 
@@ -57,7 +64,7 @@ export class ListStore<T> {
   update<R>(change: (items: T[]) => { items: T[]; result: R } | undefined): Promise<R | undefined> {
     return serialized(this.kv, async () => {
       const snapshot = this.read();
-      const next = change(snapshot.items);
+      const next = change([...snapshot.items]);
       if (!next) {
         return undefined;
       }
@@ -92,6 +99,15 @@ export class ListStore<T> {
 
   private read(): Snapshot<T> {
     const raw = this.kv.get<unknown>(this.key);
+    if (this.cache && this.cache.raw === raw && raw !== undefined && raw !== null) {
+      return this.cache.snapshot;
+    }
+    const snapshot = this.readFresh(raw);
+    this.cache = { raw, snapshot };
+    return snapshot;
+  }
+
+  private readFresh(raw: unknown): Snapshot<T> {
     if (raw === undefined || raw === null) {
       return { items: [], unreadable: [] };
     }

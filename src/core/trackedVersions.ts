@@ -12,10 +12,24 @@ export interface TrackedVersion {
   readonly modelSetId?: string;
   readonly modelSetName?: string;
   readonly name?: string;
+  /** The last status Qianfan reported (Ready, Creating, Fail, …), kept so a reload draws at once. */
+  readonly status?: string;
+  /** When that status was reported (ms since the epoch). */
+  readonly statusAt?: number;
   readonly addedAt: number;
 }
 
 export type TrackedInfo = Omit<TrackedVersion, 'addedAt'>;
+
+/** What a change of the tracked list did: versions that left it, or only what is known of them. */
+export interface TrackedChange {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  /** Versions whose name, model or last status changed. */
+  readonly updated: readonly string[];
+}
+
+const STATUS = /^[A-Za-z]{1,32}$/;
 
 export const TRACKED_KEY = 'qianfan.trackedVersions.v1';
 
@@ -32,6 +46,8 @@ export function normalizeTracked(value: unknown): TrackedVersion | undefined {
     modelSetId: optionalText(value.modelSetId, isModelSetId),
     modelSetName: optionalText(value.modelSetName),
     name: optionalText(value.name),
+    status: optionalText(value.status, (v) => STATUS.test(v)),
+    statusAt: typeof value.statusAt === 'number' && Number.isFinite(value.statusAt) ? value.statusAt : undefined,
     addedAt: value.addedAt,
   });
 }
@@ -46,8 +62,9 @@ function merge(existing: TrackedVersion | undefined, info: TrackedInfo, addedAt:
 }
 
 export class TrackedVersionsStore {
-  private readonly listeners = new Set<() => void>();
+  private readonly listeners = new Set<(change: TrackedChange) => void>();
   private readonly list_: ListStore<TrackedVersion>;
+  private index?: { readonly items: readonly TrackedVersion[]; readonly byId: ReadonlyMap<string, TrackedVersion> };
 
   constructor(
     store: KeyValueStore,
@@ -60,8 +77,17 @@ export class TrackedVersionsStore {
     return this.list_.list();
   }
 
+  /** The tracked versions without a copy (large lists are read often). */
+  view(): readonly TrackedVersion[] {
+    return this.list_.view();
+  }
+
   get(modelId: string): TrackedVersion | undefined {
-    return this.list().find((v) => v.modelId === modelId);
+    const items = this.list_.view();
+    if (this.index?.items !== items) {
+      this.index = { items, byId: new Map(items.map((v) => [v.modelId, v])) };
+    }
+    return this.index.byId.get(modelId);
   }
 
   has(modelId: string): boolean {
@@ -74,33 +100,37 @@ export class TrackedVersionsStore {
     const checked = versions.map((v) => merge(undefined, v, addedAt)); // throws before anything is written
     const added = await this.list_.update((current) => {
       const byId = new Map(current.map((v) => [v.modelId, v]));
-      let count = 0;
+      const fresh: string[] = [];
       for (const v of checked) {
         const existing = byId.get(v.modelId);
-        count += existing ? 0 : 1;
+        if (!existing) {
+          fresh.push(v.modelId);
+        }
         byId.set(v.modelId, existing ? merge(existing, v, addedAt) : v);
       }
-      return { items: [...byId.values()], result: count };
+      return { items: [...byId.values()], result: fresh };
     });
-    this.changed();
-    return added ?? 0;
+    this.changed({ added: added ?? [], removed: [], updated: checked.map((v) => v.modelId).filter((id) => !added?.includes(id)) });
+    return added?.length ?? 0;
   }
 
   /** Updates what is known of tracked versions (name, model) without adding any. */
   async updateInfo(info: readonly TrackedInfo[]): Promise<void> {
     const byId = new Map(info.map((v) => [v.modelId, v]));
-    const changed = await this.list_.update((current) => {
-      let any = false;
+    const updated = await this.list_.update((current) => {
+      const ids: string[] = [];
       const items = current.map((v) => {
         const update = byId.get(v.modelId);
         const merged = update ? merge(v, update, v.addedAt) : v;
-        any ||= JSON.stringify(merged) !== JSON.stringify(v);
+        if (merged !== v && JSON.stringify(merged) !== JSON.stringify(v)) {
+          ids.push(v.modelId);
+        }
         return merged;
       });
-      return any ? { items, result: true } : undefined;
+      return ids.length > 0 ? { items, result: ids } : undefined;
     });
-    if (changed) {
-      this.changed();
+    if (updated) {
+      this.changed({ added: [], removed: [], updated });
     }
   }
 
@@ -108,15 +138,16 @@ export class TrackedVersionsStore {
     const drop = new Set(modelIds);
     const removed = await this.list_.update((current) => {
       const items = current.filter((v) => !drop.has(v.modelId));
-      return items.length === current.length ? undefined : { items, result: current.length - items.length };
+      const gone = current.filter((v) => drop.has(v.modelId)).map((v) => v.modelId);
+      return gone.length === 0 ? undefined : { items, result: gone };
     });
     if (removed) {
-      this.changed();
+      this.changed({ added: [], removed, updated: [] });
     }
-    return removed ?? 0;
+    return removed?.length ?? 0;
   }
 
-  onDidChange(listener: () => void): { dispose(): void } {
+  onDidChange(listener: (change: TrackedChange) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   }
@@ -126,9 +157,9 @@ export class TrackedVersionsStore {
     return this.list_.onProblem(listener);
   }
 
-  private changed(): void {
+  private changed(change: TrackedChange): void {
     for (const listener of this.listeners) {
-      listener();
+      listener(change);
     }
   }
 }

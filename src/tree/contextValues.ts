@@ -8,6 +8,7 @@ export const CONTEXT = {
   versionMissing: 'qianfan.version.missing',
   exportedSuffix: '.exported',
   error: 'qianfan.error',
+  action: 'qianfan.action',
 } as const;
 
 export function versionContext(status: string | undefined, missing: boolean, exported: boolean): string {
@@ -26,5 +27,5 @@ export function versionContext(status: string | undefined, missing: boolean, exp
 /** Every contextValue the tree can produce. */
 export function allContextValues(): string[] {
   const versions = [CONTEXT.versionReady, CONTEXT.versionCreating, CONTEXT.versionFail, CONTEXT.versionUnknown, CONTEXT.versionMissing];
-  return [CONTEXT.model, CONTEXT.error, ...versions, ...versions.map((v) => v + CONTEXT.exportedSuffix)];
+  return [CONTEXT.model, CONTEXT.error, CONTEXT.action, ...versions, ...versions.map((v) => v + CONTEXT.exportedSuffix)];
 }

@@ -1,39 +1,85 @@
 /**
- * Tracked model versions grouped by model. Details come from DescribeModel, loaded concurrently
- * (bounded) and cached per version; a failed load shows an error node, never an empty tree.
+ * Tracked model versions grouped by model, drawn at once from what is stored (last known name,
+ * model and status) and brought up to date as the user looks: expanding a model asks the loader
+ * for its versions, and each answer repaints its own node. The tree only reads the stores and
+ * fires change events for what changed; it writes no state while drawing.
  */
 import * as vscode from 'vscode';
-import { runBatch } from '../core/batch';
-import { isNotFound } from '../core/errors';
-import { type QianfanClient } from '../core/qianfanClient';
-import { type TrackedVersionsStore } from '../core/trackedVersions';
-import { describeError } from '../platform/logger';
-import { ErrorNode, type ExportState, ModelNode, type TreeNode, VersionNode, type VersionState, toTreeItem } from './nodes';
+import { type DetailLoader } from '../core/detailLoader';
+import { type ExportStateStore } from '../core/exportStates';
+import { isKeyFailure } from '../core/errors';
+import { naturalOrder } from '../core/naturalOrder';
+import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/trackedVersions';
+import { type VersionDetailsStore } from '../core/versionDetails';
+import { userMessage } from '../platform/errorMessages';
+import {
+  ActionNode,
+  ErrorNode,
+  ModelNode,
+  type TreeNode,
+  VersionNode,
+  actionTreeItem,
+  errorTreeItem,
+  modelTreeItem,
+  versionTreeItem,
+} from './nodes';
+
+/** Up to this many tracked versions, models start expanded; beyond, collapsed (and nothing loads until opened). */
+export const EXPAND_ALL_LIMIT = 50;
 
 export interface TreeDeps {
   readonly tracked: TrackedVersionsStore;
+  readonly details: VersionDetailsStore;
+  readonly exports: ExportStateStore;
+  readonly loader: Pick<DetailLoader, 'load' | 'drop'>;
   hasCredentials(): Promise<boolean>;
-  client(): QianfanClient;
-  concurrency(): number;
-  exportState(modelId: string): ExportState | undefined;
-  log(message: string, error?: unknown): void;
+  now(): number;
+  /** Told once, when the root is first drawn with versions in it. */
+  onFirstRoot?(models: number, versions: number): void;
+}
+
+function modelLabel(t: TrackedVersion): string {
+  return t.modelSetName || t.modelSetId || vscode.l10n.t('Unknown model');
 }
 
 export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<TreeNode | undefined>();
+  private readonly emitter = new vscode.EventEmitter<TreeNode | TreeNode[] | undefined>();
   readonly onDidChangeTreeData = this.emitter.event;
-  private readonly states = new Map<string, VersionState>();
   private readonly versionNodes = new Map<string, VersionNode>();
   private readonly modelNodes = new Map<string, ModelNode>();
-  private readonly inFlight = new Map<string, Promise<void>>();
+  private root?: ModelNode[];
+  /** Models whose children the view asked for and that were not collapsed since. */
+  private readonly expanded = new Set<string>();
+  private firstRootTold = false;
+  private readonly subscriptions: { dispose(): void }[];
 
-  constructor(private readonly deps: TreeDeps) {}
+  constructor(private readonly deps: TreeDeps) {
+    this.subscriptions = [
+      deps.details.onDidChange((ids) => this.repaint(ids)),
+      deps.exports.onDidChange((ids) => this.repaint(ids)),
+      deps.details.onDidChangeProblem(() => this.emitter.fire(undefined)),
+      deps.tracked.onDidChange((change) => this.onTrackedChange(change)),
+    ];
+  }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
-    if (node instanceof VersionNode) {
-      node.exportState = this.deps.exportState(node.modelId);
+    if (node instanceof ModelNode) {
+      return modelTreeItem(node, this.expandAll());
     }
-    return toTreeItem(node);
+    if (node instanceof ErrorNode) {
+      return errorTreeItem(node);
+    }
+    if (node instanceof ActionNode) {
+      return actionTreeItem(node);
+    }
+    const d = this.deps;
+    return versionTreeItem(node, {
+      tracked: d.tracked.get(node.modelId),
+      live: d.details.get(node.modelId),
+      loading: d.details.isLoading(node.modelId),
+      exportState: d.exports.get(node.modelId),
+      now: d.now(),
+    });
   }
 
   getParent(node: TreeNode): TreeNode | undefined {
@@ -42,121 +88,170 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
 
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node instanceof ModelNode) {
+      this.expanded.add(node.modelSetId);
+      void this.deps.loader.load(node.versions.map((v) => v.modelId));
       return node.versions;
+    }
+    if (node instanceof ErrorNode) {
+      return [...node.actions];
     }
     if (node) {
       return [];
     }
-    const tracked = this.deps.tracked.list();
-    if (tracked.length === 0 || !(await this.deps.hasCredentials())) {
+    if (this.deps.tracked.view().length === 0 || !(await this.deps.hasCredentials())) {
       return []; // the view's welcome content takes over
     }
-    await this.loadMissingDetails(tracked.map((t) => t.modelId));
-    return this.buildRoot();
+    const models = this.models();
+    if (!this.firstRootTold) {
+      this.firstRootTold = true;
+      this.deps.onFirstRoot?.(models.length, this.versionNodes.size);
+    }
+    const problem = this.problemNode();
+    return problem ? [problem, ...models] : models;
   }
 
-  /** Reloads everything (no node), or one version / every version of one model. */
-  refresh(node?: TreeNode): void {
-    if (node instanceof VersionNode || node instanceof ModelNode) {
-      const ids = node instanceof VersionNode ? [node.modelId] : node.versions.map((v) => v.modelId);
-      ids.forEach((id) => this.states.delete(id));
-      void this.loadMissingDetails(ids).then(() => this.emitter.fire(node));
-      return;
+  /** The view collapsed a model: what waits to load under it is taken back. */
+  collapsed(node: TreeNode): void {
+    if (node instanceof ModelNode) {
+      this.expanded.delete(node.modelSetId);
+      this.deps.loader.drop(node.versions.map((v) => v.modelId));
     }
-    this.states.clear();
-    this.emitter.fire(undefined);
+  }
+
+  /** The versions the user can see: under expanded models, in the order shown. */
+  visibleVersions(): string[] {
+    return this.models()
+      .filter((m) => this.expanded.has(m.modelSetId))
+      .flatMap((m) => m.versions.map((v) => v.modelId));
   }
 
   /**
-   * Repaints without reloading what is known: one version (e.g. its export changed), or the
-   * whole view, where only newly tracked versions are loaded.
+   * Loads again what the user sees: one version, one model's versions, or (no node) every
+   * visible version, after clearing a stopped load (keys refused) so that it is tried again.
    */
-  repaint(modelId?: string): void {
-    const node = modelId ? this.versionNodes.get(modelId) : undefined;
-    this.emitter.fire(node);
-  }
-
-  forget(modelIds: readonly string[]): void {
-    modelIds.forEach((id) => this.states.delete(id));
+  refresh(node?: TreeNode): Promise<void> {
+    if (node instanceof VersionNode) {
+      return this.deps.loader.load([node.modelId], { force: true });
+    }
+    if (node instanceof ModelNode) {
+      return this.deps.loader.load(
+        node.versions.map((v) => v.modelId),
+        { force: true },
+      );
+    }
+    this.deps.details.setProblem(undefined);
     this.emitter.fire(undefined);
+    return this.deps.loader.load(this.visibleVersions(), { force: true });
   }
 
-  stateOf(modelId: string): VersionState | undefined {
-    return this.states.get(modelId);
+  /** The node drawn for a version, when it is in the tree. */
+  nodeFor(modelId: string): VersionNode | undefined {
+    this.models();
+    return this.versionNodes.get(modelId);
   }
 
-  /** Loads the details not yet known; waits for those already on their way. */
-  private async loadMissingDetails(ids: string[]): Promise<void> {
-    const toLoad = ids.filter((id) => !this.states.has(id) && !this.inFlight.has(id));
-    if (toLoad.length > 0) {
-      const work = this.fetchDetails(toLoad).finally(() => toLoad.forEach((id) => this.inFlight.delete(id)));
-      toLoad.forEach((id) => this.inFlight.set(id, work));
+  /** The version's name: as Qianfan gave it in this session, else as stored. */
+  private nameOf(t: TrackedVersion): string | undefined {
+    const live = this.deps.details.get(t.modelId);
+    return (live?.kind === 'loaded' && live.detail.modelName) || t.name;
+  }
+
+  private expandAll(): boolean {
+    return this.deps.tracked.view().length <= EXPAND_ALL_LIMIT;
+  }
+
+  private problemNode(): ErrorNode | undefined {
+    const problem = this.deps.details.problem;
+    if (problem === undefined) {
+      return undefined;
     }
-    await Promise.all(ids.flatMap((id) => this.inFlight.get(id) ?? []));
+    const message = userMessage(problem);
+    const fix = isKeyFailure(problem)
+      ? new ActionNode(vscode.l10n.t('Set Access Key…'), 'qianfan.setCredentials', 'key')
+      : new ActionNode(vscode.l10n.t('Open Settings'), 'workbench.action.openSettings', 'settings-gear', ['qianfan.endpoint']);
+    return new ErrorNode(message, `${message}\n\n${vscode.l10n.t('The statuses shown are the last known ones.')}`, [
+      fix,
+      new ActionNode(vscode.l10n.t('Show Log'), 'qianfan.showLog', 'output'),
+    ]);
   }
 
-  private async fetchDetails(ids: string[]): Promise<void> {
-    let client: QianfanClient;
-    try {
-      client = this.deps.client();
-    } catch (error) {
-      // e.g. an invalid endpoint setting: every version shows why, under an error node
-      ids.forEach((id) => this.states.set(id, { kind: 'error', message: describeError(error) }));
-      this.deps.log('Could not load the model versions', error);
-      return;
+  /** The model nodes from the tracked list, built once per change of the list. */
+  private models(): ModelNode[] {
+    if (this.root) {
+      return this.root;
     }
-    const outcomes = await runBatch(ids, (id, signal) => client.describeModel(id, { signal }), { concurrency: this.deps.concurrency() });
-    const info = [];
-    for (const o of outcomes) {
-      if (o.ok) {
-        this.states.set(o.item, { kind: 'loaded', detail: o.value });
-        info.push({ modelId: o.item, modelSetId: o.value.modelSetId, name: o.value.modelName || undefined });
-      } else if (isNotFound(o.error)) {
-        this.states.set(o.item, { kind: 'missing' });
-      } else {
-        this.states.set(o.item, { kind: 'error', message: describeError(o.error) });
-        this.deps.log(`Could not load ${o.item}`, o.error);
-      }
-    }
-    await this.deps.tracked.updateInfo(info);
-  }
-
-  private buildRoot(): TreeNode[] {
     const groups = new Map<string, ModelNode>();
-    const errors: string[] = [];
-    const unknownModel = vscode.l10n.t('Unknown model');
-    for (const t of this.deps.tracked.list()) {
-      const state = this.states.get(t.modelId) ?? { kind: 'loading' };
-      const modelSetId = (state.kind === 'loaded' ? state.detail.modelSetId : t.modelSetId) ?? '';
+    const seen = new Set<string>();
+    for (const t of this.deps.tracked.view()) {
+      const modelSetId = t.modelSetId ?? '';
       let model = groups.get(modelSetId);
       if (!model) {
         model = this.modelNodes.get(modelSetId) ?? new ModelNode(modelSetId, '');
-        model.label = t.modelSetName || modelSetId || unknownModel;
+        model.label = modelLabel(t);
         model.versions = [];
         this.modelNodes.set(modelSetId, model);
         groups.set(modelSetId, model);
       }
-      const node = this.versionNodes.get(t.modelId) ?? new VersionNode(t.modelId, model, t.name);
-      node.parent = model;
-      node.name = state.kind === 'loaded' ? state.detail.modelName || t.name : t.name;
-      node.state = state;
-      this.versionNodes.set(t.modelId, node);
-      model.versions.push(node);
-      if (state.kind === 'error') {
-        errors.push(state.message);
+      let node = this.versionNodes.get(t.modelId);
+      if (node) {
+        node.parent = model;
+        node.name = this.nameOf(t);
+      } else {
+        node = new VersionNode(t.modelId, model, this.nameOf(t));
+        this.versionNodes.set(t.modelId, node);
       }
+      seen.add(t.modelId);
+      model.versions.push(node);
+    }
+    for (const id of [...this.versionNodes.keys()].filter((id) => !seen.has(id))) {
+      this.versionNodes.delete(id);
+    }
+    for (const id of [...this.modelNodes.keys()].filter((id) => !groups.has(id))) {
+      this.modelNodes.delete(id);
+      this.expanded.delete(id);
     }
     for (const model of groups.values()) {
-      model.versions.sort((a, b) => a.label.localeCompare(b.label, undefined, { numeric: true }));
+      model.versions.sort(naturalOrder);
     }
-    const roots: TreeNode[] = [...groups.values()].sort((a, b) => a.label.localeCompare(b.label));
-    if (errors.length > 0) {
-      roots.unshift(new ErrorNode(vscode.l10n.t('Could not load {0} version(s): {1}', errors.length, errors[0]), errors.join('\n')));
+    this.root = [...groups.values()].sort(naturalOrder);
+    return this.root;
+  }
+
+  /** Fires one change per version node that is drawn (nodes under unopened models are skipped by VS Code). */
+  private repaint(modelIds: readonly string[]): void {
+    const nodes = modelIds.flatMap((id) => this.versionNodes.get(id) ?? []);
+    for (const node of nodes) {
+      const live = this.deps.details.get(node.modelId);
+      if (live?.kind === 'loaded' && live.detail.modelName) {
+        node.name = live.detail.modelName; // the label the commands use, before the tracked list is written
+      }
     }
-    return roots;
+    if (nodes.length > 0) {
+      this.emitter.fire(nodes);
+    }
+  }
+
+  private onTrackedChange(change: TrackedChange): void {
+    if (change.removed.length > 0) {
+      this.deps.details.forget(change.removed);
+      this.deps.loader.drop(change.removed);
+    }
+    const regroup =
+      change.added.length > 0 ||
+      change.removed.length > 0 ||
+      change.updated.some((id) => {
+        const t = this.deps.tracked.get(id);
+        const node = this.versionNodes.get(id);
+        return !node || !t || (t.modelSetId ?? '') !== node.parent?.modelSetId || this.nameOf(t) !== node.name || modelLabel(t) !== node.parent.label;
+      });
+    if (regroup) {
+      this.root = undefined;
+      this.emitter.fire(undefined);
+    }
   }
 
   dispose(): void {
+    this.subscriptions.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
 }

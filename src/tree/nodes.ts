@@ -1,16 +1,11 @@
-/** The tree's nodes and how each becomes a TreeItem. */
+/** The tree's nodes and how each becomes a TreeItem (a pure function of the node and what is known of it). */
 import * as vscode from 'vscode';
-import { type ExportTask, type ModelVersionDetail } from '../core/model';
+import { type ExportState } from '../core/exportStates';
 import { formatBytes } from '../core/exportTasks';
+import { type TrackedVersion } from '../core/trackedVersions';
+import { type LiveState } from '../core/versionDetails';
+import { userMessage } from '../platform/errorMessages';
 import { CONTEXT, versionContext } from './contextValues';
-
-export type VersionState =
-  | { readonly kind: 'loading' }
-  | { readonly kind: 'loaded'; readonly detail: ModelVersionDetail }
-  | { readonly kind: 'missing' }
-  | { readonly kind: 'error'; readonly message: string };
-
-export type ExportState = { readonly status: 'Doing' | 'Done' | 'Fail'; readonly task?: ExportTask; readonly reason?: string };
 
 export class ModelNode {
   readonly kind = 'model';
@@ -30,14 +25,30 @@ export class VersionNode {
     readonly modelId: string,
     public parent: ModelNode | undefined,
     public name: string | undefined,
-    public state: VersionState = { kind: 'loading' },
-    public exportState?: ExportState,
   ) {}
   get id(): string {
     return `version:${this.modelId}`;
   }
   get label(): string {
     return this.name || this.modelId;
+  }
+  /** "model / V3 (amv-…)": how a version is named in messages. */
+  get title(): string {
+    return versionTitle(this.parent?.label, this.name, this.modelId);
+  }
+}
+
+/** A command offered under an error node (Set Access Key…, Show Log). */
+export class ActionNode {
+  readonly kind = 'action';
+  constructor(
+    readonly label: string,
+    readonly command: string,
+    readonly icon: string,
+    readonly args: readonly unknown[] = [],
+  ) {}
+  get id(): string {
+    return `action:${this.command}`;
   }
 }
 
@@ -46,13 +57,29 @@ export class ErrorNode {
   constructor(
     readonly message: string,
     readonly detail: string,
+    readonly actions: readonly ActionNode[] = [],
   ) {}
   get id(): string {
     return `error:${this.message}`;
   }
 }
 
-export type TreeNode = ModelNode | VersionNode | ErrorNode;
+export type TreeNode = ModelNode | VersionNode | ErrorNode | ActionNode;
+
+/** "model / V3 (amv-…)", or less when less is known. */
+export function versionTitle(model: string | undefined, name: string | undefined, modelId: string): string {
+  const version = name && name !== modelId ? `${name} (${modelId})` : modelId;
+  return model ? `${model} / ${version}` : version;
+}
+
+/** What the tree knows of a version when it draws it. */
+export interface VersionView {
+  readonly tracked?: TrackedVersion;
+  readonly live?: LiveState;
+  readonly loading: boolean;
+  readonly exportState?: ExportState;
+  readonly now: number;
+}
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
   Ready: ['pass', 'testing.iconPassed'],
@@ -60,7 +87,7 @@ const STATUS_ICON: Record<string, [string, string | undefined]> = {
   Fail: ['error', 'testing.iconFailed'],
 };
 
-function statusText(status: string): string {
+export function statusText(status: string): string {
   switch (status) {
     case 'Ready':
       return vscode.l10n.t('Ready');
@@ -73,16 +100,52 @@ function statusText(status: string): string {
   }
 }
 
-function versionTooltip(node: VersionNode): vscode.MarkdownString {
+let relative: Intl.RelativeTimeFormat | undefined;
+
+/** "5 minutes ago" in the display language. */
+export function ago(then: number, now: number): string {
+  relative ??= new Intl.RelativeTimeFormat(vscode.env.language, { numeric: 'auto', style: 'short' });
+  const seconds = Math.round((then - now) / 1000);
+  const steps: [Intl.RelativeTimeFormatUnit, number][] = [
+    ['second', 60],
+    ['minute', 60],
+    ['hour', 24],
+    ['day', 30],
+    ['month', 12],
+  ];
+  let value = seconds;
+  for (const [unit, size] of steps) {
+    if (Math.abs(value) < size) {
+      return relative.format(value, unit);
+    }
+    value = Math.round(value / size);
+  }
+  return relative.format(value, 'year');
+}
+
+/** The status to show and whether it is from an earlier session (not confirmed since). */
+function shownStatus(v: VersionView): { status?: string; stale: boolean; at?: number } {
+  if (v.live?.kind === 'loaded') {
+    return { status: v.live.detail.status, stale: false, at: v.live.at };
+  }
+  return { status: v.tracked?.status, stale: true, at: v.tracked?.statusAt };
+}
+
+function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => '\\' + c);
+}
+
+function versionTooltip(node: VersionNode, v: VersionView): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.supportThemeIcons = true;
   md.appendMarkdown(`**${escapeMd(node.label)}** \`${node.modelId}\`\n\n`);
-  const s = node.state;
-  if (s.kind === 'loaded') {
-    const d = s.detail;
+  const live = v.live;
+  const shown = shownStatus(v);
+  if (live?.kind === 'loaded') {
+    const d = live.detail;
     const rows: [string, string | undefined][] = [
       [vscode.l10n.t('Status'), statusText(d.status)],
-      [vscode.l10n.t('Model'), d.modelSetId],
+      [vscode.l10n.t('Model'), node.parent?.label ? `${node.parent.label} (${d.modelSetId})` : d.modelSetId],
       [vscode.l10n.t('Base model'), d.model],
       [vscode.l10n.t('Source'), d.sourceType],
       [vscode.l10n.t('I/O mode'), d.ioMode],
@@ -91,18 +154,29 @@ function versionTooltip(node: VersionNode): vscode.MarkdownString {
       [vscode.l10n.t('Description'), d.description],
     ];
     md.appendMarkdown(`| | |\n|---|---|\n`);
-    for (const [k, v] of rows) {
-      if (v) {
-        md.appendMarkdown(`| ${escapeMd(k)} | ${escapeMd(v)} |\n`);
+    for (const [k, value] of rows) {
+      if (value) {
+        md.appendMarkdown(`| ${escapeMd(k)} | ${escapeMd(value)} |\n`);
       }
     }
-  } else if (s.kind === 'missing') {
+  } else if (live?.kind === 'missing') {
     md.appendMarkdown(vscode.l10n.t('The service no longer knows this version. Untrack it to remove it from this list.'));
-  } else if (s.kind === 'error') {
-    md.appendMarkdown(vscode.l10n.t('Could not load its details: {0}', escapeMd(s.message)));
+  } else if (shown.status) {
+    md.appendMarkdown(
+      escapeMd(
+        shown.at !== undefined
+          ? vscode.l10n.t('Last known status: {0}, {1}.', statusText(shown.status), ago(shown.at, v.now))
+          : vscode.l10n.t('Last known status: {0}.', statusText(shown.status)),
+      ),
+    );
   }
-  const e = node.exportState;
-  if (e?.status === 'Done' && e.task) {
+  if (live?.kind === 'error') {
+    md.appendMarkdown(`\n\n$(warning) ${escapeMd(vscode.l10n.t('Could not refresh it: {0}', userMessage(live.error)))}`);
+  } else if (v.loading) {
+    md.appendMarkdown(`\n\n$(sync~spin) ${escapeMd(vscode.l10n.t('Refreshing…'))}`);
+  }
+  const e = v.exportState;
+  if (e?.status === 'Done') {
     md.appendMarkdown(
       `\n\n$(package) ${vscode.l10n.t('Exported: {0} ({1}, md5 {2})', escapeMd(e.task.fileName ?? '?'), formatBytes(e.task.fileSize), e.task.md5 ?? '?')}`,
     );
@@ -115,57 +189,72 @@ function versionTooltip(node: VersionNode): vscode.MarkdownString {
   return md;
 }
 
-function escapeMd(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => '\\' + c);
+export function modelTreeItem(node: ModelNode, expanded: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = node.id;
+  item.description = node.modelSetId;
+  item.contextValue = CONTEXT.model;
+  item.iconPath = new vscode.ThemeIcon('folder-library');
+  item.tooltip = `${node.label} (${node.modelSetId}) · ${vscode.l10n.t('{0} tracked version(s)', node.versions.length)}`;
+  return item;
 }
 
-export function toTreeItem(node: TreeNode): vscode.TreeItem {
-  if (node instanceof ModelNode) {
-    const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
-    item.id = node.id;
-    item.description = node.modelSetId;
-    item.contextValue = CONTEXT.model;
-    item.iconPath = new vscode.ThemeIcon('folder-library');
-    item.tooltip = `${node.label} (${node.modelSetId})`;
-    return item;
-  }
-  if (node instanceof ErrorNode) {
-    const item = new vscode.TreeItem(node.message, vscode.TreeItemCollapsibleState.None);
-    item.id = node.id;
-    item.contextValue = CONTEXT.error;
-    item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
-    item.tooltip = node.detail;
+export function errorTreeItem(node: ErrorNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.message, node.actions.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  item.contextValue = CONTEXT.error;
+  item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.tooltip = node.detail;
+  if (node.actions.length === 0) {
     item.command = { command: 'qianfan.showLog', title: vscode.l10n.t('Show Log') };
-    return item;
   }
+  return item;
+}
+
+export function actionTreeItem(node: ActionNode): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
-  const s = node.state;
-  const status = s.kind === 'loaded' ? s.detail.status : undefined;
-  item.contextValue = versionContext(status, s.kind === 'missing', node.exportState?.status === 'Done');
-  const [icon, color] =
-    s.kind === 'loaded'
-      ? (STATUS_ICON[s.detail.status] ?? ['circle-outline', undefined])
-      : s.kind === 'missing'
-        ? ['warning', 'problemsWarningIcon.foreground']
-        : s.kind === 'error'
+  item.contextValue = CONTEXT.action;
+  item.iconPath = new vscode.ThemeIcon(node.icon);
+  item.command = { command: node.command, title: node.label, arguments: [...node.args] };
+  return item;
+}
+
+export function versionTreeItem(node: VersionNode, v: VersionView): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  item.id = node.id;
+  const live = v.live;
+  const shown = shownStatus(v);
+  const missing = live?.kind === 'missing';
+  item.contextValue = versionContext(missing ? undefined : shown.status, missing, v.exportState?.status === 'Done');
+  const [icon, color] = missing
+    ? ['warning', 'problemsWarningIcon.foreground']
+    : shown.status
+      ? (STATUS_ICON[shown.status] ?? ['circle-outline', undefined])
+      : v.loading
+        ? ['loading~spin', undefined]
+        : live?.kind === 'error'
           ? ['question', undefined]
-          : ['loading~spin', undefined];
+          : ['circle-outline', undefined];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const parts = [node.modelId];
-  if (s.kind === 'loaded') {
-    parts.push(statusText(s.detail.status));
-  } else if (s.kind === 'missing') {
+  if (missing) {
     parts.push(vscode.l10n.t('not found on the server'));
-  } else if (s.kind === 'error') {
-    parts.push(vscode.l10n.t('could not load'));
+  } else if (shown.status) {
+    parts.push(statusText(shown.status));
+    if (shown.stale && shown.at !== undefined) {
+      parts.push(ago(shown.at, v.now));
+    }
   }
-  if (node.exportState?.status === 'Doing') {
+  if (live?.kind === 'error') {
+    parts.push(shown.status ? vscode.l10n.t('could not refresh') : vscode.l10n.t('could not load'));
+  }
+  if (v.exportState?.status === 'Doing') {
     parts.push(vscode.l10n.t('Exporting…'));
-  } else if (node.exportState?.status === 'Done') {
+  } else if (v.exportState?.status === 'Done') {
     parts.push(vscode.l10n.t('Exported'));
   }
   item.description = parts.join(' · ');
-  item.tooltip = versionTooltip(node);
+  item.tooltip = versionTooltip(node, v);
   return item;
 }

@@ -25,7 +25,7 @@ describe('download an export', () => {
   /** Exports the version and waits for the export-done notification. */
   async function exported(): Promise<string> {
     await run('qianfan.exportVersion', await versionNode(f.api, MODEL));
-    const state = await waitFor('the finished export', () => f.api.services.exports.stateOf(MODEL)?.task);
+    const state = await waitFor('the finished export', () => f.api.services.exportStates.done(MODEL));
     return state.exportId!;
   }
 

@@ -185,9 +185,19 @@ export function run(command: string, ...args: unknown[]): Thenable<unknown> {
   return vscode.commands.executeCommand(command, ...args);
 }
 
-/** The tree as text lines, loading it the way the view does. */
-export async function treeLines(api: QianfanTestApi): Promise<string[]> {
+/**
+ * The tree as text lines, loading it the way the view does: the children of every model are
+ * asked for (as expanding does), then drawn once what that started has settled.
+ */
+export async function treeLines(api: QianfanTestApi, settle = true): Promise<string[]> {
   const tree = api.services.tree;
+  if (settle) {
+    for (const node of await tree.getChildren()) {
+      await tree.getChildren(node);
+    }
+    await api.services.loader.idle();
+    await api.services.loader.flush(); // what was learnt reaches the tracked list (names, models): the tree regroups
+  }
   const lines: string[] = [];
   const walk = async (node: TreeNode | undefined, depth: number) => {
     for (const child of await tree.getChildren(node)) {

@@ -81,13 +81,17 @@ describe('tracked versions and the tree', () => {
       );
     });
 
-    it('shows an error node with the reason when loading fails, never an empty tree', async () => {
-      await track(f, { modelId: 'amv-g73j3faikzpz' });
-      f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 20 });
+    it('a version that cannot be loaded shows why on its own node, never an empty tree', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-k2m9x7c4q1ab' });
+      f.emulator.inject({ action: 'DescribeModel', modelId: 'amv-g73j3faikzpz', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 20 });
       await run('qianfan.refresh');
       const lines = await treeLines(f.api);
-      assert.match(lines[0], /ServiceUnavailable.*<qianfan\.error> error/);
-      assert.ok(lines.some((l) => l.includes('amv-g73j3faikzpz') && l.includes('<qianfan.version.unknown>')));
+      assert.ok(!lines.some((l) => l.includes('<qianfan.error>')), 'no error node for one version');
+      const failed = lines.find((l) => l.includes('amv-g73j3faikzpz'));
+      assert.match(failed ?? '', /(could not load|无法加载).*<qianfan\.version\.unknown> question/);
+      assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.creating>')), 'the other loads');
+      const tooltip = (f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz')).tooltip as vscode.MarkdownString).value;
+      assert.match(tooltip, /ServiceUnavailable/);
     });
 
     it('refreshes one node without reloading the others', async () => {
@@ -96,7 +100,7 @@ describe('tracked versions and the tree', () => {
       f.emulator.store.versions.get('amv-k2m9x7c4q1ab')!.status = 'Ready';
       const before = f.emulator.count('DescribeModel');
       await run('qianfan.refreshNode', await versionNode(f.api, 'amv-k2m9x7c4q1ab'));
-      await waitFor('the refreshed status', () => f.api.services.tree.stateOf('amv-k2m9x7c4q1ab')?.kind === 'loaded');
+      await waitFor('the refreshed status', () => f.api.services.details.liveStatus('amv-k2m9x7c4q1ab') === 'Ready');
       const lines = await treeLines(f.api);
       assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.ready>')));
       assert.strictEqual(f.emulator.count('DescribeModel') - before, 1);

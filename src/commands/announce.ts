@@ -1,0 +1,22 @@
+/** Tells the user, once, that a version they saw being created is ready (or failed). */
+import * as vscode from 'vscode';
+import { type TrackedVersionsStore } from '../core/trackedVersions';
+import { versionTitle } from '../tree/nodes';
+import { type Reporter, notify, notifyWithLog } from './notify';
+
+/** "news-summarizer / V3 (amv-…) is Ready.": once, when a version seen Creating reaches another status. */
+export function announceStatus(r: Reporter & { readonly tracked: TrackedVersionsStore }, modelId: string, status: string): void {
+  const t = r.tracked.get(modelId);
+  if (!t) {
+    return;
+  }
+  const title = versionTitle(t.modelSetName ?? t.modelSetId, t.name, modelId);
+  r.logger.info(`${modelId} is now ${status}`);
+  if (status === 'Ready') {
+    void notify(r, 'info', vscode.l10n.t('{0} is Ready.', title));
+  } else if (status === 'Fail') {
+    notifyWithLog(r, 'error', vscode.l10n.t('{0} could not be created (status Failed).', title));
+  } else {
+    void notify(r, 'info', vscode.l10n.t('{0} is now {1}.', title, status));
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The Model Versions view: the tree view over the provider, what its visibility and expansion
+ * mean (poll while visible, stop loading what was collapsed), the context keys its welcome
+ * content and menus use, and a reload when the keys change.
+ */
+import * as vscode from 'vscode';
+import { type TreeNode } from '../tree/nodes';
+import { type Services } from './services';
+
+/** Key changes closer together than this reload the view once (which clears a "keys refused" stop). */
+const KEY_CHANGE_SETTLE_MS = 100;
+
+export function registerView(context: vscode.ExtensionContext, s: Services): vscode.TreeView<TreeNode> {
+  const view = vscode.window.createTreeView('qianfan.modelVersions', { treeDataProvider: s.tree, canSelectMany: true, showCollapseAll: true });
+  let reload: ReturnType<typeof setTimeout> | undefined;
+  const updateContext = async () => {
+    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', (await s.credentials.get()) !== undefined);
+    await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', s.tracked.view().length);
+  };
+  context.subscriptions.push(
+    view,
+    view.onDidCollapseElement((e) => s.tree.collapsed(e.element)),
+    view.onDidChangeVisibility((e) => s.poller.setActive(e.visible)),
+    s.credentials.onDidChange(() => {
+      void updateContext();
+      // one reload for the burst of events a key change brings (each key, then the pair)
+      clearTimeout(reload);
+      reload = setTimeout(() => void s.tree.refresh(), KEY_CHANGE_SETTLE_MS);
+    }),
+    { dispose: () => clearTimeout(reload) },
+    s.tracked.onDidChange(() => void updateContext()),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('qianfan.endpoint')) {
+        void s.tree.refresh(); // another service: what is shown is loaded from it again
+      }
+    }),
+  );
+  s.poller.setActive(view.visible);
+  void updateContext();
+  return view;
+}

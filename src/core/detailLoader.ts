@@ -1,0 +1,190 @@
+/**
+ * Loads versions' details (DescribeModel) as the view asks for them: what the user just expanded
+ * first, in the order shown, a bounded number at once; each answer lands in the store as it
+ * arrives, so a slow or failing version never holds back the others. What was learnt is written
+ * to the tracked list in batches (last status and its time), so that the next start draws it
+ * at once. Keys that are missing or refused, or an invalid endpoint, stop the loading (one
+ * problem, not one error per version) until they change; the versions keep their last known status.
+ */
+import { isCancelled, isNotFound, isSetupFailure } from './errors';
+import { type ModelVersionDetail } from './model';
+import { type TrackedInfo } from './trackedVersions';
+import { type VersionDetailsStore } from './versionDetails';
+
+export interface DetailLoaderDeps {
+  describe(modelId: string, signal: AbortSignal): Promise<ModelVersionDetail>;
+  /** How many requests at once. */
+  concurrency(): number;
+  readonly store: VersionDetailsStore;
+  /** Writes what was learnt to the tracked list. */
+  persist(info: readonly TrackedInfo[]): Promise<void>;
+  now(): number;
+  log(message: string, error?: unknown): void;
+  /** How long answers are gathered before one write (default 500 ms). */
+  readonly persistDelayMs?: number;
+}
+
+export interface LoadOptions {
+  /** Load again what is already known in this session (a refresh, a poll). */
+  readonly force?: boolean;
+  /** Behind what waits already (background work) instead of before it (what the user looks at). */
+  readonly background?: boolean;
+}
+
+interface Waiter {
+  readonly done: Promise<void>;
+  readonly resolve: () => void;
+}
+
+export class DetailLoader {
+  private queue: string[] = [];
+  private readonly waiting = new Map<string, Waiter>();
+  private readonly running = new Map<string, AbortController>();
+  private readonly toPersist = new Map<string, TrackedInfo>();
+  private persistTimer?: ReturnType<typeof setTimeout>;
+  private disposed = false;
+
+  constructor(private readonly deps: DetailLoaderDeps) {}
+
+  /** Asks for these versions; resolves once each is answered, failed or dropped. */
+  load(modelIds: readonly string[], options: LoadOptions = {}): Promise<void> {
+    if (this.disposed || this.deps.store.problem !== undefined) {
+      return Promise.resolve();
+    }
+    const waits: Promise<void>[] = [];
+    const fresh: string[] = [];
+    for (const id of new Set(modelIds)) {
+      const known = this.waiting.get(id);
+      if (known) {
+        waits.push(known.done);
+        if (!options.background && !this.running.has(id)) {
+          fresh.push(id); // moves up to the front
+        }
+        continue;
+      }
+      if (!options.force && this.deps.store.get(id)) {
+        continue;
+      }
+      let resolve!: () => void;
+      const done = new Promise<void>((r) => (resolve = r));
+      this.waiting.set(id, { done, resolve });
+      waits.push(done);
+      fresh.push(id);
+    }
+    if (fresh.length > 0) {
+      const moving = new Set(fresh);
+      const rest = this.queue.filter((id) => !moving.has(id));
+      const newcomers = fresh.filter((id) => !this.running.has(id));
+      this.queue = options.background ? [...rest, ...newcomers] : [...newcomers, ...rest];
+      this.deps.store.setLoading(newcomers, true);
+      this.pump();
+    }
+    return Promise.all(waits).then(() => undefined);
+  }
+
+  /** Takes back what waits and has not started (the user collapsed it); running requests finish. */
+  drop(modelIds: readonly string[]): void {
+    const drop = new Set(modelIds.filter((id) => !this.running.has(id) && this.waiting.has(id)));
+    if (drop.size === 0) {
+      return;
+    }
+    this.queue = this.queue.filter((id) => !drop.has(id));
+    this.settle([...drop]);
+  }
+
+  /** Stops everything: running requests are cancelled, what waits is dropped. */
+  cancelAll(): void {
+    this.running.forEach((c) => c.abort());
+    const dropped = this.queue;
+    this.queue = [];
+    this.settle(dropped);
+  }
+
+  /** Resolves once nothing runs or waits (including what is asked for meanwhile). */
+  async idle(): Promise<void> {
+    while (this.waiting.size > 0) {
+      await Promise.all([...this.waiting.values()].map((w) => w.done));
+    }
+  }
+
+  /** How many requests are out now and how many wait (for tests and the log). */
+  get pending(): { readonly running: number; readonly queued: number } {
+    return { running: this.running.size, queued: this.queue.length };
+  }
+
+  private settle(modelIds: readonly string[]): void {
+    this.deps.store.setLoading(modelIds, false);
+    for (const id of modelIds) {
+      this.waiting.get(id)?.resolve();
+      this.waiting.delete(id);
+    }
+  }
+
+  private pump(): void {
+    const limit = Math.max(1, Math.floor(this.deps.concurrency()));
+    while (this.running.size < limit && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      const controller = new AbortController();
+      this.running.set(id, controller);
+      void this.run(id, controller.signal).finally(() => {
+        this.running.delete(id);
+        this.settle([id]);
+        this.pump();
+      });
+    }
+  }
+
+  private async run(modelId: string, signal: AbortSignal): Promise<void> {
+    try {
+      const detail = await this.deps.describe(modelId, signal);
+      const at = this.deps.now();
+      this.deps.store.set(modelId, { kind: 'loaded', detail, at });
+      this.remember({ modelId, modelSetId: detail.modelSetId, name: detail.modelName || undefined, status: detail.status || undefined, statusAt: at });
+    } catch (error) {
+      if (isCancelled(error) || this.disposed) {
+        return;
+      }
+      if (isNotFound(error)) {
+        this.deps.store.set(modelId, { kind: 'missing', at: this.deps.now() });
+        return;
+      }
+      if (isSetupFailure(error)) {
+        this.deps.log('Loading stopped until the keys or the settings change', error);
+        this.deps.store.setProblem(error);
+        this.cancelAll();
+        return;
+      }
+      this.deps.log(`Could not load ${modelId}`, error);
+      this.deps.store.set(modelId, { kind: 'error', error, at: this.deps.now() });
+    }
+  }
+
+  private remember(info: TrackedInfo): void {
+    this.toPersist.set(info.modelId, info);
+    this.persistTimer ??= setTimeout(() => void this.flush(), this.deps.persistDelayMs ?? 500);
+  }
+
+  /** Writes what was learnt and not yet written. */
+  async flush(): Promise<void> {
+    if (this.persistTimer) {
+      clearTimeout(this.persistTimer);
+      this.persistTimer = undefined;
+    }
+    if (this.toPersist.size === 0) {
+      return;
+    }
+    const batch = [...this.toPersist.values()];
+    this.toPersist.clear();
+    try {
+      await this.deps.persist(batch);
+    } catch (error) {
+      this.deps.log('Could not store the last known statuses', error);
+    }
+  }
+
+  dispose(): Promise<void> {
+    this.disposed = true;
+    this.cancelAll();
+    return this.flush();
+  }
+}

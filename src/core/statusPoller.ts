@@ -1,0 +1,143 @@
+/**
+ * Keeps versions that are still being created live: while the view is visible, every version
+ * whose known status is Creating is described again, with backoff (the interval grows while
+ * nothing changes and starts over when something does); hidden, nothing is polled. When a
+ * version seen Creating reaches another status (by a poll or by any other load), that is
+ * announced once.
+ */
+import { type DetailLoader } from './detailLoader';
+import { type Disposable } from './events';
+import { type VersionDetailsStore } from './versionDetails';
+
+export interface PollerTiming {
+  readonly intervalMs: number;
+  readonly maxIntervalMs: number;
+}
+
+export const DEFAULT_POLLER_TIMING: PollerTiming = { intervalMs: 3000, maxIntervalMs: 60_000 };
+/** The most versions described in one round. */
+export const MAX_POLLED_PER_ROUND = 50;
+const CREATING = 'Creating';
+
+export interface StatusPollerDeps {
+  readonly store: VersionDetailsStore;
+  readonly loader: Pick<DetailLoader, 'load'>;
+  /** Every tracked version with its last stored status. */
+  tracked(): readonly { readonly modelId: string; readonly status?: string }[];
+  /** A version seen Creating has reached another status. */
+  announce(modelId: string, status: string): void;
+}
+
+export class StatusPoller implements Disposable {
+  private active = false;
+  private timer?: ReturnType<typeof setTimeout>;
+  private delay: number;
+  private round?: Promise<void>;
+  /** Versions seen Creating whose change is to be announced. */
+  private readonly watching = new Set<string>();
+  private readonly subscription: Disposable;
+  timing: PollerTiming = DEFAULT_POLLER_TIMING;
+
+  constructor(private readonly deps: StatusPollerDeps) {
+    this.delay = this.timing.intervalMs;
+    this.subscription = deps.store.onDidChange((ids) => this.onChange(ids));
+  }
+
+  /** Polls while active (the view is visible), not otherwise. */
+  setActive(active: boolean): void {
+    if (active === this.active) {
+      return;
+    }
+    this.active = active;
+    if (active) {
+      this.delay = this.timing.intervalMs;
+      this.schedule(0);
+    } else if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+  }
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  /** The versions polled now: known (live, else stored) to be Creating. */
+  creating(): string[] {
+    const ids: string[] = [];
+    for (const t of this.deps.tracked()) {
+      const status = this.statusOf(t.modelId, t.status);
+      if (status === CREATING) {
+        ids.push(t.modelId);
+        this.watching.add(t.modelId);
+      }
+    }
+    return ids;
+  }
+
+  private statusOf(modelId: string, stored: string | undefined): string | undefined {
+    const live = this.deps.store.get(modelId);
+    return live?.kind === 'loaded' ? live.detail.status : live?.kind === 'missing' ? undefined : stored;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+    }
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.round = this.poll();
+    }, ms);
+  }
+
+  private async poll(): Promise<void> {
+    if (!this.active) {
+      return;
+    }
+    const ids = this.creating().slice(0, MAX_POLLED_PER_ROUND);
+    const before = ids.map((id) => this.deps.store.liveStatus(id));
+    if (ids.length > 0) {
+      await this.deps.loader.load(ids, { force: true, background: true });
+    }
+    const changed = ids.some((id, i) => this.deps.store.liveStatus(id) !== before[i]);
+    const { intervalMs, maxIntervalMs } = this.timing;
+    this.delay = changed ? intervalMs : Math.min(maxIntervalMs, Math.round(this.delay * 1.5));
+    if (this.active) {
+      this.schedule(this.delay);
+    }
+  }
+
+  /** Waits for the round in progress (tests). */
+  settled(): Promise<void> {
+    return this.round ?? Promise.resolve();
+  }
+
+  private onChange(ids: readonly string[]): void {
+    for (const id of ids) {
+      const state = this.deps.store.get(id);
+      if (state?.kind !== 'loaded') {
+        continue;
+      }
+      const status = state.detail.status;
+      if (status === CREATING) {
+        const isNew = !this.watching.has(id);
+        this.watching.add(id);
+        if (isNew && this.active) {
+          this.delay = this.timing.intervalMs; // something new to follow: look soon
+        }
+      } else if (this.watching.delete(id)) {
+        this.deps.announce(id, status);
+      }
+    }
+  }
+
+  /** Stops watching versions (untracked or deleted): nothing is announced for them. */
+  forget(modelIds: readonly string[]): void {
+    modelIds.forEach((id) => this.watching.delete(id));
+  }
+
+  dispose(): void {
+    this.setActive(false);
+    this.subscription.dispose();
+  }
+}

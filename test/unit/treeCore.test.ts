@@ -1,0 +1,455 @@
+import * as assert from 'assert';
+import { DetailLoader, type DetailLoaderDeps } from '../../src/core/detailLoader';
+import { QianfanError } from '../../src/core/errors';
+import { Emitter } from '../../src/core/events';
+import { ExportStateStore } from '../../src/core/exportStates';
+import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { ListStore } from '../../src/core/listStore';
+import { type ModelVersionDetail } from '../../src/core/model';
+import { naturalOrder } from '../../src/core/naturalOrder';
+import { StatusPoller } from '../../src/core/statusPoller';
+import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { VersionDetailsStore } from '../../src/core/versionDetails';
+
+const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
+
+function detail(modelId: string, status = 'Ready'): ModelVersionDetail {
+  return { modelId, modelSetId: 'am-aaaaaaaaaaaa', modelName: `V${modelId.slice(-2)}`, status };
+}
+
+/** A describe whose answers the test releases by hand. */
+class ManualDescribe {
+  readonly started: string[] = [];
+  readonly signals = new Map<string, AbortSignal>();
+  private readonly answers = new Map<string, { resolve(d: ModelVersionDetail): void; reject(e: unknown): void }>();
+  inFlight = 0;
+  maxInFlight = 0;
+
+  readonly describe = (id: string, signal: AbortSignal): Promise<ModelVersionDetail> => {
+    this.started.push(id);
+    this.signals.set(id, signal);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    return new Promise<ModelVersionDetail>((resolve, reject) => {
+      this.answers.set(id, { resolve, reject });
+      signal.addEventListener('abort', () => reject(Object.assign(new Error('aborted'), { name: 'AbortError' })));
+    }).finally(() => this.inFlight--);
+  };
+
+  answer(id: string, status = 'Ready'): void {
+    this.answers.get(id)!.resolve(detail(id, status));
+  }
+
+  fail(id: string, error: unknown): void {
+    this.answers.get(id)!.reject(error);
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+function loaderWith(describe: DetailLoaderDeps['describe'], extra: Partial<DetailLoaderDeps> = {}) {
+  const store = new VersionDetailsStore();
+  const persisted: TrackedInfo[][] = [];
+  const logged: string[] = [];
+  const loader = new DetailLoader({
+    describe,
+    concurrency: () => 2,
+    store,
+    persist: (info) => {
+      persisted.push([...info]);
+      return Promise.resolve();
+    },
+    now: () => 5000,
+    log: (m) => logged.push(m),
+    persistDelayMs: 10,
+    ...extra,
+  });
+  return { store, loader, persisted, logged };
+}
+
+describe('the list store reads once per stored value', () => {
+  /** A store that hands back the stored object itself, as VS Code's Memento does. */
+  class SameObjectStore implements KeyValueStore {
+    readonly data = new Map<string, unknown>();
+    get<T>(key: string): T | undefined {
+      return this.data.get(key) as T | undefined;
+    }
+    update(key: string, value: unknown): Promise<void> {
+      this.data.set(key, value);
+      return Promise.resolve();
+    }
+  }
+
+  it('checks each entry once while the stored value stays the same, and again after it changes', async () => {
+    const kv = new SameObjectStore();
+    let checks = 0;
+    const list = new ListStore<string>(kv, 'k', (v) => (checks++, typeof v === 'string' ? v : undefined), 'Test');
+    await kv.update('k', ['a', 'b', 3]);
+    assert.deepStrictEqual(list.list(), ['a', 'b']);
+    assert.deepStrictEqual(list.view(), ['a', 'b']);
+    list.list();
+    assert.strictEqual(checks, 3, 'three entries checked once');
+    await list.update((items) => ({ items: [...items, 'c'], result: true }));
+    assert.deepStrictEqual(list.list(), ['a', 'b', 'c']);
+    assert.deepStrictEqual(kv.get('k'), ['a', 'b', 'c', 3], 'the unreadable entry is kept');
+    await kv.update('k', ['z']); // another window wrote
+    assert.deepStrictEqual(list.list(), ['z']);
+  });
+
+  it('hands out a copy from list(), so a caller cannot change what the store holds', async () => {
+    const kv = new SameObjectStore();
+    const list = new ListStore<string>(kv, 'k', (v) => (typeof v === 'string' ? v : undefined), 'Test');
+    await kv.update('k', ['a']);
+    list.list().push('x');
+    assert.deepStrictEqual(list.list(), ['a']);
+  });
+});
+
+describe('tracked versions: last known status and what changed', () => {
+  it('keeps the last status and its time, and drops a status that is not a word', async () => {
+    const kv = new MemoryKeyValueStore();
+    const store = new TrackedVersionsStore(kv, () => 1);
+    await store.add([{ modelId: 'amv-aaaaaaaaaaaa' }, { modelId: 'amv-bbbbbbbbbbbb' }]);
+    await store.updateInfo([
+      { modelId: 'amv-aaaaaaaaaaaa', status: 'Creating', statusAt: 42 },
+      { modelId: 'amv-bbbbbbbbbbbb', status: '<b>Ready</b>', statusAt: Number.NaN },
+    ]);
+    assert.deepStrictEqual(store.get('amv-aaaaaaaaaaaa'), { modelId: 'amv-aaaaaaaaaaaa', status: 'Creating', statusAt: 42, addedAt: 1 });
+    assert.deepStrictEqual(store.get('amv-bbbbbbbbbbbb'), { modelId: 'amv-bbbbbbbbbbbb', addedAt: 1 });
+    const reread = new TrackedVersionsStore(kv);
+    assert.strictEqual(reread.get('amv-aaaaaaaaaaaa')?.status, 'Creating', 'it survives a reload');
+  });
+
+  it('says which versions were added, removed or updated', async () => {
+    const store = new TrackedVersionsStore(new MemoryKeyValueStore(), () => 1);
+    const changes: TrackedChange[] = [];
+    store.onDidChange((c) => changes.push(c));
+    await store.add([{ modelId: 'amv-aaaaaaaaaaaa' }]);
+    await store.add([{ modelId: 'amv-aaaaaaaaaaaa', name: 'V1' }, { modelId: 'amv-bbbbbbbbbbbb' }]);
+    await store.updateInfo([{ modelId: 'amv-bbbbbbbbbbbb', status: 'Ready', statusAt: 2 }]);
+    await store.updateInfo([{ modelId: 'amv-bbbbbbbbbbbb', status: 'Ready', statusAt: 2 }]); // nothing new: no event
+    await store.remove(['amv-aaaaaaaaaaaa', 'amv-cccccccccccc']);
+    await store.remove(['amv-cccccccccccc']); // nothing removed: no event
+    assert.deepStrictEqual(changes, [
+      { added: ['amv-aaaaaaaaaaaa'], removed: [], updated: [] },
+      { added: ['amv-bbbbbbbbbbbb'], removed: [], updated: ['amv-aaaaaaaaaaaa'] },
+      { added: [], removed: [], updated: ['amv-bbbbbbbbbbbb'] },
+      { added: [], removed: ['amv-aaaaaaaaaaaa'], updated: [] },
+    ]);
+  });
+
+  it('finds a version among thousands without reading the list again', async () => {
+    const store = new TrackedVersionsStore(new MemoryKeyValueStore(), () => 1);
+    await store.add(ids(3000).map((modelId) => ({ modelId })));
+    assert.strictEqual(store.get('amv-00002999')?.modelId, 'amv-00002999');
+    assert.strictEqual(store.get('amv-99999999'), undefined);
+    assert.strictEqual(store.has('amv-00000000'), true);
+  });
+});
+
+describe('export state store', () => {
+  it('tells the versions whose export changed, and only when something changed', () => {
+    const store = new ExportStateStore();
+    const events: (readonly string[])[] = [];
+    store.onDidChange((e) => events.push(e));
+    store.set('amv-aaaaaaaaaaaa', { status: 'Doing' });
+    assert.strictEqual(store.done('amv-aaaaaaaaaaaa'), undefined);
+    const task = { hasRecord: true, status: 'Done', downloadUrl: 'https://x/y' };
+    store.set('amv-aaaaaaaaaaaa', { status: 'Done', task });
+    store.set('amv-bbbbbbbbbbbb', { status: 'Fail', failure: 'failed' });
+    assert.strictEqual(store.done('amv-aaaaaaaaaaaa'), task);
+    store.delete(['amv-cccccccccccc']);
+    store.delete(['amv-aaaaaaaaaaaa', 'amv-cccccccccccc']);
+    store.clear();
+    assert.strictEqual(store.get('amv-bbbbbbbbbbbb'), undefined);
+    assert.deepStrictEqual(events, [['amv-aaaaaaaaaaaa'], ['amv-aaaaaaaaaaaa'], ['amv-bbbbbbbbbbbb'], ['amv-aaaaaaaaaaaa'], ['amv-bbbbbbbbbbbb']]);
+  });
+});
+
+describe('events', () => {
+  it('reaches every listener even when one throws, then reports the failure', () => {
+    const emitter = new Emitter<number>();
+    const heard: number[] = [];
+    emitter.event(() => {
+      throw new Error('boom');
+    });
+    const sub = emitter.event((n) => heard.push(n));
+    assert.throws(() => emitter.fire(1), /boom/);
+    sub.dispose();
+    assert.throws(() => emitter.fire(2), /boom/);
+    assert.deepStrictEqual(heard, [1]);
+  });
+});
+
+describe('version details store', () => {
+  it('fires for the versions that changed; a set ends loading; the problem fires only when it changes', () => {
+    const store = new VersionDetailsStore();
+    const events: (readonly string[])[] = [];
+    let problems = 0;
+    store.onDidChange((e) => events.push(e));
+    store.onDidChangeProblem(() => problems++);
+    store.setLoading(['amv-a', 'amv-b'], true);
+    store.setLoading(['amv-a'], true); // already loading
+    assert.ok(store.isLoading('amv-a'));
+    store.set('amv-a', { kind: 'loaded', detail: detail('amv-a', 'Creating'), at: 1 });
+    assert.ok(!store.isLoading('amv-a'));
+    assert.strictEqual(store.liveStatus('amv-a'), 'Creating');
+    assert.strictEqual(store.liveStatus('amv-b'), undefined);
+    store.setLoading(['amv-a', 'amv-b'], false);
+    store.forget(['amv-a', 'amv-z']);
+    assert.strictEqual(store.get('amv-a'), undefined);
+    const error = new Error('x');
+    store.setProblem(error);
+    store.setProblem(error);
+    store.setProblem(undefined);
+    assert.strictEqual(problems, 2);
+    assert.deepStrictEqual(events, [['amv-a', 'amv-b'], ['amv-a'], ['amv-b'], ['amv-a']]);
+  });
+});
+
+describe('the detail loader', () => {
+  it('keeps to its concurrency and lands each answer as it arrives', async () => {
+    const d = new ManualDescribe();
+    const { store, loader } = loaderWith(d.describe);
+    const all = loader.load(ids(5));
+    await tick();
+    assert.deepStrictEqual(d.started, ids(2));
+    assert.ok(store.isLoading('amv-00000004'), 'what waits shows as loading');
+    d.answer('amv-00000001');
+    await tick();
+    assert.strictEqual(store.liveStatus('amv-00000001'), 'Ready', 'the answer is in before the others');
+    assert.strictEqual(store.get('amv-00000000'), undefined);
+    assert.deepStrictEqual(d.started, ids(3));
+    for (const id of ids(5)) {
+      await tick();
+      d.answer(id);
+    }
+    await all;
+    assert.strictEqual(d.maxInFlight, 2);
+    assert.deepStrictEqual(loader.pending, { running: 0, queued: 0 });
+  });
+
+  it('never holds the others back behind a version that does not answer', async () => {
+    const d = new ManualDescribe();
+    const { store, loader } = loaderWith(d.describe);
+    void loader.load(ids(6));
+    for (let i = 1; i < 6; i++) {
+      await tick();
+      d.answer(ids(6)[i]);
+    }
+    await tick();
+    assert.strictEqual(ids(6).filter((id) => store.liveStatus(id) === 'Ready').length, 5);
+    assert.ok(store.isLoading('amv-00000000'), 'the hung one is still loading');
+    loader.cancelAll();
+    await tick();
+    assert.ok(d.signals.get('amv-00000000')!.aborted, 'cancel reaches the request');
+    assert.strictEqual(store.get('amv-00000000'), undefined, 'a cancel is no error');
+  });
+
+  it('puts what the user just opened first, and background work last', async () => {
+    const d = new ManualDescribe();
+    const { loader } = loaderWith(d.describe, { concurrency: () => 1 });
+    void loader.load(['amv-aaaaaaaa01', 'amv-aaaaaaaa02', 'amv-aaaaaaaa03']);
+    void loader.load(['amv-bbbbbbbb01'], { background: true });
+    void loader.load(['amv-cccccccc01', 'amv-aaaaaaaa03']);
+    const order = ['amv-aaaaaaaa01', 'amv-cccccccc01', 'amv-aaaaaaaa03', 'amv-aaaaaaaa02', 'amv-bbbbbbbb01'];
+    for (const id of order) {
+      await tick();
+      d.answer(id);
+    }
+    await loader.idle();
+    assert.deepStrictEqual(d.started, order);
+  });
+
+  it('loads a known version again only when forced, and joins a request already out', async () => {
+    const d = new ManualDescribe();
+    const { loader } = loaderWith(d.describe);
+    const first = loader.load(['amv-aaaaaaaa01']);
+    const again = loader.load(['amv-aaaaaaaa01'], { force: true }); // joins the one out
+    await tick();
+    d.answer('amv-aaaaaaaa01');
+    await Promise.all([first, again]);
+    await loader.load(['amv-aaaaaaaa01']); // known: nothing sent
+    assert.strictEqual(d.started.length, 1);
+    const forced = loader.load(['amv-aaaaaaaa01'], { force: true });
+    await tick();
+    d.answer('amv-aaaaaaaa01', 'Fail');
+    await forced;
+    assert.strictEqual(d.started.length, 2);
+  });
+
+  it('marks a version the service does not know, and keeps a failure on its own node', async () => {
+    const d = new ManualDescribe();
+    const { store, loader, logged } = loaderWith(d.describe);
+    const done = loader.load(['amv-aaaaaaaa01', 'amv-aaaaaaaa02']);
+    await tick();
+    d.fail('amv-aaaaaaaa01', new QianfanError({ kind: 'api', status: 404, code: 'ResourceNotFound', message: 'gone' }));
+    d.fail('amv-aaaaaaaa02', new QianfanError({ kind: 'api', status: 503, code: 'ServiceUnavailable', message: 'busy' }));
+    await done;
+    assert.strictEqual(store.get('amv-aaaaaaaa01')?.kind, 'missing');
+    const failed = store.get('amv-aaaaaaaa02');
+    assert.strictEqual(failed?.kind, 'error');
+    assert.match(String((failed as { error: Error }).error.message), /busy/);
+    assert.strictEqual(store.problem, undefined);
+    assert.deepStrictEqual(logged, ['Could not load amv-aaaaaaaa02']);
+  });
+
+  it('stops at refused keys: one problem, the rest dropped, statuses untouched, nothing more until it is cleared', async () => {
+    const d = new ManualDescribe();
+    const { store, loader } = loaderWith(d.describe);
+    const done = loader.load(ids(5));
+    await tick();
+    d.fail('amv-00000000', new QianfanError({ kind: 'api', status: 403, code: 'SignatureDoesNotMatch', message: 'bad' }));
+    await done;
+    assert.match(String((store.problem as Error).message), /bad/);
+    assert.deepStrictEqual(d.started, ids(2), 'what waited was not sent');
+    assert.ok(d.signals.get('amv-00000001')!.aborted, 'what was out is cancelled');
+    assert.ok(
+      ids(5).every((id) => store.get(id) === undefined && !store.isLoading(id)),
+      'no version turns into an error',
+    );
+    await loader.load(ids(5));
+    assert.strictEqual(d.started.length, 2, 'nothing is sent while the problem stands');
+    store.setProblem(undefined);
+    void loader.load(['amv-00000004']);
+    await tick();
+    assert.strictEqual(d.started.at(-1), 'amv-00000004');
+  });
+
+  it('also stops when no keys are set', async () => {
+    const { store, loader } = loaderWith(() => Promise.reject(new QianfanError({ kind: 'noCredentials', message: 'none' })));
+    await loader.load(ids(3));
+    assert.strictEqual((store.problem as QianfanError).kind, 'noCredentials');
+  });
+
+  it('takes back what waits under a collapsed model, but lets what is out finish', async () => {
+    const d = new ManualDescribe();
+    const { store, loader } = loaderWith(d.describe, { concurrency: () => 1 });
+    const done = loader.load(ids(3));
+    await tick();
+    loader.drop(ids(3));
+    assert.ok(!store.isLoading('amv-00000002'));
+    d.answer('amv-00000000');
+    await done;
+    assert.deepStrictEqual(d.started, ['amv-00000000']);
+    assert.strictEqual(store.liveStatus('amv-00000000'), 'Ready');
+  });
+
+  it('writes what it learnt in one batch, and what is left when disposed', async () => {
+    const d = new ManualDescribe();
+    const { loader, persisted } = loaderWith(d.describe, { concurrency: () => 3 });
+    const done = loader.load(ids(3));
+    await tick();
+    ids(3).forEach((id) => d.answer(id, 'Creating'));
+    await done;
+    assert.strictEqual(persisted.length, 0, 'not at each answer');
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepStrictEqual(persisted, [
+      ids(3).map((modelId) => ({ modelId, modelSetId: 'am-aaaaaaaaaaaa', name: `V${modelId.slice(-2)}`, status: 'Creating', statusAt: 5000 })),
+    ]);
+    const more = loader.load(['amv-00000009']);
+    await tick();
+    d.answer('amv-00000009');
+    await more;
+    await loader.dispose();
+    assert.strictEqual(persisted.length, 2);
+    assert.strictEqual(persisted[1][0].modelId, 'amv-00000009');
+    await loader.load(['amv-00000010']);
+    assert.ok(!d.started.includes('amv-00000010'), 'a disposed loader sends nothing');
+  });
+
+  it('logs, and does not throw, when the write fails', async () => {
+    const d = new ManualDescribe();
+    const { loader, logged } = loaderWith(d.describe, { persist: () => Promise.reject(new Error('disk')) });
+    const done = loader.load(['amv-00000001']);
+    await tick();
+    d.answer('amv-00000001');
+    await done;
+    await loader.flush();
+    assert.deepStrictEqual(logged, ['Could not store the last known statuses']);
+  });
+});
+
+describe('the status poller', () => {
+  function pollerWith(tracked: { modelId: string; status?: string }[]) {
+    const store = new VersionDetailsStore();
+    const loads: { ids: readonly string[]; force?: boolean; background?: boolean }[] = [];
+    const announced: string[] = [];
+    let next: Record<string, string> = {};
+    const poller = new StatusPoller({
+      store,
+      loader: {
+        load: (ids, options) => {
+          loads.push({ ids, ...options });
+          ids.forEach((id) => store.set(id, { kind: 'loaded', detail: detail(id, next[id] ?? 'Creating'), at: 1 }));
+          return Promise.resolve();
+        },
+      },
+      tracked: () => tracked,
+      announce: (id, status) => announced.push(`${id} ${status}`),
+    });
+    poller.timing = { intervalMs: 5, maxIntervalMs: 20 };
+    return { store, poller, loads, announced, setNext: (n: Record<string, string>) => (next = n) };
+  }
+
+  it('polls what is Creating while active, announces a change once, and stops when hidden', async () => {
+    const p = pollerWith([{ modelId: 'amv-aaaaaaaa01', status: 'Creating' }, { modelId: 'amv-aaaaaaaa02', status: 'Ready' }]);
+    p.poller.setActive(true);
+    await new Promise((r) => setTimeout(r, 15));
+    assert.ok(p.loads.length >= 1);
+    assert.deepStrictEqual(p.loads[0], { ids: ['amv-aaaaaaaa01'], force: true, background: true });
+    p.setNext({ 'amv-aaaaaaaa01': 'Ready' });
+    await new Promise((r) => setTimeout(r, 40));
+    assert.deepStrictEqual(p.announced, ['amv-aaaaaaaa01 Ready']);
+    const count = p.loads.length;
+    await new Promise((r) => setTimeout(r, 40));
+    assert.strictEqual(p.loads.length, count, 'nothing Creating: nothing polled');
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Ready'), at: 2 });
+    assert.deepStrictEqual(p.announced, ['amv-aaaaaaaa01 Ready'], 'announced once');
+    p.poller.setActive(false);
+    assert.strictEqual(p.poller.isActive, false);
+    p.poller.dispose();
+  });
+
+  it('polls nothing while hidden', async () => {
+    const p = pollerWith([{ modelId: 'amv-aaaaaaaa01', status: 'Creating' }]);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.strictEqual(p.loads.length, 0);
+    p.poller.setActive(true);
+    p.poller.setActive(false);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.strictEqual(p.loads.length, 0);
+    p.poller.dispose();
+  });
+
+  it('backs off while nothing changes', async () => {
+    const p = pollerWith([{ modelId: 'amv-aaaaaaaa01', status: 'Creating' }]);
+    p.poller.setActive(true);
+    await new Promise((r) => setTimeout(r, 100));
+    // 5, 8, 12, 18, 20, 20 … ms apart: far fewer than 100 / 5 rounds
+    assert.ok(p.loads.length >= 3 && p.loads.length <= 9, `${p.loads.length} rounds`);
+    p.poller.dispose();
+  });
+
+  it('announces a version seen Creating that another load finds Ready, and nothing for a forgotten one', () => {
+    const p = pollerWith([]);
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
+    p.store.set('amv-aaaaaaaa02', { kind: 'loaded', detail: detail('amv-aaaaaaaa02', 'Creating'), at: 1 });
+    p.poller.forget(['amv-aaaaaaaa02']);
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Fail'), at: 2 });
+    p.store.set('amv-aaaaaaaa02', { kind: 'loaded', detail: detail('amv-aaaaaaaa02', 'Ready'), at: 2 });
+    assert.deepStrictEqual(p.announced, ['amv-aaaaaaaa01 Fail']);
+    assert.deepStrictEqual(p.poller.creating(), []);
+    p.poller.dispose();
+  });
+});
+
+describe('natural order', () => {
+  it('puts model-2 before model-10 and V2 before V10, case aside, ties by ID', () => {
+    const items = ['model-10', 'model-2', 'Model-1', 'V10', 'v2', 'V2'].map((label, i) => ({ label, id: `id${9 - i}` }));
+    assert.deepStrictEqual(
+      [...items].sort(naturalOrder).map((x) => `${x.label}/${x.id}`),
+      ['Model-1/id7', 'model-2/id8', 'model-10/id9', 'V2/id4', 'v2/id5', 'V10/id6'],
+    );
+  });
+});
