@@ -49,4 +49,3 @@ export function reportError(services: Reporter, what: string, error: unknown, su
   const text = userMessage(error);
   notifyWithLog(services, 'error', subject ? vscode.l10n.t('{0}: {1}', subject, text) : text, needsKeys(error));
 }
-

@@ -5,26 +5,30 @@ export interface Disposable {
 
 export type Event<T> = (listener: (value: T) => void) => Disposable;
 
+/** By default a listener's failure surfaces on its own (the host logs it), never in whoever fired. */
+const reportLater = (error: unknown) =>
+  queueMicrotask(() => {
+    throw error;
+  });
+
 export class Emitter<T> {
   private readonly listeners = new Set<(value: T) => void>();
+
+  constructor(private readonly onListenerError: (error: unknown) => void = reportLater) {}
 
   readonly event: Event<T> = (listener) => {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
   };
 
-  /** Calls every listener; one that throws does not keep the others from hearing it. */
+  /** Calls every listener; one that throws keeps neither the others nor the caller from going on. */
   fire(value: T): void {
-    let failure: unknown;
     for (const listener of [...this.listeners]) {
       try {
         listener(value);
       } catch (error) {
-        failure ??= error;
+        this.onListenerError(error);
       }
-    }
-    if (failure !== undefined) {
-      throw failure;
     }
   }
 

@@ -7,9 +7,7 @@ import { type ExportFailure } from './exportTasks';
 import { type ExportTask } from './model';
 
 export type ExportState =
-  | { readonly status: 'Doing' }
-  | { readonly status: 'Done'; readonly task: ExportTask }
-  | { readonly status: 'Fail'; readonly failure: ExportFailure };
+  { readonly status: 'Doing' } | { readonly status: 'Done'; readonly task: ExportTask } | { readonly status: 'Fail'; readonly failure: ExportFailure };
 
 export class ExportStateStore {
   private readonly states = new Map<string, ExportState>();

@@ -12,17 +12,7 @@ import { naturalOrder } from '../core/naturalOrder';
 import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/trackedVersions';
 import { type VersionDetailsStore } from '../core/versionDetails';
 import { userMessage } from '../platform/errorMessages';
-import {
-  ActionNode,
-  ErrorNode,
-  ModelNode,
-  type TreeNode,
-  VersionNode,
-  actionTreeItem,
-  errorTreeItem,
-  modelTreeItem,
-  versionTreeItem,
-} from './nodes';
+import { ActionNode, ErrorNode, ModelNode, type TreeNode, VersionNode, actionTreeItem, errorTreeItem, modelTreeItem, versionTreeItem } from './nodes';
 
 /** Up to this many tracked versions, models start expanded; beyond, collapsed (and nothing loads until opened). */
 export const EXPAND_ALL_LIMIT = 50;

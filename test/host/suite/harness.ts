@@ -166,7 +166,7 @@ export async function setUp(options: EmulatorOptions & { signedIn?: boolean } = 
     await s.credentials.set({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY });
   }
   await api.simulateReload({ intervalMs: 50, maxIntervalMs: 100, noRecordGraceMs: 500 }); // no export state left from other tests
-  s.tree.refresh();
+  await s.tree.refresh();
   return { api, emulator, prompts };
 }
 
@@ -242,7 +242,7 @@ export async function versionNode(api: QianfanTestApi, modelId: string): Promise
 
 export async function track(f: Fixture, ...versions: { modelId: string; modelSetId?: string; name?: string }[]): Promise<void> {
   await f.api.services.tracked.add(versions);
-  f.api.services.tree.refresh();
+  await f.api.services.tree.refresh();
 }
 
 /** Everything in the extension's log folder (the real LogOutputChannel files). */

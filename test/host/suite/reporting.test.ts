@@ -71,7 +71,7 @@ describe('reporting and settings', () => {
   it('an invalid endpoint shows an error node in the tree, not an empty view', async () => {
     await track(f, { modelId: 'amv-g73j3faikzpz' });
     await vscode.workspace.getConfiguration('qianfan').update('endpoint', 'http://qianfan.example.com', vscode.ConfigurationTarget.Global);
-    f.api.services.tree.refresh();
+    await f.api.services.tree.refresh();
     const lines = await treeLines(f.api);
     assert.match(lines[0], /https.*<qianfan\.error>/);
     assert.strictEqual(f.emulator.requests.length, 0);

@@ -67,7 +67,7 @@ describe('tracked versions and the tree', () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-34qkndzjf111' });
       await treeLines(f.api);
       f.emulator.store.versions.delete('amv-34qkndzjf111');
-      f.api.services.tree.refresh();
+      await f.api.services.tree.refresh();
       const lines = await treeLines(f.api);
       assert.ok(
         lines.some((l) => l.includes('amv-34qkndzjf111') && l.includes('<qianfan.version.missing>')),
@@ -83,13 +83,21 @@ describe('tracked versions and the tree', () => {
 
     it('a version that cannot be loaded shows why on its own node, never an empty tree', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-k2m9x7c4q1ab' });
-      f.emulator.inject({ action: 'DescribeModel', modelId: 'amv-g73j3faikzpz', fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' }, times: 20 });
+      f.emulator.inject({
+        action: 'DescribeModel',
+        modelId: 'amv-g73j3faikzpz',
+        fault: { kind: 'status', status: 503, code: 'ServiceUnavailable' },
+        times: 20,
+      });
       await run('qianfan.refresh');
       const lines = await treeLines(f.api);
       assert.ok(!lines.some((l) => l.includes('<qianfan.error>')), 'no error node for one version');
       const failed = lines.find((l) => l.includes('amv-g73j3faikzpz'));
       assert.match(failed ?? '', /(could not load|无法加载).*<qianfan\.version\.unknown> question/);
-      assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.creating>')), 'the other loads');
+      assert.ok(
+        lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.creating>')),
+        'the other loads',
+      );
       const tooltip = (f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz')).tooltip as vscode.MarkdownString).value;
       assert.match(tooltip, /ServiceUnavailable/);
     });
