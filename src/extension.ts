@@ -46,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
       services.loader.cancelAll();
       services.details.forget(services.tracked.view().map((t) => t.modelId));
       services.details.setProblem(undefined);
+      services.poller.reset();
       await startUp(services);
     },
   };

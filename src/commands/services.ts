@@ -88,7 +88,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   const poller = new StatusPoller({
     store: core.details,
     loader,
-    tracked: () => tracked.view(),
+    visible: () => tree.visibleVersions().flatMap((id) => tracked.get(id) ?? []),
     announce: (id, status) => announceStatus(core, id, status),
   });
   const partialDownloads = new PartialDownloadsStore(store);

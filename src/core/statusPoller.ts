@@ -1,6 +1,6 @@
 /**
  * Keeps versions that are still being created live: while the view is visible, every version
- * whose known status is Creating is described again, with backoff (the interval grows while
+ * the user can see (under an expanded model) whose known status is Creating is described again, with backoff (the interval grows while
  * nothing changes and starts over when something does); hidden, nothing is polled. When a
  * version seen Creating reaches another status (by a poll or by any other load), that is
  * announced once.
@@ -22,8 +22,8 @@ const CREATING = 'Creating';
 export interface StatusPollerDeps {
   readonly store: VersionDetailsStore;
   readonly loader: Pick<DetailLoader, 'load'>;
-  /** Every tracked version with its last stored status. */
-  tracked(): readonly { readonly modelId: string; readonly status?: string }[];
+  /** The versions the user can see, with their last stored status. */
+  visible(): readonly { readonly modelId: string; readonly status?: string }[];
   /** A version seen Creating has reached another status. */
   announce(modelId: string, status: string): void;
 }
@@ -62,17 +62,28 @@ export class StatusPoller implements Disposable {
     return this.active;
   }
 
-  /** The versions polled now: known (live, else stored) to be Creating. */
+  /** The versions polled now: visible and known (live, else stored) to be Creating; those no longer visible are let go. */
   creating(): string[] {
     const ids: string[] = [];
-    for (const t of this.deps.tracked()) {
-      const status = this.statusOf(t.modelId, t.status);
-      if (status === CREATING) {
+    const visible = new Set<string>();
+    for (const t of this.deps.visible()) {
+      visible.add(t.modelId);
+      if (this.statusOf(t.modelId, t.status) === CREATING) {
         ids.push(t.modelId);
         this.watching.add(t.modelId);
       }
     }
+    [...this.watching].filter((id) => !visible.has(id)).forEach((id) => this.watching.delete(id));
     return ids;
+  }
+
+  /** Starts over, as in a new window: nothing watched, the first interval next. */
+  reset(): void {
+    this.watching.clear();
+    this.delay = this.timing.intervalMs;
+    if (this.active) {
+      this.schedule(0);
+    }
   }
 
   private statusOf(modelId: string, stored: string | undefined): string | undefined {
@@ -124,16 +135,12 @@ export class StatusPoller implements Disposable {
         this.watching.add(id);
         if (isNew && this.active) {
           this.delay = this.timing.intervalMs; // something new to follow: look soon
+          this.schedule(this.delay);
         }
       } else if (this.watching.delete(id)) {
         this.deps.announce(id, status);
       }
     }
-  }
-
-  /** Stops watching versions (untracked or deleted): nothing is announced for them. */
-  forget(modelIds: readonly string[]): void {
-    modelIds.forEach((id) => this.watching.delete(id));
   }
 
   dispose(): void {

@@ -9,6 +9,8 @@ import { tmpdir } from 'os';
 import * as path from 'path';
 import { ROOT, SERVERS, assertBuilt, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
 
+/** What runs in the host: the suite, or the tree benchmark (QIANFAN_HOST_TESTS=bench, from `npm run bench`). */
+const TESTS = process.env.QIANFAN_HOST_TESTS === 'bench' ? 'bench' : 'suite';
 const SUITE_TIMEOUT_MS = Number(process.env.QIANFAN_HOST_TIMEOUT_MS ?? 10 * 60_000);
 
 /**
@@ -52,7 +54,7 @@ async function runOn(version: string): Promise<number> {
     await page.exposeFunction('codeAutomationExit', (code: number) => resolveExit(code));
     const payload: [string, string][] = [
       ['extensionDevelopmentPath', remoteUri(server, ROOT)],
-      ['extensionTestsPath', remoteUri(server, path.join(ROOT, 'out', 'test', 'host', 'suite', 'index'))],
+      ['extensionTestsPath', remoteUri(server, path.join(ROOT, 'out', 'test', 'host', TESTS, 'index'))],
       ['skipWelcome', 'true'],
     ];
     await page.goto(workbenchUrl(server, workDir, payload));

@@ -393,7 +393,7 @@ describe('the status poller', () => {
           return Promise.resolve();
         },
       },
-      tracked: () => tracked,
+      visible: () => tracked,
       announce: (id, status) => announced.push(`${id} ${status}`),
     });
     poller.timing = { intervalMs: 5, maxIntervalMs: 20 };
@@ -442,15 +442,48 @@ describe('the status poller', () => {
     p.poller.dispose();
   });
 
-  it('announces a version seen Creating that another load finds Ready, and nothing for a forgotten one', () => {
-    const p = pollerWith([]);
+  it('announces a version seen Creating that another load finds Ready, and nothing for one no longer visible', () => {
+    const visible = [{ modelId: 'amv-aaaaaaaa01' }, { modelId: 'amv-aaaaaaaa02' }];
+    const p = pollerWith(visible);
     p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
     p.store.set('amv-aaaaaaaa02', { kind: 'loaded', detail: detail('amv-aaaaaaaa02', 'Creating'), at: 1 });
-    p.poller.forget(['amv-aaaaaaaa02']);
+    visible.pop(); // its model was collapsed
+    assert.deepStrictEqual(p.poller.creating(), ['amv-aaaaaaaa01']);
     p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Fail'), at: 2 });
     p.store.set('amv-aaaaaaaa02', { kind: 'loaded', detail: detail('amv-aaaaaaaa02', 'Ready'), at: 2 });
     assert.deepStrictEqual(p.announced, ['amv-aaaaaaaa01 Fail']);
     assert.deepStrictEqual(p.poller.creating(), []);
+    p.poller.dispose();
+  });
+
+  it('after a reset, forgets what it watched and looks again at once', async () => {
+    const p = pollerWith([{ modelId: 'amv-aaaaaaaa01', status: 'Creating' }]);
+    p.poller.timing = { intervalMs: 10_000, maxIntervalMs: 10_000 };
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
+    p.poller.reset(); // not active: nothing scheduled
+    await new Promise((r) => setTimeout(r, 10));
+    assert.strictEqual(p.loads.length, 0);
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Ready'), at: 2 });
+    assert.deepStrictEqual(p.announced, [], 'a reset forgets what was watched');
+    p.poller.setActive(true);
+    await new Promise((r) => setTimeout(r, 10));
+    p.poller.reset();
+    await new Promise((r) => setTimeout(r, 10));
+    assert.strictEqual(p.loads.length, 0, 'nothing Creating any more');
+    p.poller.dispose();
+  });
+
+  it('looks soon at a version newly seen Creating, even during a long wait', async () => {
+    const visible: { modelId: string; status?: string }[] = [];
+    const p = pollerWith(visible);
+    p.poller.timing = { intervalMs: 5, maxIntervalMs: 10_000 };
+    p.poller.setActive(true);
+    await new Promise((r) => setTimeout(r, 10));
+    p.poller.timing = { intervalMs: 5, maxIntervalMs: 10_000 };
+    visible.push({ modelId: 'amv-aaaaaaaa01' });
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
+    await new Promise((r) => setTimeout(r, 30));
+    assert.ok(p.loads.some((l) => l.ids.includes('amv-aaaaaaaa01')));
     p.poller.dispose();
   });
 });
