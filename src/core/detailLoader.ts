@@ -42,6 +42,7 @@ export class DetailLoader {
   private readonly running = new Map<string, AbortController>();
   private readonly toPersist = new Map<string, TrackedInfo>();
   private persistTimer?: ReturnType<typeof setTimeout>;
+  private writes: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(private readonly deps: DetailLoaderDeps) {}
@@ -164,22 +165,20 @@ export class DetailLoader {
     this.persistTimer ??= setTimeout(() => void this.flush(), this.deps.persistDelayMs ?? 500);
   }
 
-  /** Writes what was learnt and not yet written. */
-  async flush(): Promise<void> {
+  /** Writes what was learnt and not yet written; resolves once every write begun so far is done. */
+  flush(): Promise<void> {
     if (this.persistTimer) {
       clearTimeout(this.persistTimer);
       this.persistTimer = undefined;
     }
-    if (this.toPersist.size === 0) {
-      return;
+    if (this.toPersist.size > 0) {
+      const batch = [...this.toPersist.values()];
+      this.toPersist.clear();
+      this.writes = this.writes.then(() =>
+        this.deps.persist(batch).catch((error: unknown) => this.deps.log('Could not store the last known statuses', error)),
+      );
     }
-    const batch = [...this.toPersist.values()];
-    this.toPersist.clear();
-    try {
-      await this.deps.persist(batch);
-    } catch (error) {
-      this.deps.log('Could not store the last known statuses', error);
-    }
+    return this.writes;
   }
 
   dispose(): Promise<void> {

@@ -15,6 +15,7 @@ import { BaiduAuth } from '../emulator/officialAuth';
 import { generatedFixture } from '../emulator/fixture';
 import { launchBrowser, startServer } from '../support/vscodeServer';
 import { BENCH_FIXTURE, DEFAULT_CONCURRENCY, DELETES, OFFICIAL_DIR, ROOT } from './side';
+import { treeBench, treeTable } from './tree';
 
 const OFFICIAL_VERSION = '0.2.4';
 const LATENCY_MS = 50;
@@ -243,6 +244,7 @@ async function main(): Promise<void> {
     lower: true,
   });
   const activation = await activationMs();
+  const tree = await treeBench();
   rows.push(...(await signing()));
 
   const emulator = new QianfanEmulator({ fixture: generatedFixture(BENCH_FIXTURE.models, BENCH_FIXTURE.versionsPerModel), latencyMs: LATENCY_MS });
@@ -296,6 +298,7 @@ async function main(): Promise<void> {
   console.log(`\nQianfan Models vs @baiducloud/qianfan@${OFFICIAL_VERSION} (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)})\n`);
   console.log(table(rows));
   console.log(`\nactivation of the installed extension in the VS Code server's extension host: ${activation.toFixed(1)} ms (the SDK has no counterpart)`);
+  console.log(`\nThe tree in a real extension host (code-server 4.139.1):\n\n${treeTable(tree)}`);
 }
 
 main().catch((error) => {

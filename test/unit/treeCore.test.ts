@@ -497,3 +497,30 @@ describe('natural order', () => {
     );
   });
 });
+
+describe('the detail loader writes in order', () => {
+  it('a flush waits for a write already under way', async () => {
+    const d = new ManualDescribe();
+    let release!: () => void;
+    const writes: string[] = [];
+    const { loader } = loaderWith(d.describe, {
+      persist: (info) => {
+        writes.push(`start ${info.length}`);
+        return new Promise<void>((r) => (release = r)).then(() => void writes.push('end'));
+      },
+    });
+    const done = loader.load(['amv-00000001']);
+    await tick();
+    d.answer('amv-00000001');
+    await done;
+    await new Promise((r) => setTimeout(r, 30)); // the timer's write has begun
+    assert.deepStrictEqual(writes, ['start 1']);
+    let flushed = false;
+    const flush = loader.flush().then(() => (flushed = true));
+    await tick();
+    assert.strictEqual(flushed, false, 'not before the write under way is done');
+    release();
+    await flush;
+    assert.deepStrictEqual(writes, ['start 1', 'end']);
+  });
+});
