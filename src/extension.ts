@@ -47,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
       services.details.forget(services.tracked.view().map((t) => t.modelId));
       services.details.setProblem(undefined);
       services.poller.reset();
+      services.tracked.forgetRead();
+      services.tree.reset();
       await startUp(services);
     },
   };

@@ -55,6 +55,11 @@ export class ListStore<T> {
     return [...this.read().items];
   }
 
+  /** Reads the stored value afresh next time, as a new window would. */
+  forgetRead(): void {
+    this.cache = undefined;
+  }
+
   /** The entries without a copy: for reads of a large list that change nothing. */
   view(): readonly T[] {
     return this.read().items;

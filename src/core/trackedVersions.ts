@@ -77,6 +77,12 @@ export class TrackedVersionsStore {
     return this.list_.list();
   }
 
+  /** Reads the stored list afresh next time, as a new window would. */
+  forgetRead(): void {
+    this.list_.forgetRead();
+    this.index = undefined;
+  }
+
   /** The tracked versions without a copy (large lists are read often). */
   view(): readonly TrackedVersion[] {
     return this.list_.view();

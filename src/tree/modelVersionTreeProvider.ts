@@ -134,6 +134,16 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     return this.deps.loader.load(this.visibleVersions(), { force: true });
   }
 
+  /** Draws anew from the stored list, as a new window would: no node, nothing expanded. */
+  reset(): void {
+    this.root = undefined;
+    this.versionNodes.clear();
+    this.modelNodes.clear();
+    this.expanded.clear();
+    this.firstRootTold = false;
+    this.emitter.fire(undefined);
+  }
+
   /** The node drawn for a version, when it is in the tree. */
   nodeFor(modelId: string): VersionNode | undefined {
     this.models();

@@ -96,6 +96,26 @@ describe('the list store reads once per stored value', () => {
     assert.deepStrictEqual(list.list(), ['z']);
   });
 
+  it('reads afresh after forgetRead(), as a new window would', async () => {
+    const kv = new SameObjectStore();
+    let checks = 0;
+    const list = new ListStore<string>(kv, 'k', (v) => (checks++, typeof v === 'string' ? v : undefined), 'Test');
+    await kv.update('k', ['a']);
+    list.list();
+    list.forgetRead();
+    list.list();
+    assert.strictEqual(checks, 2);
+    const tracked = new TrackedVersionsStore(kv as KeyValueStore);
+    await tracked.add([{ modelId: 'amv-aaaaaaaaaaaa' }]);
+    const stored = kv.get<{ modelId: string }[]>('qianfan.trackedVersions.v1')!;
+    assert.ok(tracked.get('amv-aaaaaaaaaaaa'));
+    stored[0].modelId = 'amv-bbbbbbbbbbbb'; // the same object, changed under the store
+    assert.ok(tracked.get('amv-aaaaaaaaaaaa'), 'the read is kept while the stored value is the same');
+    tracked.forgetRead();
+    assert.ok(tracked.get('amv-bbbbbbbbbbbb'));
+    assert.strictEqual(tracked.get('amv-aaaaaaaaaaaa'), undefined);
+  });
+
   it('hands out a copy from list(), so a caller cannot change what the store holds', async () => {
     const kv = new SameObjectStore();
     const list = new ListStore<string>(kv, 'k', (v) => (typeof v === 'string' ? v : undefined), 'Test');
