@@ -105,7 +105,7 @@ describe('the list store reads once per stored value', () => {
     list.forgetRead();
     list.list();
     assert.strictEqual(checks, 2);
-    const tracked = new TrackedVersionsStore(kv as KeyValueStore);
+    const tracked = new TrackedVersionsStore(kv);
     await tracked.add([{ modelId: 'amv-aaaaaaaaaaaa' }]);
     const stored = kv.get<{ modelId: string }[]>('qianfan.trackedVersions.v1')!;
     assert.ok(tracked.get('amv-aaaaaaaaaaaa'));
