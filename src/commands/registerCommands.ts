@@ -1,8 +1,9 @@
 /** Every command id → handler, all through the one error boundary; the stores' problems to the log. */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
 import { deleteVersions } from './deleteVersion';
+import { CONSOLE_URL, registerDetails, showDetails } from './details';
 import { downloadExport } from './downloadExport';
 import { exportVersion } from './exportVersion';
 import { registerCommand } from './runCommand';
@@ -10,6 +11,8 @@ import { type Services } from './services';
 import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
+  const details = registerDetails(context, s);
+  const selected = () => s.tree.selection;
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),
     'qianfan.clearCredentials': () => clearCredentials(s),
@@ -19,11 +22,17 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     'qianfan.refresh': () => s.tree.refresh(),
     'qianfan.refreshNode': (node?: unknown) => s.tree.refresh(node instanceof VersionNode || node instanceof ModelNode ? node : undefined),
     'qianfan.copyId': async (node?: unknown) => {
-      const id = node instanceof VersionNode ? node.modelId : node instanceof ModelNode ? node.modelSetId : undefined;
+      const id = node instanceof VersionNode ? node.modelId : node instanceof ModelNode ? node.modelSetId : typeof node === 'string' ? node : undefined;
       if (id) {
         await s.prompts.copy(id);
+        s.prompts.status(vscode.l10n.t('Copied {0}', id));
       }
     },
+    'qianfan.showDetails': (node?: unknown) => showDetails(s, details, node),
+    'qianfan.openConsole': () => s.prompts.open(CONSOLE_URL),
+    // the keyboard (Delete, Enter) acts on what is selected in the view
+    'qianfan.deleteSelected': () => (selected().length > 0 ? deleteVersions(s, selected()[0], selected()) : undefined),
+    'qianfan.showSelectedDetails': () => (selected().length > 0 ? showDetails(s, details, selected()[0]) : undefined),
     'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => deleteVersions(s, node, nodes),
     'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
     'qianfan.downloadExport': (node?: unknown) => downloadExport(s, node),

@@ -20,6 +20,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
   context.subscriptions.push(
     view,
     view.onDidCollapseElement((e) => s.tree.collapsed(e.element)),
+    view.onDidChangeSelection((e) => (s.tree.selection = e.selection)),
     view.onDidChangeVisibility((e) => s.poller.setActive(e.visible)),
     s.credentials.onDidChange(() => {
       void updateContext();

@@ -23,6 +23,8 @@ export interface Prompts {
   open(url: string): Promise<void>;
   /** Where to save a file; undefined when the user cancels. */
   saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
+  /** A short message in the status bar that goes away by itself ("Copied"). */
+  status(message: string): void;
 }
 
 export class VsCodePrompts implements Prompts {
@@ -77,6 +79,10 @@ export class VsCodePrompts implements Prompts {
 
   async saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
     return vscode.window.showSaveDialog(options);
+  }
+
+  status(message: string): void {
+    vscode.window.setStatusBarMessage(this.redactor.redactString(message), 3000);
   }
 
   async open(url: string): Promise<void> {

@@ -41,6 +41,8 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   /** Models whose children the view asked for and that were not collapsed since. */
   private readonly expanded = new Set<string>();
   private firstRootTold = false;
+  /** What is selected in the view (the keyboard's commands act on it). */
+  selection: readonly TreeNode[] = [];
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly deps: TreeDeps) {

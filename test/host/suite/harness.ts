@@ -106,6 +106,12 @@ export class ScriptedPrompts implements Prompts {
     return Promise.resolve(this.next(this.saves, `save: ${options.title}`, options));
   }
 
+  readonly statuses: string[] = [];
+
+  status(message: string): void {
+    this.statuses.push(message);
+  }
+
   copy(text: string): Promise<void> {
     this.copied.push(text);
     return Promise.resolve();

@@ -44,7 +44,7 @@ describe('tracked versions and the tree', () => {
     it('shows every status with its own icon and groups versions by model', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-k2m9x7c4q1ab' }, { modelId: 'amv-z9x8c7v6b5nm' }, { modelId: 'amv-p8r2t6y1u3io' });
       const lines = await treeLines(f.api);
-      assert.strictEqual(lines.length, 6);
+      assert.strictEqual(lines.length, 6, lines.join('\n'));
       assert.ok(lines.some((l) => l.includes('amv-k2m9x7c4q1ab') && l.includes('<qianfan.version.creating>') && l.endsWith('loading~spin')));
       assert.ok(lines.some((l) => l.includes('amv-z9x8c7v6b5nm') && l.includes('<qianfan.version.fail>') && l.endsWith('error')));
       assert.strictEqual(lines.filter((l) => l.includes('<qianfan.model>')).length, 2);
