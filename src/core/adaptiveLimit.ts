@@ -1,0 +1,245 @@
+/**
+ * The adaptive limiter: one per client, it gates every HTTP attempt (bulk deletes, the tree's
+ * DescribeModel loads, retries), so all of them share one pace. Two controls, both AIMD:
+ *
+ * 1. **Concurrency** (attempts in flight). Starts at the `qianfan.maxConcurrentRequests`
+ *    setting; grows by one per window of clean answers (about +1 per round trip) while it is
+ *    actually the bottleneck and latency is normal; halves on a rate-limit answer (429 or a
+ *    throttling code) or when latency rises well above the recent baseline (a short average
+ *    above `latencyFactor` × baseline + `latencySlackMs`; the baseline follows a fall at once and
+ *    a rise slowly). Never below 1 nor above `ceiling` (4 × the start, at most 64).
+ *
+ * 2. **Rate** (attempts started per second). Halving concurrency cannot hold a rate limit: at
+ *    50 ms latency a 50 req/s limit is 2.5 attempts in flight, so halving from 8 overshoots to
+ *    4 and then 2 (40 req/s, 80 %), or stays above the limit and keeps drawing 429s. So a 429 also
+ *    teaches a rate: the clean answers of the last second are what the service let through in a
+ *    second (exactly its limit for a sliding window, limit + burst for a token bucket), and starts
+ *    are then spaced at `rateBackoff` (0.9) × that, at most the current rate. While callers wait
+ *    for that pace the rate grows by 2 % (at least 0.5 req/s) per second, until the next 429
+ *    takes it back to 90 % of what got through: a sawtooth between 90 % and 100 % of the limit.
+ *    Spacing keeps a grid (a late timer does not push later starts back; one missed slot may be
+ *    caught up), so a busy event loop does not lower the rate. A 429 teaches a rate only when at
+ *    least `minRateEvidence` answers came in the second before it (or concurrency is already 1):
+ *    a lone 429 says nothing about our pace. Concurrency is not halved below what the learnt
+ *    rate needs at the baseline latency (Little's law), so the two controls do not fight.
+ *
+ * A decrease happens at most once per round trip: an answer to an attempt that started before
+ * the last decrease does not decrease again. `Retry-After` (or `retry-after-ms`) closes the gate:
+ * no attempt starts before it (at most `maxPauseMs` ahead); the runner still retries the
+ * throttled request after its own backoff, which is at least the hint, so no item is lost and
+ * a success is never turned into a failure: the limiter only delays. A cancel takes a waiting
+ * caller out of the queue at once (CancelledError). Clock and timers are injected for tests.
+ */
+import { type AttemptOutcome, type Permit, type RequestGate, WaitQueue } from './gate';
+
+export interface Timers {
+  now(): number;
+  /** Calls `fn` after `ms`; returns a function that cancels it. */
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+export const REAL_TIMERS: Timers = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+};
+
+export interface AdaptiveLimitOptions {
+  /** The starting concurrency (the user's setting). */
+  readonly initial: number;
+  /** The most in flight; default 4 × initial, at most 64 (never below initial). */
+  readonly ceiling?: number;
+  readonly timers?: Timers;
+  readonly latencyFactor?: number;
+  readonly latencySlackMs?: number;
+  readonly rateBackoff?: number;
+  readonly minRateEvidence?: number;
+  readonly maxPauseMs?: number;
+}
+
+export interface LimiterState {
+  readonly limit: number;
+  /** Starts per second, once a 429 taught one. */
+  readonly rate?: number;
+  readonly inFlight: number;
+  readonly waiting: number;
+  readonly throttled: number;
+}
+
+const WINDOW_MS = 1000;
+const BASELINE_RISE = 0.01;
+const SHORT_WEIGHT = 0.2;
+const MIN_SAMPLES = 5;
+
+export class AdaptiveLimiter implements RequestGate {
+  readonly ceiling: number;
+  private limit: number;
+  private rate?: number;
+  private inFlight = 0;
+  private throttled = 0;
+  private epoch = 0;
+  private pausedUntil = -Infinity;
+  private nextStartAt = -Infinity;
+  private lastRateGrowth = 0;
+  private baseline?: number;
+  private short?: number;
+  private samples = 0;
+  /** When each clean answer of the last second came. */
+  private readonly recent: number[] = [];
+  private readonly queue = new WaitQueue();
+  private readonly timers: Timers;
+  private readonly o: Required<Omit<AdaptiveLimitOptions, 'timers' | 'ceiling'>>;
+  private cancelTimer?: () => void;
+  private timerAt = Infinity;
+
+  constructor(options: AdaptiveLimitOptions) {
+    const initial = Math.max(1, Math.floor(options.initial));
+    this.ceiling = Math.max(initial, Math.floor(options.ceiling ?? Math.min(64, 4 * initial)));
+    this.limit = initial;
+    this.timers = options.timers ?? REAL_TIMERS;
+    this.o = {
+      initial,
+      latencyFactor: options.latencyFactor ?? 2,
+      latencySlackMs: options.latencySlackMs ?? 50,
+      rateBackoff: options.rateBackoff ?? 0.9,
+      minRateEvidence: options.minRateEvidence ?? 5,
+      maxPauseMs: options.maxPauseMs ?? 60_000,
+    };
+  }
+
+  get state(): LimiterState {
+    return { limit: Math.floor(this.limit), rate: this.rate, inFlight: this.inFlight, waiting: this.queue.length, throttled: this.throttled };
+  }
+
+  acquire(signal?: AbortSignal): Promise<Permit> {
+    const promise = this.queue.wait(() => this.grant(), signal);
+    this.pump();
+    return promise;
+  }
+
+  private grant(): Permit {
+    const startedAt = this.timers.now();
+    const epoch = this.epoch;
+    this.inFlight++;
+    if (this.rate !== undefined) {
+      const interval = 1000 / this.rate;
+      this.nextStartAt = Math.max(this.nextStartAt, startedAt - interval) + interval;
+    }
+    let released = false;
+    return {
+      release: (outcome, retryAfterMs) => {
+        if (!released) {
+          released = true;
+          this.settle(outcome, startedAt, epoch, retryAfterMs);
+        }
+      },
+    };
+  }
+
+  private settle(outcome: AttemptOutcome, startedAt: number, epoch: number, retryAfterMs?: number): void {
+    const now = this.timers.now();
+    const wasFull = this.inFlight >= Math.floor(this.limit);
+    this.inFlight--;
+    if (outcome === 'answered') {
+      this.onAnswer(now, now - startedAt, epoch, wasFull);
+    } else if (outcome === 'throttled') {
+      this.onThrottled(now, epoch, retryAfterMs);
+    }
+    this.pump();
+  }
+
+  private onAnswer(now: number, latency: number, epoch: number, wasFull: boolean): void {
+    this.recent.push(now);
+    this.trimRecent(now);
+    this.samples++;
+    this.short = this.short === undefined ? latency : this.short + SHORT_WEIGHT * (latency - this.short);
+    this.baseline = this.baseline === undefined || latency < this.baseline ? latency : this.baseline + BASELINE_RISE * (latency - this.baseline);
+    const slow = this.samples >= MIN_SAMPLES && this.short > this.o.latencyFactor * this.baseline + this.o.latencySlackMs;
+    if (slow) {
+      this.decrease(epoch);
+      return;
+    }
+    if (wasFull) {
+      this.limit = Math.min(this.ceiling, this.limit + 1 / Math.floor(this.limit));
+    }
+    if (this.rate !== undefined && this.queue.length > 0) {
+      const dt = Math.min(WINDOW_MS, now - this.lastRateGrowth);
+      this.rate += (Math.max(0.5, 0.02 * this.rate) * dt) / 1000;
+    }
+    this.lastRateGrowth = now;
+  }
+
+  private onThrottled(now: number, epoch: number, retryAfterMs?: number): void {
+    this.throttled++;
+    if (retryAfterMs !== undefined && retryAfterMs > 0) {
+      this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.o.maxPauseMs));
+    }
+    if (epoch !== this.epoch) {
+      return; // started before the last decrease: that decrease already answered this load
+    }
+    this.trimRecent(now);
+    const gotThrough = this.recent.length;
+    if (gotThrough >= this.o.minRateEvidence || Math.floor(this.limit) <= 1) {
+      const learnt = Math.max(1, gotThrough) * this.o.rateBackoff;
+      this.rate = Math.min(this.rate ?? Infinity, learnt);
+      this.lastRateGrowth = now;
+    }
+    this.decrease(epoch);
+  }
+
+  /** Halves concurrency, not below 1 nor below what the learnt rate needs at baseline latency. */
+  private decrease(epoch: number): void {
+    if (epoch !== this.epoch) {
+      return;
+    }
+    this.epoch++;
+    const needed = this.rate !== undefined && this.baseline !== undefined ? Math.ceil((this.rate * this.baseline) / 1000) + 1 : 1;
+    this.limit = Math.max(1, Math.min(this.limit, Math.max(Math.floor(this.limit / 2), needed)));
+  }
+
+  private trimRecent(now: number): void {
+    while (this.recent.length > 0 && this.recent[0] <= now - WINDOW_MS) {
+      this.recent.shift();
+    }
+  }
+
+  /** Starts whoever may start now; otherwise sets one timer for when the next may. */
+  private pump(): void {
+    while (this.queue.length > 0 && this.inFlight < Math.floor(this.limit)) {
+      const now = this.timers.now();
+      const openAt = Math.max(this.pausedUntil, this.rate === undefined ? -Infinity : this.nextStartAt);
+      if (now < openAt) {
+        this.wakeAt(openAt, now);
+        return;
+      }
+      this.queue.shift();
+    }
+    if (this.queue.length === 0) {
+      this.clearTimer();
+    }
+  }
+
+  private wakeAt(at: number, now: number): void {
+    if (this.cancelTimer && this.timerAt <= at) {
+      return;
+    }
+    this.clearTimer();
+    this.timerAt = at;
+    this.cancelTimer = this.timers.setTimer(
+      () => {
+        this.cancelTimer = undefined;
+        this.timerAt = Infinity;
+        this.pump();
+      },
+      Math.max(1, Math.ceil(at - now)),
+    );
+  }
+
+  private clearTimer(): void {
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
+    this.timerAt = Infinity;
+  }
+}
