@@ -71,13 +71,16 @@ export interface LimiterState {
 const WINDOW_MS = 1000;
 const BASELINE_RISE = 0.01;
 const SHORT_WEIGHT = 0.2;
-const MIN_SAMPLES = 5;
+const MIN_SAMPLES = 20;
+/** How many missed slots of the pace may be caught up (a late timer, a busy event loop). */
+const CATCH_UP = 3;
 
 export class AdaptiveLimiter implements RequestGate {
   readonly ceiling: number;
   private limit: number;
   private rate?: number;
-  private inFlight = 0;
+  /** The attempts in flight, by when each started. */
+  private readonly running = new Set<{ readonly startedAt: number }>();
   private throttled = 0;
   private epoch = 0;
   private pausedUntil = -Infinity;
@@ -91,6 +94,8 @@ export class AdaptiveLimiter implements RequestGate {
   private readonly queue = new WaitQueue();
   private readonly timers: Timers;
   private readonly o: Required<Omit<AdaptiveLimitOptions, 'timers' | 'ceiling'>>;
+  /** The last caller held back waited for the pace (not for a free place nor Retry-After). */
+  private paceBound = false;
   private cancelTimer?: () => void;
   private timerAt = Infinity;
 
@@ -103,14 +108,14 @@ export class AdaptiveLimiter implements RequestGate {
       initial,
       latencyFactor: options.latencyFactor ?? 2,
       latencySlackMs: options.latencySlackMs ?? 50,
-      rateBackoff: options.rateBackoff ?? 0.9,
+      rateBackoff: options.rateBackoff ?? 0.95,
       minRateEvidence: options.minRateEvidence ?? 5,
       maxPauseMs: options.maxPauseMs ?? 60_000,
     };
   }
 
   get state(): LimiterState {
-    return { limit: Math.floor(this.limit), rate: this.rate, inFlight: this.inFlight, waiting: this.queue.length, throttled: this.throttled };
+    return { limit: Math.floor(this.limit), rate: this.rate, inFlight: this.running.size, waiting: this.queue.length, throttled: this.throttled };
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
@@ -122,16 +127,18 @@ export class AdaptiveLimiter implements RequestGate {
   private grant(): Permit {
     const startedAt = this.timers.now();
     const epoch = this.epoch;
-    this.inFlight++;
+    const attempt = { startedAt };
+    this.running.add(attempt);
     if (this.rate !== undefined) {
       const interval = 1000 / this.rate;
-      this.nextStartAt = Math.max(this.nextStartAt, startedAt - interval) + interval;
+      this.nextStartAt = Math.max(this.nextStartAt, startedAt - CATCH_UP * interval) + interval;
     }
     let released = false;
     return {
       release: (outcome, retryAfterMs) => {
         if (!released) {
           released = true;
+          this.running.delete(attempt);
           this.settle(outcome, startedAt, epoch, retryAfterMs);
         }
       },
@@ -140,12 +147,11 @@ export class AdaptiveLimiter implements RequestGate {
 
   private settle(outcome: AttemptOutcome, startedAt: number, epoch: number, retryAfterMs?: number): void {
     const now = this.timers.now();
-    const wasFull = this.inFlight >= Math.floor(this.limit);
-    this.inFlight--;
+    const wasFull = this.running.size + 1 >= Math.floor(this.limit);
     if (outcome === 'answered') {
       this.onAnswer(now, now - startedAt, epoch, wasFull);
     } else if (outcome === 'throttled') {
-      this.onThrottled(now, epoch, retryAfterMs);
+      this.onThrottled(now, startedAt, epoch, retryAfterMs);
     }
     this.pump();
   }
@@ -164,14 +170,14 @@ export class AdaptiveLimiter implements RequestGate {
     if (wasFull) {
       this.limit = Math.min(this.ceiling, this.limit + 1 / Math.floor(this.limit));
     }
-    if (this.rate !== undefined && this.queue.length > 0) {
+    if (this.rate !== undefined && this.paceBound) {
       const dt = Math.min(WINDOW_MS, now - this.lastRateGrowth);
       this.rate += (Math.max(0.5, 0.02 * this.rate) * dt) / 1000;
     }
     this.lastRateGrowth = now;
   }
 
-  private onThrottled(now: number, epoch: number, retryAfterMs?: number): void {
+  private onThrottled(now: number, startedAt: number, epoch: number, retryAfterMs?: number): void {
     this.throttled++;
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
       this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.o.maxPauseMs));
@@ -180,10 +186,18 @@ export class AdaptiveLimiter implements RequestGate {
       return; // started before the last decrease: that decrease already answered this load
     }
     this.trimRecent(now);
-    const gotThrough = this.recent.length;
+    // what got through in the last second: the clean answers, and the attempts still in flight
+    // that started before this one (the service let them in; their answers are on the way)
+    let gotThrough = this.recent.length;
+    for (const a of this.running) {
+      gotThrough += a.startedAt < startedAt ? 1 : 0;
+    }
     if (gotThrough >= this.o.minRateEvidence || Math.floor(this.limit) <= 1) {
-      const learnt = Math.max(1, gotThrough) * this.o.rateBackoff;
-      this.rate = Math.min(this.rate ?? Infinity, learnt);
+      const through = Math.max(1, gotThrough);
+      // the first 429 learns what got through; later ones back off from the current rate, unless
+      // far less got through than that (the limit itself went down)
+      const from = this.rate === undefined || through < this.rate * this.o.rateBackoff ** 2 ? through : this.rate;
+      this.rate = this.o.rateBackoff * Math.min(from, this.rate ?? Infinity);
       this.lastRateGrowth = now;
     }
     this.decrease(epoch);
@@ -195,7 +209,8 @@ export class AdaptiveLimiter implements RequestGate {
       return;
     }
     this.epoch++;
-    const needed = this.rate !== undefined && this.baseline !== undefined ? Math.ceil((this.rate * this.baseline) / 1000) + 1 : 1;
+    const latency = Math.max(this.short ?? 0, this.baseline ?? 0);
+    const needed = this.rate !== undefined ? Math.ceil((1.5 * this.rate * latency) / 1000) + 1 : 1;
     this.limit = Math.max(1, Math.min(this.limit, Math.max(Math.floor(this.limit / 2), needed)));
   }
 
@@ -207,15 +222,17 @@ export class AdaptiveLimiter implements RequestGate {
 
   /** Starts whoever may start now; otherwise sets one timer for when the next may. */
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < Math.floor(this.limit)) {
+    while (this.queue.length > 0 && this.running.size < Math.floor(this.limit)) {
       const now = this.timers.now();
       const openAt = Math.max(this.pausedUntil, this.rate === undefined ? -Infinity : this.nextStartAt);
       if (now < openAt) {
+        this.paceBound = openAt > this.pausedUntil;
         this.wakeAt(openAt, now);
         return;
       }
       this.queue.shift();
     }
+    this.paceBound = false; // nobody waits, or they wait for a free place
     if (this.queue.length === 0) {
       this.clearTimer();
     }
