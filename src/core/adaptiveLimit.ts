@@ -182,6 +182,7 @@ export class AdaptiveLimiter implements RequestGate {
     if (retryAfterMs !== undefined && retryAfterMs > 0) {
       this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.o.maxPauseMs));
     }
+    this.nextStartAt = Math.max(this.nextStartAt, now, this.pausedUntil); // no catching up on slots the service refused
     if (epoch !== this.epoch) {
       return; // started before the last decrease: that decrease already answered this load
     }
