@@ -11,17 +11,20 @@
  *
  * 2. **Rate** (attempts started per second). Halving concurrency cannot hold a rate limit: at
  *    50 ms latency a 50 req/s limit is 2.5 attempts in flight, so halving from 8 overshoots to
- *    4 and then 2 (40 req/s, 80 %), or stays above the limit and keeps drawing 429s. So a 429 also
- *    teaches a rate: the clean answers of the last second are what the service let through in a
- *    second (exactly its limit for a sliding window, limit + burst for a token bucket), and starts
- *    are then spaced at `rateBackoff` (0.9) × that, at most the current rate. While callers wait
- *    for that pace the rate grows by 2 % (at least 0.5 req/s) per second, until the next 429
- *    takes it back to 90 % of what got through: a sawtooth between 90 % and 100 % of the limit.
- *    Spacing keeps a grid (a late timer does not push later starts back; one missed slot may be
- *    caught up), so a busy event loop does not lower the rate. A 429 teaches a rate only when at
- *    least `minRateEvidence` answers came in the second before it (or concurrency is already 1):
- *    a lone 429 says nothing about our pace. Concurrency is not halved below what the learnt
- *    rate needs at the baseline latency (Little's law), so the two controls do not fight.
+ *    4 and then 2 (40 req/s, 80 %), or stays above the limit and keeps drawing 429s. So the first
+ *    429 also teaches a rate: what the service let through in the last second (the clean answers
+ *    of the last second, plus the attempts still in flight that started before the refused one:
+ *    their answers are on the way). For a sliding window that is exactly its limit; for a token
+ *    bucket, limit + burst. Starts are then spaced at `rateBackoff` (0.95) × that. While callers
+ *    wait for that pace the rate grows by 2 % (at least 0.5 req/s) per second; the next 429
+ *    takes it back by 5 % (or, if far less got through than the rate, to 95 % of what did).
+ *    A sawtooth between 95 % and 100 % of the limit, with a 429 every few seconds.
+ *    Spacing keeps a grid: a late timer or a busy event loop does not push later starts back (up
+ *    to 3 missed slots are caught up; never slots the service refused). A 429 teaches a rate only
+ *    when at least `minRateEvidence` (5) requests got through in the second before it, or
+ *    concurrency is already 1: a lone 429 says nothing about our pace. Concurrency is not halved
+ *    below what the learnt rate needs at the recent latency (Little's law, × 1.5), so the two
+ *    controls do not fight.
  *
  * A decrease happens at most once per round trip: an answer to an attempt that started before
  * the last decrease does not decrease again. `Retry-After` (or `retry-after-ms`) closes the gate:

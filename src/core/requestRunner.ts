@@ -64,7 +64,7 @@ export function gateOutcome(e: QianfanError | CancelledError): AttemptOutcome {
   if (e.errorClass === 'throttled') {
     return 'throttled';
   }
-  return e.errorClass === 'transient' || e.kind === 'network' || e.kind === 'timeout' ? 'failed' : 'answered';
+  return e.errorClass === 'transient' ? 'failed' : 'answered'; // transient: no answer, a timeout or a 5xx
 }
 
 export class RequestRunner {
