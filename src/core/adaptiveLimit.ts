@@ -21,7 +21,7 @@
  *    A sawtooth between 95 % and 100 % of the limit, with a 429 every few seconds.
  *    Spacing keeps a grid: a late timer or a busy event loop does not push later starts back (up
  *    to 3 missed slots are caught up; never slots the service refused). A 429 teaches a rate only
- *    when at least `minRateEvidence` (5) requests got through in the second before it, or
+ *    when at least `minRateEvidence` (2) requests got through in the second before it, or
  *    concurrency is already 1: a lone 429 says nothing about our pace. Concurrency is not halved
  *    below what the learnt rate needs at the recent latency (Little's law, × 1.5), so the two
  *    controls do not fight.
@@ -112,7 +112,7 @@ export class AdaptiveLimiter implements RequestGate {
       latencyFactor: options.latencyFactor ?? 2,
       latencySlackMs: options.latencySlackMs ?? 50,
       rateBackoff: options.rateBackoff ?? 0.95,
-      minRateEvidence: options.minRateEvidence ?? 5,
+      minRateEvidence: options.minRateEvidence ?? 2,
       maxPauseMs: options.maxPauseMs ?? 60_000,
     };
   }

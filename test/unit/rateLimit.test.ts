@@ -5,6 +5,7 @@ import { CancelledError, QianfanError } from '../../src/core/errors';
 import { type AttemptOutcome, FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
 import { type HttpTransport } from '../../src/core/http';
 import { type QianfanClient } from '../../src/core/qianfanClient';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { RATE_LIMIT_CODE } from '../emulator/emulator';
 import { generatedFixture } from '../emulator/fixture';
@@ -122,6 +123,14 @@ describe('bulk delete against a rate-limited emulator (loopback)', function () {
     assert.ok(h.emulator.throttled > 0, 'the limit was reached');
     assert.ok(h.emulator.throttled < 100, `the limiter keeps 429s few: ${h.emulator.throttled}`);
     assert.ok(seconds >= 2.9 && seconds < 10, `at the service pace: ${seconds.toFixed(1)} s for 200 at 50/s`);
+  });
+
+  it('a small limit (4 requests/s, 24 versions, the default retries): none fails, few 429s', async () => {
+    h.emulator.rateLimit = 4;
+    const ids = [...h.emulator.store.versions.keys()].slice(0, 24);
+    const result = await bulkDelete(h, h.makeClient({ retry: DEFAULT_RETRY_POLICY }), ids);
+    assert.deepStrictEqual(result, { deleted: 24, failed: 0 });
+    assert.ok(h.emulator.throttled <= 20, `${h.emulator.throttled} 429s`);
   });
 
   it('without the limiter (fixed 8, the same retries) items fail, and are reported as failed', async () => {
