@@ -1,6 +1,7 @@
 /**
- * Delete model versions: confirm (modal, or typing the ID), then DeleteModel for each,
- * concurrently up to the limit, with a cancellable progress. Every item's result is reported;
+ * Delete model versions: confirm (modal, or typing the ID), then DeleteModel for each, at the
+ * pace the client's adaptive limiter sets (it starts at qianfan.maxConcurrentRequests), with a
+ * cancellable progress. Every item's result is reported;
  * deleted versions leave the tracked list and the tree.
  */
 import * as vscode from 'vscode';
@@ -64,7 +65,8 @@ export async function deleteVersions(services: Services, node?: unknown, nodes?:
           throw error;
         }),
       {
-        concurrency: services.settings().concurrency,
+        // enough workers for the limiter's ceiling: the limiter, not the batch, decides what is in flight
+        concurrency: Math.max(services.settings().concurrency, client.limiter.ceiling),
         signal,
         onSettled: (_o, done, total) => progress.report(vscode.l10n.t('{0} of {1}', done, total), 100 / total),
       },

@@ -22,6 +22,8 @@ import {
 } from './model';
 import { type AccessKeyPair } from './signer';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortableSleep } from './retry';
+import { AdaptiveLimiter } from './adaptiveLimit';
+import { type RequestGate } from './gate';
 import { type ActionSpec, type CallOptions, type RequestLogEntry, RequestRunner } from './requestRunner';
 
 export { MODEL_PATH, SIGNED_HEADERS, type CallOptions, type RequestLogEntry } from './requestRunner';
@@ -41,6 +43,10 @@ export interface QianfanClientOptions {
   readonly now?: () => number;
   readonly sleep?: Sleep;
   readonly random?: () => number;
+  /** The starting concurrency of the default adaptive limiter (the qianfan.maxConcurrentRequests setting); default 8. */
+  readonly concurrency?: number;
+  /** The gate every attempt passes; default `new AdaptiveLimiter({ initial: concurrency })`. A `FixedGate` turns adaptation off. */
+  readonly limiter?: RequestGate;
   readonly onRequest?: (entry: RequestLogEntry) => void;
   /** Called when the local clock turns out to be off by more than a minute (the requests are adjusted). */
   readonly onClockSkew?: (skewMs: number) => void;
@@ -64,6 +70,8 @@ export interface StartExportResult {
 
 const MAX_PAGES = 10_000;
 export const DEFAULT_MAX_LISTED_MODELS = 20_000;
+/** The default of the qianfan.maxConcurrentRequests setting: where the adaptive limiter starts. */
+export const DEFAULT_CONCURRENCY = 8;
 
 export class QianfanClient {
   private readonly origin: URL;
@@ -71,6 +79,8 @@ export class QianfanClient {
   readonly retryPolicy: RetryPolicy;
   readonly sleep: Sleep;
   readonly random: () => number;
+  /** Shared by every request of this client: bulk deletes and background loads keep one pace. */
+  readonly limiter: RequestGate;
   private readonly maxListed: number;
 
   constructor(options: QianfanClientOptions) {
@@ -79,6 +89,7 @@ export class QianfanClient {
     this.sleep = options.sleep ?? abortableSleep;
     this.random = options.random ?? Math.random;
     this.maxListed = options.maxListedModels ?? DEFAULT_MAX_LISTED_MODELS;
+    this.limiter = options.limiter ?? new AdaptiveLimiter({ initial: options.concurrency ?? DEFAULT_CONCURRENCY });
     this.runner = new RequestRunner({
       ...options,
       origin: this.origin,
@@ -89,6 +100,7 @@ export class QianfanClient {
       now: options.now ?? Date.now,
       sleep: this.sleep,
       random: this.random,
+      gate: this.limiter,
     });
   }
 

@@ -4,6 +4,7 @@
  * Whatever goes wrong comes out as a QianfanError (or a CancelledError).
  */
 import { CancelledError, QianfanError, asQianfanError } from './errors';
+import { type AttemptOutcome, type RequestGate } from './gate';
 import { type HttpResponse, type HttpTransport } from './http';
 import { interpretResponse } from './response';
 import { type Idempotency, type RetryPolicy, type Sleep, backoffDelay, isRetryable } from './retry';
@@ -38,6 +39,8 @@ export interface RunnerOptions {
   readonly now: () => number;
   readonly sleep: Sleep;
   readonly random: () => number;
+  /** Every attempt waits here for its turn (the client's adaptive limiter). */
+  readonly gate: RequestGate;
   readonly onRequest?: (entry: RequestLogEntry) => void;
   readonly onClockSkew?: (skewMs: number) => void;
 }
@@ -51,6 +54,17 @@ export interface ActionSpec {
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
+}
+
+/** What an attempt's failure tells the gate about the service's pace. */
+export function gateOutcome(e: QianfanError | CancelledError): AttemptOutcome {
+  if (e instanceof CancelledError) {
+    return 'cancelled';
+  }
+  if (e.errorClass === 'throttled') {
+    return 'throttled';
+  }
+  return e.errorClass === 'transient' ? 'failed' : 'answered'; // transient: no answer, a timeout or a 5xx
 }
 
 export class RequestRunner {
@@ -76,14 +90,17 @@ export class RequestRunner {
       if (opts.signal?.aborted) {
         throw new CancelledError();
       }
+      const permit = await this.o.gate.acquire(opts.signal); // a cancel while waiting: nothing was sent
       const started = this.o.now();
       try {
         const response = await this.send(spec.action, bodyText, signer, opts.signal);
         const result = interpretResponse(spec.action, response, this.o.now());
+        permit.release('answered');
         this.log(spec, attempt, started, 'ok', response.status, response.headers['x-bce-request-id']);
         return result;
       } catch (error) {
         const e = asQianfanError(error, spec.action);
+        permit.release(gateOutcome(e), e instanceof QianfanError ? e.retryAfterMs : undefined);
         if (e instanceof CancelledError) {
           this.log(spec, attempt, started, 'cancelled');
           throw e;

@@ -14,6 +14,7 @@ import { QianfanEmulator } from '../emulator/emulator';
 import { BaiduAuth } from '../emulator/officialAuth';
 import { generatedFixture } from '../emulator/fixture';
 import { launchBrowser, startServer } from '../support/vscodeServer';
+import { RATED_DELETES, RATE_GOAL, RATE_LIMIT, type RatedRow, type SideResult, type Who, percent, ratedDeletes, ratedTable } from './rated';
 import { BENCH_FIXTURE, DEFAULT_CONCURRENCY, DELETES, OFFICIAL_DIR, ROOT } from './side';
 import { treeBench, treeTable } from './tree';
 
@@ -146,18 +147,11 @@ async function signing(): Promise<Row[]> {
   ];
 }
 
-interface SideResult {
-  ms: number;
-  ok: number;
-  failed: number;
-  maxRssKb: number;
-}
-
 /** Runs one side in a child process; asynchronously, since the emulator answers from this one. */
-async function side(who: 'ours' | 'official', task: 'list' | 'delete', endpoint: string, extra: string[]): Promise<SideResult> {
+async function side(who: Who, task: 'list' | 'delete', endpoint: string, extra: string[]): Promise<SideResult> {
   const { stdout } = await promisify(execFile)(process.execPath, [path.join(__dirname, 'side.js'), who, task, endpoint, ...extra], {
     encoding: 'utf8',
-    maxBuffer: 1 << 20,
+    maxBuffer: 1 << 22,
   });
   return JSON.parse(stdout.trim().split('\n').pop()!) as SideResult;
 }
@@ -249,6 +243,7 @@ async function main(): Promise<void> {
 
   const emulator = new QianfanEmulator({ fixture: generatedFixture(BENCH_FIXTURE.models, BENCH_FIXTURE.versionsPerModel), latencyMs: LATENCY_MS });
   const endpoint = await emulator.start();
+  let rated: RatedRow[];
   try {
     const count = (action: string) => emulator.count(action);
     const runSide = async (who: 'ours' | 'official', task: 'list' | 'delete', action: string, ...extra: string[]) => {
@@ -292,11 +287,20 @@ async function main(): Promise<void> {
     });
     rows.push({ what: 'peak memory (max RSS) of the delete run', ours: delOurs.maxRssKb, official: delOfficial.maxRssKb, unit: 'MB', lower: true });
     rows.push({ what: 'peak memory (max RSS) of the list run', ours: listOurs.maxRssKb, official: listOfficial.maxRssKb, unit: 'MB', lower: true });
+    rated = await ratedDeletes(emulator, (who, extra) => side(who, 'delete', endpoint, extra));
   } finally {
     await emulator.stop();
   }
   console.log(`\nQianfan Models vs @baiducloud/qianfan@${OFFICIAL_VERSION} (Node ${process.versions.node}, ${new Date().toISOString().slice(0, 10)})\n`);
   console.log(table(rows));
+  console.log(
+    `\nBulk delete of ${RATED_DELETES.toLocaleString('en-US')} versions, ${LATENCY_MS} ms latency, the emulator limited to ${RATE_LIMIT} requests/s\n`,
+  );
+  console.log(ratedTable(rated));
+  const adaptive = rated[0];
+  if (adaptive.perSecond < RATE_GOAL * RATE_LIMIT) {
+    console.log(`\ngoal missed: the adaptive client reached ${percent(adaptive.perSecond)} of the limit (goal ${RATE_GOAL * 100} %)`);
+  }
   console.log(`\nactivation of the installed extension in the VS Code server's extension host: ${activation.toFixed(1)} ms (the SDK has no counterpart)`);
   console.log(`\nThe tree in a real extension host (code-server 4.139.1):\n\n${treeTable(tree)}`);
 }

@@ -1,11 +1,17 @@
 /**
  * One side of one benchmark, in a fresh Node process:
- * `node side.js <ours|official> <list|delete> <endpoint> [deleteRun] [concurrency]`.
- * Prints one JSON line: { ms, ok, failed, maxRssKb }.
+ * `node side.js <ours|adaptive|fixed|official> <list|delete> <endpoint> [deleteRun] [concurrency] [count]`.
+ * `ours`: this client, a batch of at most `concurrency` at once (its limiter starting there too);
+ * `adaptive`: the extension's bulk delete: the adaptive limiter starts at `concurrency` and sets
+ * the pace (the batch has workers up to the limiter's ceiling);
+ * `fixed`: this client with the limiter off (at most `concurrency` at once, nothing else).
+ * A delete run deletes `count` versions (default DELETES), slice `deleteRun` of the account.
+ * Prints one JSON line: { ms, ok, failed, failedIds, maxRssKb }.
  */
 import { createRequire } from 'module';
 import * as path from 'path';
 import { runBatch } from '../../src/core/batch';
+import { FixedGate } from '../../src/core/gate';
 import { QianfanClient } from '../../src/core/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generatedFixture } from '../emulator/fixture';
@@ -23,27 +29,38 @@ type ConsoleAction = (p: {
   data: unknown;
 }) => Promise<{ result?: { customModelSetList?: { modelIds: string[] }[]; pageInfo?: { isTruncated: boolean; nextMarker?: string } } }>;
 
-/** Each run deletes its own slice of the generated account's versions: run 0, 1, 2 … */
-function deleteTargets(run: number): string[] {
+/** Each run deletes its own slice of `count` of the generated account's versions: run 0, 1, 2 … */
+export function deleteTargets(run: number, count = DELETES): string[] {
   const versions = generatedFixture(BENCH_FIXTURE.models, BENCH_FIXTURE.versionsPerModel).versions.map((v) => v.modelId);
-  return versions.slice(run * DELETES, (run + 1) * DELETES);
+  return versions.slice(run * count, (run + 1) * count);
 }
 
-async function ours(task: string, endpoint: string, run: number, concurrency: number): Promise<{ ok: number; failed: number }> {
+interface Outcome {
+  ok: number;
+  failed: number;
+  /** The versions reported as not deleted. */
+  failedIds: string[];
+}
+
+async function ours(who: string, task: string, endpoint: string, run: number, concurrency: number, count: number): Promise<Outcome> {
   const client = new QianfanClient({
     endpoint,
     credentials: () => ({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY }),
     transport: new NodeFetchTransport(),
+    concurrency,
+    limiter: who === 'fixed' ? new FixedGate(concurrency) : undefined,
   });
   if (task === 'list') {
     const models = await client.listAllCustomModelSets();
-    return { ok: models.reduce((n, m) => n + m.modelIds.length, 0), failed: 0 };
+    return { ok: models.reduce((n, m) => n + m.modelIds.length, 0), failed: 0, failedIds: [] };
   }
-  const outcomes = await runBatch(deleteTargets(run), (id, signal) => client.deleteModel(id, { signal }), { concurrency });
-  return { ok: outcomes.filter((o) => o.ok).length, failed: outcomes.filter((o) => !o.ok).length };
+  const workers = who === 'adaptive' ? Math.max(concurrency, client.limiter.ceiling) : concurrency;
+  const outcomes = await runBatch(deleteTargets(run, count), (id, signal) => client.deleteModel(id, { signal }), { concurrency: workers });
+  const failedIds = outcomes.filter((o) => !o.ok).map((o) => o.item);
+  return { ok: outcomes.length - failedIds.length, failed: failedIds.length, failedIds };
 }
 
-async function official(task: string, endpoint: string, run: number): Promise<{ ok: number; failed: number }> {
+async function official(task: string, endpoint: string, run: number, count: number): Promise<Outcome> {
   process.env.QIANFAN_ACCESS_KEY = DEMO_ACCESS_KEY;
   process.env.QIANFAN_SECRET_KEY = DEMO_SECRET_KEY;
   process.env.QIANFAN_CONSOLE_API_BASE_URL = endpoint;
@@ -59,28 +76,31 @@ async function official(task: string, endpoint: string, run: number): Promise<{ 
       });
       versions += (page.result?.customModelSetList ?? []).reduce((n, m) => n + m.modelIds.length, 0);
       if (!page.result?.pageInfo?.isTruncated) {
-        return { ok: versions, failed: 0 };
+        return { ok: versions, failed: 0, failedIds: [] };
       }
       marker = page.result.pageInfo.nextMarker;
     }
   }
   let ok = 0;
-  let failed = 0;
-  for (const modelId of deleteTargets(run)) {
+  const failedIds: string[] = [];
+  for (const modelId of deleteTargets(run, count)) {
     try {
       await consoleAction({ base_api_route: '/v2/model', action: 'DeleteModel', data: { modelId } });
       ok++;
     } catch {
-      failed++;
+      failedIds.push(modelId);
     }
   }
-  return { ok, failed };
+  return { ok, failed: failedIds.length, failedIds };
 }
 
 async function main(): Promise<void> {
-  const [side, task, endpoint, run = '0', concurrency = String(DEFAULT_CONCURRENCY)] = process.argv.slice(2);
+  const [side, task, endpoint, run = '0', concurrency = String(DEFAULT_CONCURRENCY), count = String(DELETES)] = process.argv.slice(2);
   const started = performance.now();
-  const result = side === 'ours' ? await ours(task, endpoint, Number(run), Number(concurrency)) : await official(task, endpoint, Number(run));
+  const result =
+    side === 'official'
+      ? await official(task, endpoint, Number(run), Number(count))
+      : await ours(side, task, endpoint, Number(run), Number(concurrency), Number(count));
   const ms = performance.now() - started;
   process.stdout.write(JSON.stringify({ ms, ...result, maxRssKb: process.resourceUsage().maxRSS }) + '\n');
 }

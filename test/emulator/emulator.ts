@@ -54,7 +54,12 @@ export interface EmulatorOptions {
   allowedFutureSkewSeconds?: number;
   /** Serve each finished export as a file of this many bytes from this emulator (see exportFiles.ts). */
   exportBytes?: number;
+  /** Requests per second (sliding 1-second window) beyond which the answer is 429; 0 or unset: no limit. */
+  rateLimit?: number;
 }
+
+/** Our assumption (Baidu documents no rate-limit code for /v2/model): HTTP 429, this code, Retry-After. */
+export const RATE_LIMIT_CODE = 'TooManyRequests';
 
 export class QianfanEmulator {
   readonly store: ModelStore;
@@ -64,6 +69,12 @@ export class QianfanEmulator {
   readonly files?: ExportFiles;
   latencyMs: number;
   clockOffsetMs: number;
+  /** Requests per second beyond which requests are refused with 429 (0: no limit); may change between runs. */
+  rateLimit: number;
+  /** How many requests the rate limit refused. */
+  throttled = 0;
+  /** When each request the rate limit let through arrived (performance.now), the last second only. */
+  private readonly admitted: number[] = [];
   /** Requests being handled now, and the most there have been at once. */
   inFlight = 0;
   maxInFlight = 0;
@@ -78,6 +89,7 @@ export class QianfanEmulator {
     this.keys = new Map(Object.entries(options.keys ?? { [DEMO_ACCESS_KEY]: DEMO_SECRET_KEY }));
     this.latencyMs = options.latencyMs ?? 0;
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
+    this.rateLimit = options.rateLimit ?? 0;
     this.futureSkew = options.allowedFutureSkewSeconds ?? 900;
     if (options.exportBytes !== undefined) {
       const files = new ExportFiles(options.exportBytes);
@@ -177,6 +189,13 @@ export class QianfanEmulator {
       } catch {
         throw new ApiError(400, 'MalformedJSON', 'The JSON you provided was not well-formed.');
       }
+      const waitMs = this.rateLimited();
+      if (waitMs !== undefined) {
+        this.throttled++;
+        res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)));
+        res.setHeader('retry-after-ms', String(waitMs));
+        return answer(429, { requestId, code: RATE_LIMIT_CODE, message: `Request rate exceeded the limit of ${this.rateLimit} per second.` });
+      }
       const before = this.takeFault(action, body, 'before');
       if (before) {
         this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
@@ -196,6 +215,26 @@ export class QianfanEmulator {
         answer(500, { requestId, code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
       }
     }
+  }
+
+  /**
+   * The rate limit, a sliding window: at most `rateLimit` requests are let through in any 1,000 ms.
+   * Undefined: this request is let through (and counted); otherwise the ms until a place frees up.
+   * A refused request is not counted and has no effect.
+   */
+  private rateLimited(): number | undefined {
+    if (!(this.rateLimit > 0)) {
+      return undefined;
+    }
+    const t = performance.now();
+    while (this.admitted.length > 0 && this.admitted[0] <= t - 1000) {
+      this.admitted.shift();
+    }
+    if (this.admitted.length < this.rateLimit) {
+      this.admitted.push(t);
+      return undefined;
+    }
+    return Math.max(1, Math.ceil(this.admitted[this.admitted.length - this.rateLimit] + 1000 - t));
   }
 
   private now(): number {

@@ -14,6 +14,13 @@ export const EMULATOR_OPTIONS: readonly OptionSpec[] = [
     fallback: 8_388_608,
     help: 'the size of each export file the emulator serves, in bytes',
   },
+  {
+    name: 'rate-limit',
+    env: 'QIANFAN_DEMO_RATE_LIMIT',
+    kind: 'count',
+    fallback: 0,
+    help: 'requests per second (any 1-second window) beyond which the answer is HTTP 429 with Retry-After (0: no limit)',
+  },
   { name: 'export-ms', env: 'QIANFAN_DEMO_EXPORT_MS', kind: 'count', fallback: 5000, help: 'how long an export stays Doing, in ms' },
 ];
 
@@ -31,6 +38,7 @@ export function emulatorFrom(options: ParsedOptions): QianfanEmulator {
     latencyMs: Number(options.latency),
     exportDurationMs: Number(options['export-ms']),
     exportBytes: Number(options['export-bytes']),
+    rateLimit: Number(options['rate-limit']),
   });
 }
 

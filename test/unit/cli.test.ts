@@ -40,7 +40,7 @@ describe('demo command lines', () => {
       const help = spawnSync(process.execPath, [file, '--help'], { encoding: 'utf8', timeout: 10_000 });
       assert.strictEqual(help.status, 0, help.stderr);
       assert.match(help.stdout, /^Usage: /);
-      for (const option of ['--models N', '--versions N', '--latency N', '--export-ms N', '--port N', '--help']) {
+      for (const option of ['--models N', '--versions N', '--latency N', '--export-ms N', '--rate-limit N', '--port N', '--help']) {
         assert.ok(help.stdout.includes(option), `${option} in:\n${help.stdout}`);
       }
       assert.doesNotMatch(help.stdout, /listening|VS Code:/);

@@ -1,0 +1,299 @@
+/** The adaptive limiter on a fake clock: growth, halving, Retry-After, pacing, cancel, no lost items. */
+import * as assert from 'assert';
+import { AdaptiveLimiter, type AdaptiveLimitOptions, type Timers } from '../../src/core/adaptiveLimit';
+import { runBatch } from '../../src/core/batch';
+import { CancelledError } from '../../src/core/errors';
+import { FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
+
+const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Timers that move only when the test says so. */
+class FakeTimers implements Timers {
+  t = 0;
+  private pending: { at: number; fn: () => void }[] = [];
+  now = () => this.t;
+  setTimer = (fn: () => void, ms: number) => {
+    const entry = { at: this.t + ms, fn };
+    this.pending.push(entry);
+    return () => void (this.pending = this.pending.filter((e) => e !== entry));
+  };
+  sleep = (ms: number) => new Promise<void>((resolve) => this.setTimer(resolve, ms));
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms;
+    await flush();
+    for (;;) {
+      const due = this.pending.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
+      if (!due) {
+        break;
+      }
+      this.pending = this.pending.filter((e) => e !== due);
+      this.t = due.at;
+      due.fn();
+      await flush();
+    }
+    this.t = end;
+    await flush();
+  }
+}
+
+function limiter(options: Partial<AdaptiveLimitOptions> = {}): { gate: AdaptiveLimiter; clock: FakeTimers } {
+  const clock = new FakeTimers();
+  return { gate: new AdaptiveLimiter({ initial: 4, timers: clock, ...options }), clock };
+}
+
+/** Acquires without waiting for the grant: `granted` turns true when it comes. */
+function ask(gate: RequestGate, signal?: AbortSignal) {
+  const r: { granted: boolean; permit?: Permit; error?: unknown; done: Promise<void> } = { granted: false, done: Promise.resolve() };
+  r.done = gate.acquire(signal).then(
+    (p) => void ((r.granted = true), (r.permit = p)),
+    (e: unknown) => void (r.error = e),
+  );
+  return r;
+}
+
+/** `rounds` bursts of more than the limit, each answered cleanly after `latency` ms per round trip. */
+async function cleanRounds(gate: AdaptiveLimiter, clock: FakeTimers, rounds: number, latency = 50): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    const asked = Array.from({ length: gate.state.limit + 2 }, () => ask(gate));
+    const released = new Set<ReturnType<typeof ask>>();
+    while (released.size < asked.length) {
+      await clock.advance(latency);
+      for (const a of asked.filter((x) => x.granted && !released.has(x))) {
+        released.add(a);
+        a.permit!.release('answered');
+      }
+      assert.ok(gate.state.inFlight <= gate.state.limit);
+    }
+  }
+}
+
+describe('adaptive limiter', () => {
+  it('starts at the setting and lets no more than the limit in flight', async () => {
+    const { gate } = limiter({ initial: 3 });
+    const asked = Array.from({ length: 5 }, () => ask(gate));
+    await flush();
+    assert.deepStrictEqual(
+      asked.map((a) => a.granted),
+      [true, true, true, false, false],
+    );
+    asked[0].permit!.release('answered');
+    await flush();
+    assert.strictEqual(asked[3].granted, true, 'a release lets the next one in, in order');
+    assert.strictEqual(asked[4].granted, false);
+    assert.strictEqual(gate.state.inFlight, 3);
+  });
+
+  it('grows additively while answers are fast and clean, up to its ceiling', async () => {
+    const { gate, clock } = limiter({ initial: 4 });
+    assert.strictEqual(gate.ceiling, 16);
+    await cleanRounds(gate, clock, 2);
+    assert.ok([5, 6].includes(gate.state.limit), `about +1 per full window of clean answers, got ${gate.state.limit}`);
+    await cleanRounds(gate, clock, 40);
+    assert.strictEqual(gate.state.limit, 16);
+  });
+
+  it('does not grow when it is not the bottleneck', async () => {
+    const { gate, clock } = limiter({ initial: 4 });
+    for (let i = 0; i < 20; i++) {
+      const a = ask(gate);
+      await clock.advance(50);
+      a.permit!.release('answered');
+    }
+    assert.strictEqual(gate.state.limit, 4);
+  });
+
+  it('halves on a 429, once per round trip, never below 1, and recovers', async () => {
+    const { gate, clock } = limiter({ initial: 8 });
+    const first = Array.from({ length: 8 }, () => ask(gate));
+    await flush();
+    first[0].permit!.release('throttled');
+    assert.strictEqual(gate.state.limit, 4);
+    first[1].permit!.release('throttled'); // started before the halving: no second halving
+    assert.strictEqual(gate.state.limit, 4);
+    first.slice(2).forEach((a) => a.permit!.release('failed'));
+    await cleanRounds(gate, clock, 12);
+    assert.ok(gate.state.limit >= 8, `recovers, got ${gate.state.limit}`);
+    assert.strictEqual(gate.state.rate, undefined, 'a lone 429 teaches no rate');
+    await clock.advance(5000);
+    for (let i = 0; i < 6; i++) {
+      const previous: number = gate.state.limit;
+      const a = ask(gate);
+      await clock.advance(2000); // once a rate is learnt (at 1 in flight), the next start waits for its slot
+      a.permit!.release('throttled');
+      assert.strictEqual(gate.state.limit, Math.max(1, Math.floor(previous / 2)));
+    }
+    assert.strictEqual(gate.state.limit, 1);
+  });
+
+  it('halves when latency rises well above the recent baseline', async () => {
+    const { gate, clock } = limiter({ initial: 8 });
+    for (let i = 0; i < 25; i++) {
+      const a = ask(gate);
+      await clock.advance(40);
+      a.permit!.release('answered');
+    }
+    assert.strictEqual(gate.state.limit, 8);
+    for (let i = 0; i < 6 && gate.state.limit === 8; i++) {
+      const a = ask(gate);
+      await clock.advance(400);
+      a.permit!.release('answered');
+    }
+    assert.strictEqual(gate.state.limit, 4);
+  });
+
+  it('starts nothing before Retry-After', async () => {
+    const { gate, clock } = limiter();
+    const a = ask(gate);
+    await flush();
+    await clock.advance(30);
+    a.permit!.release('throttled', 1000);
+    const b = ask(gate);
+    await clock.advance(999);
+    assert.strictEqual(b.granted, false);
+    await clock.advance(1);
+    assert.strictEqual(b.granted, true);
+  });
+
+  it('learns a rate from a 429 and spaces the starts by it', async () => {
+    const { gate, clock } = limiter({ initial: 16 });
+    // 20 answers in the last second, then a 429 for an attempt that started after 4 others still in flight
+    for (let i = 0; i < 20; i++) {
+      const a = ask(gate);
+      await clock.advance(50);
+      a.permit!.release('answered');
+    }
+    const older = Array.from({ length: 4 }, () => ask(gate));
+    await clock.advance(1);
+    const throttled = ask(gate);
+    await clock.advance(10);
+    throttled.permit!.release('throttled');
+    assert.strictEqual(gate.state.rate, 0.95 * 24, 'what got through: 20 answered + 4 admitted before it');
+    older.forEach((a) => a.permit!.release('answered'));
+    const starts: number[] = [];
+    const next = Array.from({ length: 5 }, () => ask(gate));
+    for (let i = 0; i < 10; i++) {
+      await clock.advance(10);
+      next.forEach((a, k) => a.granted && starts[k] === undefined && (starts[k] = clock.t));
+    }
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    assert.ok(
+      gaps.every((g) => g >= 40 && g <= 50),
+      `one start every ~44 ms, got ${gaps.join(', ')}`,
+    );
+  });
+
+  it('a cancel takes a waiting caller out at once; the others keep their turn', async () => {
+    const { gate } = limiter({ initial: 1 });
+    const holder = ask(gate);
+    const c = new AbortController();
+    const cancelled = ask(gate, c.signal);
+    const after = ask(gate);
+    await flush();
+    c.abort();
+    await cancelled.done;
+    assert.ok(cancelled.error instanceof CancelledError);
+    assert.strictEqual(gate.state.waiting, 1);
+    holder.permit!.release('answered');
+    await after.done;
+    assert.strictEqual(after.granted, true);
+    const already = ask(gate, AbortSignal.abort());
+    await already.done;
+    assert.ok(already.error instanceof CancelledError);
+  });
+
+  it('a cancel releases a caller waiting for Retry-After at once', async () => {
+    const { gate, clock } = limiter();
+    const a = ask(gate);
+    await flush();
+    a.permit!.release('throttled', 60_000);
+    const c = new AbortController();
+    const waiting = ask(gate, c.signal);
+    await clock.advance(10);
+    c.abort();
+    await waiting.done;
+    assert.ok(waiting.error instanceof CancelledError);
+  });
+
+  it('a release counts once', async () => {
+    const { gate } = limiter({ initial: 2 });
+    const [a] = [ask(gate), ask(gate)];
+    const third = ask(gate);
+    await flush();
+    a.permit!.release('answered');
+    a.permit!.release('answered');
+    a.permit!.release('throttled');
+    await flush();
+    assert.strictEqual(gate.state.inFlight, 2);
+    assert.strictEqual(gate.state.throttled, 0);
+    assert.strictEqual(third.granted, true);
+  });
+
+  it('a bulk run against a service limited to 20 per second: every item done once, at the service pace', async () => {
+    const { gate, clock } = limiter({ initial: 8 });
+    const admitted: number[] = [];
+    const done = new Map<number, number>();
+    let throttles = 0;
+    /** One request as the runner makes it: wait for the gate, 50 ms round trip, 429 beyond 20 in any second. */
+    const task = async (item: number) => {
+      for (;;) {
+        const permit = await gate.acquire();
+        await clock.sleep(25);
+        const t = clock.t;
+        const inWindow = admitted.filter((x) => x > t - 1000).length;
+        await clock.sleep(25);
+        if (inWindow >= 20) {
+          throttles++;
+          const oldest = admitted.filter((x) => x > t - 1000)[inWindow - 20];
+          permit.release('throttled', oldest + 1000 - t);
+          await clock.sleep(300);
+          continue;
+        }
+        admitted.push(t);
+        permit.release('answered');
+        done.set(item, (done.get(item) ?? 0) + 1);
+        return item;
+      }
+    };
+    const items = Array.from({ length: 200 }, (_, i) => i);
+    let finished = false;
+    const run = runBatch(items, task, { concurrency: gate.ceiling }).finally(() => (finished = true));
+    while (!finished) {
+      await clock.advance(5);
+    }
+    const outcomes = await run;
+    assert.ok(outcomes.every((o) => o.ok));
+    assert.deepStrictEqual(
+      [...done.keys()].sort((a, b) => a - b),
+      items,
+      'every item once',
+    );
+    assert.ok(
+      [...done.values()].every((n) => n === 1),
+      'none twice',
+    );
+    const seconds = clock.t / 1000;
+    assert.ok(200 / seconds >= 0.9 * 20, `≥ 90 % of the limit: ${(200 / seconds).toFixed(1)}/s`);
+    assert.ok(throttles < 40, `few 429s once the rate is learnt: ${throttles}`);
+  });
+});
+
+describe('fixed gate (the limiter off)', () => {
+  it('lets exactly n in flight, in order, and a cancel out', async () => {
+    const gate = new FixedGate(2);
+    const asked = [ask(gate), ask(gate), ask(gate)];
+    const c = new AbortController();
+    const cancelled = ask(gate, c.signal);
+    await flush();
+    assert.deepStrictEqual(
+      asked.map((a) => a.granted),
+      [true, true, false],
+    );
+    c.abort();
+    await cancelled.done;
+    assert.ok(cancelled.error instanceof CancelledError);
+    asked[0].permit!.release('throttled', 10_000); // no pause, no adaptation
+    await asked[2].done;
+    assert.strictEqual(asked[2].granted, true);
+    assert.strictEqual(gate.ceiling, 2);
+  });
+});
