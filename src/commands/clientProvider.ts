@@ -37,6 +37,7 @@ export class ClientProvider implements vscode.Disposable {
           credentials: () => this.credentials.get(),
           transport: this.transport,
           timeoutMs: settings.timeoutMs,
+          concurrency: settings.concurrency, // where the adaptive limiter starts
           userAgent: this.userAgent,
           onRequest: (entry) => this.reporter.logger.request(entry),
           onClockSkew: (ms) => this.reportClockSkew(ms),

@@ -69,7 +69,14 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   const clients = new ClientProvider(core, readSettings, credentials, userAgent);
   const loader = new DetailLoader({
     describe: (id, signal) => core.client().describeModel(id, { signal }),
-    concurrency: () => readSettings().concurrency,
+    // enough for the limiter's ceiling: the client's adaptive limiter, shared with every other request, sets the pace
+    concurrency: () => {
+      try {
+        return Math.max(readSettings().concurrency, core.client().limiter.ceiling);
+      } catch {
+        return readSettings().concurrency; // no client (an invalid endpoint): the first load says why
+      }
+    },
     store: core.details,
     persist: (info) => tracked.updateInfo(info),
     now: Date.now,

@@ -37,7 +37,7 @@ describe('details and the keyboard', () => {
     );
     await run('qianfan.openConsole');
     assert.deepStrictEqual(f.prompts.opened, ['https://console.bce.baidu.com/qianfan/']);
-    await run(lenses[0].command!.command, ...(lenses[0].command!.arguments ?? []));
+    await run(lenses[0].command!.command, ...((lenses[0].command!.arguments ?? []) as unknown[]));
     assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
     assert.match(f.prompts.statuses.at(-1) ?? '', /amv-g73j3faikzpz/, 'Copy ID says so in the status bar');
   });
