@@ -52,7 +52,13 @@ describe('manifest', () => {
 
   it('node-only commands are hidden from the palette', () => {
     const hidden = contributes.menus.commandPalette.filter((e) => e.when === 'false').map((e) => e.command);
-    assert.deepStrictEqual(hidden.sort(), ['qianfan.copyDownloadUrl', 'qianfan.copyId', 'qianfan.refreshNode']);
+    assert.deepStrictEqual(hidden.sort(), [
+      'qianfan.copyDownloadUrl',
+      'qianfan.copyId',
+      'qianfan.deleteSelected',
+      'qianfan.refreshNode',
+      'qianfan.showSelectedDetails',
+    ]);
   });
 
   it('@types/vscode is not newer than engines.vscode, which is the oldest VS Code the host suite runs on (1.93)', () => {
