@@ -43,7 +43,7 @@ export interface QianfanClientOptions {
   readonly now?: () => number;
   readonly sleep?: Sleep;
   readonly random?: () => number;
-  /** The starting concurrency of the default adaptive limiter (the qianfan.maxConcurrentRequests setting); default 8. */
+  /** The starting concurrency of the default adaptive limiter (the qianfan.maxConcurrentRequests setting); default 10. */
   readonly concurrency?: number;
   /** The gate every attempt passes; default `new AdaptiveLimiter({ initial: concurrency })`. A `FixedGate` turns adaptation off. */
   readonly limiter?: RequestGate;
@@ -71,7 +71,7 @@ export interface StartExportResult {
 const MAX_PAGES = 10_000;
 export const DEFAULT_MAX_LISTED_MODELS = 20_000;
 /** The default of the qianfan.maxConcurrentRequests setting: where the adaptive limiter starts. */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 10;
 
 export class QianfanClient {
   private readonly origin: URL;

@@ -23,7 +23,7 @@ export function readSettings(): Settings {
   return {
     endpoint: c.get<string>('endpoint') || DEFAULT_ENDPOINT,
     timeoutMs: clamp(c.get('requestTimeoutSeconds'), 1, 600, 30) * 1000,
-    concurrency: Math.floor(clamp(c.get('maxConcurrentRequests'), 1, 32, 8)),
+    concurrency: Math.floor(clamp(c.get('maxConcurrentRequests'), 1, 32, 10)),
     deleteConfirmation: c.get('deleteConfirmation') === 'enterId' ? 'enterId' : 'clickButton',
     downloadFolder: (c.get<string>('downloadFolder') ?? '').trim(),
   };

@@ -21,7 +21,7 @@ export const OFFICIAL_DIR = path.join(ROOT, '.bench', 'node_modules', '@baiduclo
 export const BENCH_FIXTURE = { models: 1000, versionsPerModel: 10 };
 export const DELETES = 200;
 /** The extension's default `qianfan.maxConcurrentRequests`. */
-export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_CONCURRENCY = 10;
 
 type ConsoleAction = (p: {
   base_api_route: string;

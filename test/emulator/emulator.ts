@@ -156,7 +156,20 @@ export class QianfanEmulator {
     return rule.fault;
   }
 
+  /** Requests answered so far, by action: what `GET /__counts` returns (for a client in another process). */
+  counts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const r of this.requests) {
+      counts[r.action] = (counts[r.action] ?? 0) + 1;
+    }
+    return counts;
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (req.method === 'GET' && req.url === '/__counts') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(this.counts()));
+      return;
+    }
     if (this.files?.handles(req)) {
       return this.files.serve(req, res, this.now());
     }
