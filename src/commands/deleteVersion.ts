@@ -17,7 +17,7 @@ import { type Services } from './services';
 const MAX_LISTED = 10;
 
 function listTargets(targets: readonly Target[]): string {
-  const lines = targets.slice(0, MAX_LISTED).map((t) => (t.label === t.modelId ? t.modelId : `${t.label} (${t.modelId})`));
+  const lines = targets.slice(0, MAX_LISTED).map((t) => t.label);
   if (targets.length > MAX_LISTED) {
     lines.push(vscode.l10n.t('…and {0} more', targets.length - MAX_LISTED));
   }
@@ -38,7 +38,7 @@ async function confirmDelete(services: Services, targets: readonly Target[]): Pr
     return answer?.trim() === expected;
   }
   const message = one
-    ? vscode.l10n.t('Delete the model version {0} ({1})?', targets[0].label, targets[0].modelId)
+    ? vscode.l10n.t('Delete the model version {0}?', targets[0].label)
     : vscode.l10n.t('Delete {0} model versions?', targets.length);
   const detail = one
     ? vscode.l10n.t('This deletes it in Qianfan and cannot be undone.')
@@ -95,7 +95,7 @@ async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteRe
     void notify(services, 'info', text);
     return;
   }
-  const lines = failed.slice(0, MAX_LISTED).map((o) => `${o.item.label} (${o.item.modelId}): ${userMessage(o.error)}`);
+  const lines = failed.slice(0, MAX_LISTED).map((o) => `${o.item.label}: ${userMessage(o.error)}`);
   const summary = [vscode.l10n.t('Deleted {0} of {1} model versions.', deleted.length, outcomes.length)];
   if (failed.length > 0) {
     summary.push(vscode.l10n.t('Failed: {0}', lines.join('; ')));

@@ -5,7 +5,11 @@ import { targetsFor } from './selection';
 import { type Services } from './services';
 
 export async function exportVersion(services: Services, node?: unknown): Promise<ExportOutcome | undefined> {
-  const [target] = (await targetsFor(services, node, undefined, vscode.l10n.t('Choose the version to export'), false)) ?? [];
+  const [target] =
+    (await targetsFor(services, node, undefined, vscode.l10n.t('Choose the version to export'), false, {
+      applies: (status) => status === 'Ready',
+      noneApplies: vscode.l10n.t('None of your tracked versions is Ready: only a Ready version can be exported.'),
+    })) ?? [];
   if (!target) {
     return undefined;
   }

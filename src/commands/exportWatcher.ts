@@ -40,6 +40,11 @@ export function failureText(failure: ExportFailure): string {
   }
 }
 
+/** "model / V1 (amv-…)" as remembered (an older entry has the version's name only). */
+function titleOf(p: PendingExport): string {
+  return p.label && p.label.includes(p.modelId) ? p.label : p.label && p.label !== p.modelId ? `${p.label} (${p.modelId})` : p.modelId;
+}
+
 export const DEFAULT_POLL_TIMING: PollTiming = { intervalMs: 2000, maxIntervalMs: 30_000, noRecordGraceMs: 30_000 };
 
 export class ExportWatcher implements vscode.Disposable {
@@ -88,7 +93,7 @@ export class ExportWatcher implements vscode.Disposable {
       return [];
     }
     if (!(await s.credentials.get())) {
-      const labels = pending.map((p) => (p.label && p.label !== p.modelId ? `${p.label} (${p.modelId})` : p.modelId)).join(', ');
+      const labels = pending.map((p) => titleOf(p)).join(', ');
       s.logger.warn(`${pending.length} remembered export(s) wait for Qianfan keys: ${pending.map((p) => p.modelId).join(', ')}`);
       notifyWithLog(s, 'warn', vscode.l10n.t('The export of {0} will resume once Qianfan keys are set.', labels), true);
       this.waitingForKeys ??= s.credentials.onDidChange(() => {
@@ -124,7 +129,7 @@ export class ExportWatcher implements vscode.Disposable {
   private async follow(pending: PendingExport, stopped: AbortSignal): Promise<ExportOutcome | undefined> {
     const s = this.s;
     s.exportStates.set(pending.modelId, { status: 'Doing' });
-    const label = pending.label ?? pending.modelId;
+    const label = titleOf(pending);
     try {
       const outcome = await s.prompts.withProgress(vscode.l10n.t('Exporting {0}', label), true, (progress, signal) =>
         followExport(s.client(), s.pendingExports, pending, {

@@ -11,19 +11,41 @@ export function isModelSetId(value: string): boolean {
   return MODEL_SET_ID.test(value);
 }
 
-/** Why a model version ID is not acceptable, or undefined when it is. */
-export function modelVersionIdProblem(value: string): string | undefined {
+/**
+ * Why a text is not a model version ID, as a code the UI words (no English from the core):
+ * - empty: nothing typed;
+ * - modelId: a model's ID (`am-…`), where a version's is needed;
+ * - apiKey: an application API Key (`bce-v3/…`) pasted by mistake;
+ * - upperCase: a version ID in capitals (IDs are lower-case; `suggestion` is the ID);
+ * - contains: a longer text (a URL, "V1 (amv-…)") with one version ID in it (`suggestion`);
+ * - notAnId: anything else.
+ */
+export type VersionIdProblem =
+  | { readonly code: 'empty' | 'modelId' | 'apiKey' | 'notAnId' }
+  | { readonly code: 'upperCase' | 'contains'; readonly suggestion: string };
+
+export function modelVersionIdProblem(value: string): VersionIdProblem | undefined {
   const id = value.trim();
   if (!id) {
-    return 'Enter a model version ID, such as amv-g73j3faikzpz.';
+    return { code: 'empty' };
+  }
+  if (isModelVersionId(id)) {
+    return undefined;
   }
   if (isModelSetId(id)) {
-    return `${id} is a model ID; a model version ID starts with "amv-".`;
+    return { code: 'modelId' };
   }
-  if (!isModelVersionId(id)) {
-    return `"${id.slice(0, 64)}" is not a model version ID (amv- followed by lower-case letters and digits).`;
+  if (/^bce-v3\//i.test(id)) {
+    return { code: 'apiKey' };
   }
-  return undefined;
+  if (isModelVersionId(id.toLowerCase())) {
+    return { code: 'upperCase', suggestion: id.toLowerCase() };
+  }
+  const inside = [...new Set(id.match(/amv-[a-z0-9]{6,32}(?![a-z0-9])/g) ?? [])];
+  if (inside.length === 1) {
+    return { code: 'contains', suggestion: inside[0] };
+  }
+  return { code: 'notAnId' };
 }
 
 /** Why an access key / secret key is not acceptable, or undefined when it is. */

@@ -25,6 +25,11 @@ export interface Prompts {
   saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined>;
   /** A short message in the status bar that goes away by itself ("Copied"). */
   status(message: string): void;
+  /**
+   * An input box that stays open until `check` accepts what was entered (it returns undefined)
+   * or the user presses Escape (undefined); what `check` returns otherwise is shown under the box.
+   */
+  askUntil(options: vscode.InputBoxOptions, check: (value: string) => Promise<string | undefined>): Promise<string | undefined>;
 }
 
 export class VsCodePrompts implements Prompts {
@@ -79,6 +84,47 @@ export class VsCodePrompts implements Prompts {
 
   async saveDialog(options: vscode.SaveDialogOptions): Promise<vscode.Uri | undefined> {
     return vscode.window.showSaveDialog(options);
+  }
+
+  askUntil(options: vscode.InputBoxOptions, check: (value: string) => Promise<string | undefined>): Promise<string | undefined> {
+    return new Promise((resolve) => {
+      const box = vscode.window.createInputBox();
+      box.title = options.title;
+      box.prompt = options.prompt;
+      box.placeholder = options.placeHolder;
+      box.value = options.value ?? '';
+      box.ignoreFocusOut = true;
+      let done = false;
+      const finish = (value: string | undefined) => {
+        if (!done) {
+          done = true;
+          resolve(value);
+          box.dispose();
+        }
+      };
+      box.onDidChangeValue(async (value) => {
+        const problem = await options.validateInput?.(value);
+        box.validationMessage = typeof problem === 'string' ? problem : (problem?.message ?? undefined);
+      });
+      box.onDidAccept(async () => {
+        const value = box.value;
+        box.busy = true;
+        box.enabled = false;
+        try {
+          const problem = await check(value);
+          if (problem === undefined) {
+            finish(value);
+            return;
+          }
+          box.validationMessage = problem; // the box stays open, with what was typed
+        } finally {
+          box.busy = false;
+          box.enabled = true;
+        }
+      });
+      box.onDidHide(() => finish(undefined));
+      box.show();
+    });
   }
 
   status(message: string): void {

@@ -164,9 +164,16 @@ describe('export polling', () => {
 
 describe('validation and retry arithmetic', () => {
   it('explains bad version IDs and keys', () => {
-    assert.strictEqual(modelVersionIdProblem('amv-g73j3faikzpz'), undefined);
-    assert.match(modelVersionIdProblem('am-gh0azfeb9adu')!, /model ID/);
-    assert.match(modelVersionIdProblem('')!, /Enter/);
+    assert.strictEqual(modelVersionIdProblem(' amv-g73j3faikzpz '), undefined);
+    assert.deepStrictEqual(modelVersionIdProblem('am-gh0azfeb9adu'), { code: 'modelId' });
+    assert.deepStrictEqual(modelVersionIdProblem('  '), { code: 'empty' });
+    assert.deepStrictEqual(modelVersionIdProblem('bce-v3/ALTAK-abc/def'), { code: 'apiKey' });
+    assert.deepStrictEqual(modelVersionIdProblem('AMV-G73J3FAIKZPZ'), { code: 'upperCase', suggestion: 'amv-g73j3faikzpz' });
+    assert.deepStrictEqual(modelVersionIdProblem('V1 (amv-g73j3faikzpz)'), { code: 'contains', suggestion: 'amv-g73j3faikzpz' });
+    assert.deepStrictEqual(modelVersionIdProblem('https://x/y?modelId=amv-g73j3faikzpz&a=amv-g73j3faikzpz'), { code: 'contains', suggestion: 'amv-g73j3faikzpz' });
+    assert.deepStrictEqual(modelVersionIdProblem('amv-aaaaaaaa amv-bbbbbbbb'), { code: 'notAnId' }, 'two IDs: no guess');
+    assert.deepStrictEqual(modelVersionIdProblem('amv-g73j!'), { code: 'notAnId' });
+    assert.deepStrictEqual(modelVersionIdProblem('hello'), { code: 'notAnId' });
     assert.strictEqual(accessKeyProblem('a'.repeat(32), 'access key'), undefined);
     assert.match(accessKeyProblem('short', 'access key')!, /16 to 128/);
   });

@@ -51,7 +51,7 @@ describe('delete', () => {
   });
 
   it('from the palette: a quick pick of tracked versions', async () => {
-    f.prompts.picks.push((items: { description: string }[]) => items.filter((i) => i.description === 'amv-a1s2d3f4g5h6'));
+    f.prompts.picks.push((items: { description: string }[]) => items.filter((i) => i.description.startsWith('amv-a1s2d3f4g5h6')));
     f.prompts.confirms.push(true);
     await run('qianfan.deleteVersion');
     assert.ok(!f.emulator.store.versions.has('amv-a1s2d3f4g5h6'));

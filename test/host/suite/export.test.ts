@@ -40,9 +40,27 @@ describe('export', () => {
   });
 
   it('from the palette: a quick pick of one version', async () => {
-    f.prompts.picks.push((items: { description: string }[]) => items.find((i) => i.description === 'amv-g73j3faikzpz'));
+    f.prompts.picks.push((items: { description: string }[]) => items.find((i) => i.description.startsWith('amv-g73j3faikzpz')));
     await run('qianfan.exportVersion');
     assert.strictEqual(f.emulator.store.exportsCreated, 1);
+  });
+
+  it('the Export picker offers only Ready versions, each with its status', async () => {
+    await track(f, { modelId: 'amv-k2m9x7c4q1ab' }, { modelId: 'amv-z9x8c7v6b5nm' });
+    await treeLines(f.api);
+    let offered: { description: string }[] = [];
+    f.prompts.picks.push((items: { description: string }[]) => {
+      offered = items;
+      return undefined;
+    });
+    await run('qianfan.exportVersion');
+    assert.deepStrictEqual(
+      offered.map((i) => i.description.split(' · ')[0]).sort(),
+      ['amv-g73j3faikzpz', 'amv-p8r2t6y1u3io'],
+      'no Creating, no Failed version',
+    );
+    assert.ok(offered.every((i) => /· (Ready|就绪)$/.test(i.description)));
+    assert.strictEqual(f.emulator.store.exportsCreated, 0);
   });
 
   it('reports a failed export', async () => {

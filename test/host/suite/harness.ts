@@ -108,6 +108,21 @@ export class ScriptedPrompts implements Prompts {
 
   readonly statuses: string[] = [];
 
+  /** Answers from `inputs` until one passes the check; each refusal is recorded as "invalid: …". */
+  async askUntil(options: vscode.InputBoxOptions, check: (value: string) => Promise<string | undefined>): Promise<string | undefined> {
+    for (;;) {
+      const value = await this.inputBox(options);
+      if (value === undefined) {
+        return undefined;
+      }
+      const problem = await check(value);
+      if (problem === undefined) {
+        return value;
+      }
+      this.asked.push(`invalid: ${problem}`);
+    }
+  }
+
   status(message: string): void {
     this.statuses.push(message);
   }

@@ -24,19 +24,33 @@ describe('tracked versions and the tree', () => {
       assert.match(tooltip, /am\\-gh0azfeb9adu/);
     });
 
-    it('rejects an invalid ID and a model ID with a clear message, tracking nothing', async () => {
-      for (const bad of ['hello', 'am-gh0azfeb9adu', 'amv-']) {
-        f.prompts.inputs.push(bad);
-        await run('qianfan.trackVersion');
-        assert.match(f.prompts.last('error').message, /Not tracked|未跟踪/);
-      }
+    it('says what is wrong with each kind of wrong ID, keeping the box open, tracking nothing', async () => {
+      f.prompts.inputs.push('hello', 'am-gh0azfeb9adu', 'bce-v3/ALTAK-xyz/abc', 'AMV-G73J3FAIKZPZ', 'V1 (amv-g73j3faikzpz)', undefined);
+      await run('qianfan.trackVersion');
+      const refusals = f.prompts.asked.filter((a) => a.startsWith('invalid: '));
+      assert.strictEqual(refusals.length, 5, f.prompts.asked.join('\n'));
+      assert.match(refusals[1], /am-gh0azfeb9adu.*(model|模型)/);
+      assert.match(refusals[2], /API Key/);
+      assert.match(refusals[3], /amv-g73j3faikzpz/);
+      assert.match(refusals[4], /amv-g73j3faikzpz/);
       assert.strictEqual(f.api.services.tracked.list().length, 0);
       assert.strictEqual(f.emulator.requests.length, 0);
+      assert.strictEqual(f.prompts.notifications.length, 0, 'Escape closes the box quietly');
     });
 
-    it('does not track a version the service does not know', async () => {
-      f.prompts.inputs.push('amv-unknown00001');
+    it('keeps the box open on an ID Qianfan does not know, so the user can correct it', async () => {
+      f.prompts.inputs.push('amv-unknown00001', 'amv-g73j3faikzpz');
       await run('qianfan.trackVersion');
+      assert.ok(f.prompts.asked.some((a) => a.startsWith('invalid: ') && a.includes('amv-unknown00001')));
+      assert.deepStrictEqual(
+        f.api.services.tracked.list().map((t) => t.modelId),
+        ['amv-g73j3faikzpz'],
+      );
+      assert.match(f.prompts.last('info').message, /customer-support-zh \/ V1 \(amv-g73j3faikzpz\)/);
+    });
+
+    it('an ID passed to the command that Qianfan does not know is an error, tracking nothing', async () => {
+      await run('qianfan.trackVersion', 'amv-unknown00001');
       assert.match(f.prompts.last('error').message, /amv-unknown00001/);
       assert.strictEqual(f.api.services.tracked.list().length, 0);
     });
@@ -61,6 +75,21 @@ describe('tracked versions and the tree', () => {
         ['amv-a1s2d3f4g5h6', 'amv-g73j3faikzpz'],
       );
       assert.strictEqual(f.api.services.tracked.get('amv-a1s2d3f4g5h6')?.modelSetName, 'doc-embedding');
+    });
+
+    it('re-import offers only the versions not tracked yet, and says what it did', async () => {
+      await track(f, { modelId: 'amv-g73j3faikzpz' });
+      f.prompts.picks.push((items: { description: string }[]) => {
+        assert.ok(!items.some((i) => i.description === 'amv-g73j3faikzpz'), 'a tracked version is not offered again');
+        assert.strictEqual(items.length, 5);
+        return items.filter((i) => i.description === 'amv-a1s2d3f4g5h6');
+      });
+      await run('qianfan.importVersions');
+      assert.match(f.prompts.last('info').message, /\b1\b/);
+      assert.strictEqual(f.api.services.tracked.list().length, 2);
+      await track(f, ...['amv-34qkndzjf111', 'amv-k2m9x7c4q1ab', 'amv-p8r2t6y1u3io', 'amv-z9x8c7v6b5nm'].map((modelId) => ({ modelId })));
+      await run('qianfan.importVersions');
+      assert.match(f.prompts.last('info').message, /6/, 'all tracked: nothing to choose, said so');
     });
 
     it('keeps a version the service no longer knows, marked, and lets the user untrack it', async () => {
