@@ -54,14 +54,15 @@ describe('IDs and keys', () => {
     assert.strictEqual(isModelSetId('x am-abc123'), false);
   });
 
-  it('explains a version ID that will not do', () => {
+  it('says which kind of wrong a version ID is, as a code', () => {
     assert.strictEqual(modelVersionIdProblem('  amv-g73j3faikzpz  '), undefined);
-    assert.strictEqual(modelVersionIdProblem('   '), 'Enter a model version ID, such as amv-g73j3faikzpz.');
-    assert.strictEqual(modelVersionIdProblem('am-gh0azfeb9adu'), 'am-gh0azfeb9adu is a model ID; a model version ID starts with "amv-".');
-    assert.strictEqual(
-      modelVersionIdProblem('x'.repeat(80)),
-      `"${'x'.repeat(64)}" is not a model version ID (amv- followed by lower-case letters and digits).`,
-    );
+    assert.deepStrictEqual(modelVersionIdProblem('   '), { code: 'empty' });
+    assert.deepStrictEqual(modelVersionIdProblem('am-gh0azfeb9adu'), { code: 'modelId' });
+    assert.deepStrictEqual(modelVersionIdProblem('x'.repeat(80)), { code: 'notAnId' });
+    assert.deepStrictEqual(modelVersionIdProblem('BCE-V3/x'), { code: 'apiKey' });
+    assert.deepStrictEqual(modelVersionIdProblem('amv-abc'), { code: 'notAnId' }, 'too short to be an ID');
+    assert.deepStrictEqual(modelVersionIdProblem('see amv-abcdef.'), { code: 'contains', suggestion: 'amv-abcdef' });
+    assert.deepStrictEqual(modelVersionIdProblem('amv-abcdefg1234'), undefined);
   });
 
   it('explains a key that will not do', () => {

@@ -108,7 +108,7 @@ export class ScriptedPrompts implements Prompts {
 
   readonly statuses: string[] = [];
 
-  /** Answers from `inputs` until one passes the check; each refusal is recorded as "invalid: …". */
+  /** Answers from `inputs` until one passes the check; each refusal is recorded as "refused: …". */
   async askUntil(options: vscode.InputBoxOptions, check: (value: string) => Promise<string | undefined>): Promise<string | undefined> {
     for (;;) {
       const value = await this.inputBox(options);
@@ -119,7 +119,7 @@ export class ScriptedPrompts implements Prompts {
       if (problem === undefined) {
         return value;
       }
-      this.asked.push(`invalid: ${problem}`);
+      this.asked.push(`refused: ${problem}`);
     }
   }
 

@@ -27,7 +27,7 @@ describe('tracked versions and the tree', () => {
     it('says what is wrong with each kind of wrong ID, keeping the box open, tracking nothing', async () => {
       f.prompts.inputs.push('hello', 'am-gh0azfeb9adu', 'bce-v3/ALTAK-xyz/abc', 'AMV-G73J3FAIKZPZ', 'V1 (amv-g73j3faikzpz)', undefined);
       await run('qianfan.trackVersion');
-      const refusals = f.prompts.asked.filter((a) => a.startsWith('invalid: '));
+      const refusals = f.prompts.asked.filter((a) => a.startsWith('refused: '));
       assert.strictEqual(refusals.length, 5, f.prompts.asked.join('\n'));
       assert.match(refusals[1], /am-gh0azfeb9adu.*(model|模型)/);
       assert.match(refusals[2], /API Key/);
@@ -41,7 +41,7 @@ describe('tracked versions and the tree', () => {
     it('keeps the box open on an ID Qianfan does not know, so the user can correct it', async () => {
       f.prompts.inputs.push('amv-unknown00001', 'amv-g73j3faikzpz');
       await run('qianfan.trackVersion');
-      assert.ok(f.prompts.asked.some((a) => a.startsWith('invalid: ') && a.includes('amv-unknown00001')));
+      assert.ok(f.prompts.asked.some((a) => a.startsWith('refused: ') && a.includes('amv-unknown00001')));
       assert.deepStrictEqual(
         f.api.services.tracked.list().map((t) => t.modelId),
         ['amv-g73j3faikzpz'],
