@@ -1,6 +1,6 @@
 /** Export a model version: start (never twice), then follow it to the end. */
 import * as vscode from 'vscode';
-import { type ExportOutcome } from '../core/exportTasks';
+import { type ExportOutcome, formatBytes } from '../core/exportTasks';
 import { targetsFor } from './selection';
 import { type Services } from './services';
 
@@ -14,6 +14,22 @@ export async function exportVersion(services: Services, node?: unknown): Promise
     return undefined;
   }
   const client = services.client();
+  const finished = services.exportStates.done(target.modelId) ?? (await client.describeModelExportTask(target.modelId).catch(() => undefined));
+  if (finished?.hasRecord && finished.status === 'Done') {
+    // a finished export is there already: its file, or a new export, as the user chooses
+    const download = { label: `$(cloud-download) ${vscode.l10n.t('Download the finished export')}`, description: finished.fileName, again: false };
+    const fresh = { label: `$(add) ${vscode.l10n.t('Start a new export')}`, description: '', again: true };
+    const choice = await services.prompts.pickOne([download, fresh], {
+      placeHolder: vscode.l10n.t('{0} has a finished export ({1}, {2})', target.label, finished.fileName ?? '?', formatBytes(finished.fileSize)),
+    });
+    if (!choice) {
+      return undefined;
+    }
+    if (!choice.again) {
+      await vscode.commands.executeCommand('qianfan.downloadExport', target.modelId);
+      return undefined;
+    }
+  }
   const started = await services.prompts.withProgress(vscode.l10n.t('Starting the export of {0}…', target.label), true, (_p, signal) =>
     client.startExport(target.modelId, { signal }),
   );

@@ -135,7 +135,12 @@ export class ExportWatcher implements vscode.Disposable {
         followExport(s.client(), s.pendingExports, pending, {
           ...this.timing,
           signal: AbortSignal.any([signal, stopped]),
-          onStatus: (task) => progress.report(task.status === 'Doing' ? vscode.l10n.t('packaging…') : (task.status ?? vscode.l10n.t('waiting for the task…'))),
+          onStatus: (task) =>
+            progress.report(
+              task.status === 'Doing'
+                ? vscode.l10n.t('packaging… (Cancel stops watching here; the export goes on in Qianfan)')
+                : (task.status ?? vscode.l10n.t('waiting for the task…')),
+            ),
         }),
       );
       this.report(label, pending, outcome);
@@ -148,11 +153,28 @@ export class ExportWatcher implements vscode.Disposable {
       if (isCancelled(error)) {
         s.logger.info(`Stopped watching the export of ${pending.modelId}; it goes on in Qianfan. Run Export again to follow it.`);
         await s.pendingExports.remove(pending.modelId);
+        this.offerToKeepWatching(label, pending);
         return undefined;
       }
       reportError(s, `Export of ${pending.modelId}`, error, vscode.l10n.t('Export of {0}', label));
       return undefined;
     }
+  }
+
+  /** Cancel stops only the watching: say so, and offer to watch again. */
+  private offerToKeepWatching(label: string, pending: PendingExport): void {
+    const keep = vscode.l10n.t('Keep Watching');
+    void notify(
+      this.s,
+      'info',
+      vscode.l10n.t('Stopped watching the export of {0}. The export goes on in Qianfan; Export again follows it.', label),
+      keep,
+    ).then(async (choice) => {
+      if (choice === keep) {
+        await this.s.pendingExports.put(pending);
+        await this.watch(pending);
+      }
+    });
   }
 
   private report(label: string, pending: PendingExport, outcome: ExportOutcome): void {

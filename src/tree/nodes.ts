@@ -236,7 +236,14 @@ export function versionTreeItem(node: VersionNode, v: VersionView): vscode.TreeI
         : live?.kind === 'error'
           ? ['question', undefined]
           : ['circle-outline', undefined];
-  item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
+  // an export in progress or done shows in the icon too, so a narrow sidebar cannot cut it off
+  const exporting = v.exportState?.status;
+  item.iconPath =
+    exporting === 'Doing'
+      ? new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue'))
+      : exporting === 'Done'
+        ? new vscode.ThemeIcon('package', new vscode.ThemeColor('charts.green'))
+        : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const parts = [node.modelId];
   if (missing) {
     parts.push(vscode.l10n.t('not found on the server'));

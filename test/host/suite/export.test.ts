@@ -63,6 +63,37 @@ describe('export', () => {
     assert.strictEqual(f.emulator.store.exportsCreated, 0);
   });
 
+  it('Cancel on the progress says the export goes on in Qianfan, and Keep Watching follows it again', async () => {
+    f.emulator.store.exportDurationMs = 1500;
+    f.prompts.notificationChoice = (n) => n.actions.find((a) => /Keep Watching|继续关注/.test(a));
+    const first = run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    await waitFor('the export under way', () => f.api.services.exportStates.get('amv-g73j3faikzpz')?.status === 'Doing');
+    f.prompts.cancelProgress();
+    await first;
+    const said = f.prompts.notifications.find((n) => n.actions.length === 1 && /amv-g73j3faikzpz/.test(n.message));
+    assert.ok(said, f.prompts.notifications.map((n) => n.message).join('\n'));
+    assert.match(said.message, /Qianfan|千帆/);
+    await waitFor('watching again, to the end', () => f.api.services.exportStates.done('amv-g73j3faikzpz'), 10_000);
+    assert.strictEqual(f.emulator.store.exportsCreated, 1, 'one task, followed twice');
+  });
+
+  it('Export on a version whose export is finished offers its file or a new export', async () => {
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    assert.strictEqual(f.emulator.store.exportsCreated, 1);
+    let offered: { label: string }[] = [];
+    f.prompts.picks.push((items: { label: string; again: boolean }[]) => {
+      offered = items;
+      return items.find((i) => i.again);
+    });
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    assert.strictEqual(offered.length, 2);
+    assert.match(offered[0].label, /Download|下载/);
+    assert.strictEqual(f.emulator.store.exportsCreated, 2, 'a new export only when chosen');
+    f.prompts.picks.push(() => undefined); // Escape: nothing
+    await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+    assert.strictEqual(f.emulator.store.exportsCreated, 2);
+  });
+
   it('reports a failed export', async () => {
     await run('qianfan.exportVersion', await versionNode(f.api, 'amv-p8r2t6y1u3io'));
     const n = f.prompts.last('error');
