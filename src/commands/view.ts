@@ -7,6 +7,17 @@ import * as vscode from 'vscode';
 import { type TreeNode } from '../tree/nodes';
 import { type Services } from './services';
 
+/** "qianfan.baidubce.com · AK 1a2b…": the endpoint's host and the start of the access key (never the secret key). */
+export function describeTarget(endpoint: string, accessKeyId: string | undefined): string {
+  let host: string;
+  try {
+    host = new URL(endpoint).host;
+  } catch {
+    host = endpoint;
+  }
+  return accessKeyId ? `${host} · AK ${accessKeyId.slice(0, 4)}…` : host;
+}
+
 /** Key changes closer together than this reload the view once (which clears a "keys refused" stop). */
 const KEY_CHANGE_SETTLE_MS = 100;
 
@@ -14,7 +25,10 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
   const view = vscode.window.createTreeView('qianfan.modelVersions', { treeDataProvider: s.tree, canSelectMany: true, showCollapseAll: true });
   let reload: ReturnType<typeof setTimeout> | undefined;
   const updateContext = async () => {
-    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', (await s.credentials.get()) !== undefined);
+    const keys = await s.credentials.get();
+    // where requests go, in the view's title bar: the endpoint's host and the access key's first characters
+    view.description = describeTarget(s.settings().endpoint, keys?.accessKeyId);
+    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', keys !== undefined);
     await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', s.tracked.view().length);
   };
   context.subscriptions.push(
@@ -32,6 +46,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     s.tracked.onDidChange(() => void updateContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('qianfan.endpoint')) {
+        void updateContext();
         void s.tree.refresh(); // another service: what is shown is loaded from it again
       }
     }),

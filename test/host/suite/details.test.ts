@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { asManifest } from '../../support/manifest';
-import { type Fixture, ourExtension, run, setUp, tearDown, treeLines, versionNode, waitFor } from './harness';
+import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, type Fixture, ourExtension, run, setUp, tearDown, treeLines, versionNode, waitFor } from './harness';
 
 describe('details and the keyboard', () => {
   let f: Fixture;
@@ -42,7 +42,7 @@ describe('details and the keyboard', () => {
     assert.match(f.prompts.statuses.at(-1) ?? '', /amv-g73j3faikzpz/, 'Copy ID says so in the status bar');
   });
 
-  it('a model\'s details list its versions and say which are not tracked', async () => {
+  it("a model's details list its versions and say which are not tracked", async () => {
     const lines = await treeLines(f.api);
     assert.ok(lines[0].includes('customer-support-zh'));
     const model = (await f.api.services.tree.getChildren())[0];
@@ -77,5 +77,29 @@ describe('details and the keyboard', () => {
     await run('qianfan.copyId', await versionNode(f.api, 'amv-g73j3faikzpz'));
     assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
     assert.strictEqual(f.prompts.statuses.length, 1);
+  });
+});
+
+describe('where requests go', () => {
+  let f: Fixture;
+  afterEach(() => tearDown(f));
+
+  it("the view's description shows the endpoint's host and the access key's first characters, never the secret", async () => {
+    f = await setUp();
+    const view = f.api.treeView;
+    const host = new URL(f.emulator.url).host;
+    await waitFor('the description', () => view.description === `${host} · AK ${DEMO_ACCESS_KEY.slice(0, 4)}…`);
+    assert.ok(!String(view.description).includes(DEMO_SECRET_KEY.slice(0, 6)));
+    await f.api.services.credentials.clear();
+    await waitFor('no key shown', () => view.description === host);
+  });
+
+  it('the Delete Confirmation setting shows words, not raw values, in both languages', () => {
+    const prop = asManifest(ourExtension()!.packageJSON).contributes.configuration.properties['qianfan.deleteConfirmation'];
+    assert.strictEqual(prop.enumItemLabels?.length, 2);
+    assert.ok(
+      prop.enumItemLabels.every((l) => !/clickButton|enterId|%/.test(l)),
+      prop.enumItemLabels.join(', '),
+    );
   });
 });
