@@ -29,6 +29,21 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
       }
     },
     'qianfan.showDetails': (node?: unknown) => showDetails(s, details, node),
+    'qianfan.filter': async (text?: unknown) => {
+      const value =
+        typeof text === 'string'
+          ? text
+          : await s.prompts.inputBox({
+              title: vscode.l10n.t('Filter the model versions'),
+              prompt: vscode.l10n.t('Words to find in the model, version, ID or base model; status:Ready, status:Creating or status:Fail for a status. Empty shows everything.'),
+              placeHolder: vscode.l10n.t('e.g. news status:Ready'),
+              value: s.filter.filter?.text ?? '',
+            });
+      if (value !== undefined) {
+        s.filter.set(value);
+      }
+    },
+    'qianfan.clearFilter': () => s.filter.set(''),
     'qianfan.openConsole': () => s.prompts.open(CONSOLE_URL),
     // the keyboard (Delete, Enter) acts on what is selected in the view
     'qianfan.deleteSelected': () => (selected().length > 0 ? deleteVersions(s, selected()[0], selected()) : undefined),

@@ -11,6 +11,7 @@ import { abortableSleep } from '../core/retry';
 import { StatusPoller } from '../core/statusPoller';
 import { TrackedVersionsStore } from '../core/trackedVersions';
 import { VersionDetailsStore } from '../core/versionDetails';
+import { ViewFilterStore } from '../core/viewFilter';
 import { type Settings, readSettings } from '../platform/config';
 import { Logger } from '../platform/logger';
 import { mementoStore } from '../platform/memento';
@@ -33,6 +34,8 @@ export interface Services extends ExportWatcherDeps {
   /** What was learnt of each version in this window. */
   readonly details: VersionDetailsStore;
   readonly loader: DetailLoader;
+  /** What the view is filtered by. */
+  readonly filter: ViewFilterStore;
   readonly poller: StatusPoller;
   readonly tree: ModelVersionTreeProvider;
   readonly exports: ExportWatcher;
@@ -63,6 +66,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     pendingExports: new PendingExportsStore(store),
     exportStates: new ExportStateStore(),
     details: new VersionDetailsStore(),
+    filter: new ViewFilterStore(),
     client: (): QianfanClient => clients.get(),
     settings: readSettings,
   };
@@ -87,6 +91,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     details: core.details,
     exports: core.exportStates,
     loader,
+    filter: core.filter,
     hasCredentials: async () => (await credentials.get()) !== undefined,
     now: Date.now,
     onFirstRoot: (models, versions) =>
@@ -125,6 +130,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     downloads,
     core.details,
     core.exportStates,
+    core.filter,
   );
   return services;
 }

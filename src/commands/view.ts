@@ -27,7 +27,10 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
   const updateContext = async () => {
     const keys = await s.credentials.get();
     // where requests go, in the view's title bar: the endpoint's host and the access key's first characters
-    view.description = describeTarget(s.settings().endpoint, keys?.accessKeyId);
+    const target = describeTarget(s.settings().endpoint, keys?.accessKeyId);
+    const filter = s.filter.filter;
+    view.description = filter ? `${vscode.l10n.t('Filter: {0}', filter.text)} · ${target}` : target;
+    await vscode.commands.executeCommand('setContext', 'qianfan.filtered', filter !== undefined);
     await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', keys !== undefined);
     await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', s.tracked.view().length);
   };
@@ -44,6 +47,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     }),
     { dispose: () => clearTimeout(reload) },
     s.tracked.onDidChange(() => void updateContext()),
+    s.filter.onDidChange(() => void updateContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('qianfan.endpoint')) {
         void updateContext();

@@ -9,6 +9,7 @@ import { type DetailLoader } from '../core/detailLoader';
 import { type ExportStateStore } from '../core/exportStates';
 import { isKeyFailure } from '../core/errors';
 import { naturalOrder } from '../core/naturalOrder';
+import { type ViewFilterStore, matches } from '../core/viewFilter';
 import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/trackedVersions';
 import { type VersionDetailsStore } from '../core/versionDetails';
 import { userMessage } from '../platform/errorMessages';
@@ -22,6 +23,7 @@ export interface TreeDeps {
   readonly details: VersionDetailsStore;
   readonly exports: ExportStateStore;
   readonly loader: Pick<DetailLoader, 'load' | 'drop'>;
+  readonly filter: ViewFilterStore;
   hasCredentials(): Promise<boolean>;
   now(): number;
   /** Told once, when the root is first drawn with versions in it. */
@@ -51,6 +53,10 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       deps.exports.onDidChange((ids) => this.repaint(ids)),
       deps.details.onDidChangeProblem(() => this.emitter.fire(undefined)),
       deps.tracked.onDidChange((change) => this.onTrackedChange(change)),
+      deps.filter.onDidChange(() => {
+        this.root = undefined;
+        this.emitter.fire(undefined);
+      }),
     ];
   }
 
@@ -94,6 +100,10 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       return []; // the view's welcome content takes over
     }
     const models = this.models();
+    const filter = this.deps.filter.filter;
+    if (filter && models.length === 0) {
+      return [new ActionNode(vscode.l10n.t('No tracked version matches "{0}". Clear the filter', filter.text), 'qianfan.clearFilter', 'clear-all')];
+    }
     if (!this.firstRootTold) {
       this.firstRootTold = true;
       this.deps.onFirstRoot?.(models.length, this.versionNodes.size);
@@ -152,6 +162,17 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     return this.versionNodes.get(modelId);
   }
 
+  private matchesFilter(t: TrackedVersion): boolean {
+    const live = this.deps.details.get(t.modelId);
+    const detail = live?.kind === 'loaded' ? live.detail : undefined;
+    return matches(this.deps.filter.filter, {
+      ...t,
+      name: this.nameOf(t),
+      baseModel: detail?.model,
+      status: detail?.status ?? t.status,
+    });
+  }
+
   /** The version's name: as Qianfan gave it in this session, else as stored. */
   private nameOf(t: TrackedVersion): string | undefined {
     const live = this.deps.details.get(t.modelId);
@@ -159,7 +180,12 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   }
 
   private expandAll(): boolean {
-    return this.deps.tracked.view().length <= EXPAND_ALL_LIMIT;
+    const shown = this.deps.filter.filter ? this.versionCount() : this.deps.tracked.view().length;
+    return shown <= EXPAND_ALL_LIMIT;
+  }
+
+  private versionCount(): number {
+    return this.models().reduce((n, m) => n + m.versions.length, 0);
   }
 
   private problemNode(): ErrorNode | undefined {
@@ -184,12 +210,17 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     }
     const groups = new Map<string, ModelNode>();
     const seen = new Set<string>();
+    const filter = this.deps.filter.filter;
     for (const t of this.deps.tracked.view()) {
+      if (filter && !this.matchesFilter(t)) {
+        continue;
+      }
       const modelSetId = t.modelSetId ?? '';
       let model = groups.get(modelSetId);
       if (!model) {
         model = this.modelNodes.get(modelSetId) ?? new ModelNode(modelSetId, '');
         model.label = modelLabel(t);
+        model.filterKey = filter?.text ?? '';
         model.versions = [];
         this.modelNodes.set(modelSetId, model);
         groups.set(modelSetId, model);

@@ -9,13 +9,15 @@ import { CONTEXT, versionContext } from './contextValues';
 
 export class ModelNode {
   readonly kind = 'model';
+  /** The filter it was drawn under: another filter makes it a new element, so its expansion starts afresh. */
+  filterKey = '';
   constructor(
     readonly modelSetId: string,
     public label: string,
     public versions: VersionNode[] = [],
   ) {}
   get id(): string {
-    return `model:${this.modelSetId}`;
+    return this.filterKey ? `model:${this.modelSetId}~${this.filterKey}` : `model:${this.modelSetId}`;
   }
 }
 

@@ -10,6 +10,7 @@ import { naturalOrder } from '../../src/core/naturalOrder';
 import { StatusPoller } from '../../src/core/statusPoller';
 import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/trackedVersions';
 import { VersionDetailsStore } from '../../src/core/versionDetails';
+import { ViewFilterStore, matches, parseFilter } from '../../src/core/viewFilter';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 
@@ -542,5 +543,50 @@ describe('the detail loader writes in order', () => {
     release();
     await flush;
     assert.deepStrictEqual(writes, ['start 1', 'end']);
+  });
+});
+
+describe('the view filter', () => {
+  const v = {
+    modelId: 'amv-pllfs0000001',
+    modelSetId: 'am-news000001',
+    modelSetName: 'News-Summarizer',
+    name: 'V3',
+    baseModel: 'ERNIE-Lite-8K',
+    status: 'Ready',
+  };
+
+  it('parses words and status terms, and nothing as no filter', () => {
+    assert.strictEqual(parseFilter('   '), undefined);
+    assert.deepStrictEqual(parseFilter('  News  status:Ready status:FAIL '), {
+      words: ['news'],
+      statuses: ['ready', 'fail'],
+      text: 'News status:Ready status:FAIL',
+    });
+  });
+
+  it('matches every word somewhere (ID, model, version, base model), case aside, and any of the statuses', () => {
+    assert.ok(matches(undefined, v));
+    assert.ok(matches(parseFilter('amv-pllfs'), v), 'by ID');
+    assert.ok(matches(parseFilter('news v3'), v), 'model and version');
+    assert.ok(matches(parseFilter('ernie-lite'), v), 'base model');
+    assert.ok(matches(parseFilter('am-news'), v), 'model ID');
+    assert.ok(!matches(parseFilter('news v4'), v), 'every word must match');
+    assert.ok(matches(parseFilter('status:creating status:ready'), v));
+    assert.ok(!matches(parseFilter('status:fail'), v));
+    assert.ok(matches(parseFilter('status:unknown'), { modelId: 'amv-x' }), 'no status known');
+    assert.ok(!matches(parseFilter('news'), { modelId: 'amv-x' }));
+  });
+
+  it('tells a change once, and clears on empty text', () => {
+    const store = new ViewFilterStore();
+    const seen: (string | undefined)[] = [];
+    store.onDidChange((f) => seen.push(f?.text));
+    store.set('news');
+    store.set(' news ');
+    store.set('');
+    store.set('');
+    assert.deepStrictEqual(seen, ['news', undefined]);
+    assert.strictEqual(store.filter, undefined);
   });
 });

@@ -272,3 +272,46 @@ describe('the tree at the scale of a real account', () => {
     });
   });
 });
+
+describe('the filter', () => {
+  let f: Fixture;
+  beforeEach(async () => {
+    f = await setUp({ fixture: generatedFixture(100, 10) });
+    await f.api.services.tracked.add(trackedAsSeenBefore(f, Date.now() - HOUR));
+    await f.api.simulateReload();
+  });
+  afterEach(async () => {
+    await run('qianfan.clearFilter');
+    await tearDown(f);
+  });
+
+  it('finds a version by part of its ID, expanded, and says the filter in the view description', async () => {
+    const tree = f.api.services.tree;
+    const target = [...f.emulator.store.versions.values()][537];
+    f.prompts.inputs.push(target.modelId.slice(0, 9));
+    await run('qianfan.filter');
+    const root = await tree.getChildren();
+    const matching = [...f.emulator.store.versions.keys()].filter((id) => id.startsWith(target.modelId.slice(0, 9)));
+    const shown = (await Promise.all(root.map((m) => tree.getChildren(m)))).flat();
+    assert.deepStrictEqual(shown.map((n) => (n.kind === 'version' ? n.modelId : '')).sort(), matching.sort());
+    assert.strictEqual(tree.getTreeItem(root[0]).collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'few matches: shown open');
+    await waitFor('the description', () => String(f.api.treeView.description).includes(target.modelId.slice(0, 9)));
+  });
+
+  it('filters by status, and by words and status together; Clear Filter shows everything again', async () => {
+    const tree = f.api.services.tree;
+    await run('qianfan.filter', 'status:Creating');
+    const creating = [...f.emulator.store.versions.values()].filter((v) => v.status === 'Creating').length;
+    let shown = (await Promise.all((await tree.getChildren()).map((m) => tree.getChildren(m)))).flat();
+    assert.strictEqual(shown.length, creating);
+    await run('qianfan.filter', 'model-10 status:ready');
+    shown = (await Promise.all((await tree.getChildren()).map((m) => tree.getChildren(m)))).flat();
+    assert.ok(shown.length > 0 && shown.every((n) => n.kind === 'version' && tree.getTreeItem(n).contextValue === 'qianfan.version.ready'));
+    await run('qianfan.filter', 'no-such-thing');
+    const none = await tree.getChildren();
+    assert.strictEqual(none.length, 1);
+    assert.strictEqual(tree.getTreeItem(none[0]).command?.command, 'qianfan.clearFilter');
+    await run('qianfan.clearFilter');
+    assert.strictEqual((await tree.getChildren()).length, 100);
+  });
+});
