@@ -16,7 +16,7 @@ import { readSettings } from './platform/config';
 import { Logger } from './platform/logger';
 import { mementoStore } from './platform/memento';
 import { NodeDownloadFs } from './platform/nodeDownloadFs';
-import { NodeFetchDownload } from './platform/nodeFetchDownload';
+import { NodeHttpDownload } from './platform/nodeHttpDownload';
 import { NodeFetchTransport } from './platform/nodeFetchTransport';
 import { type Prompts, VsCodePrompts } from './platform/prompts';
 import { SecretCredentialStore } from './platform/secretCredentialStore';
@@ -88,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   });
   const partialDownloads = new PartialDownloadsStore(store);
   const downloads = new Downloader({
-    http: new NodeFetchDownload(),
+    http: new NodeHttpDownload(),
     fs: new NodeDownloadFs(),
     clock: { now: Date.now, sleep: abortableSleep },
     store: partialDownloads,
