@@ -316,6 +316,72 @@ describe('download: transfer, case by case', () => {
   });
 });
 
+describe('download: transfer, stalls and the rate', () => {
+  it('no byte for stallMs counts as a dropped connection: the same byte again', async () => {
+    const t = setup([], 10, { stallMs: 40 });
+    let calls = 0;
+    t.http.get = (request) => {
+      calls++;
+      if (calls === 1) {
+        return Promise.resolve({
+          status: 200,
+          headers: {},
+          discard: () => undefined,
+          body: (async function* () {
+            yield await Promise.resolve(bytes(4));
+            await new Promise<void>((_resolve, reject) => request.signal.addEventListener('abort', () => reject(new Error('aborted by the watchdog'))));
+          })(),
+        });
+      }
+      return Promise.resolve({
+        status: 206,
+        headers: { 'content-range': 'bytes 4-9/10' },
+        discard: () => undefined,
+        body: (async function* () {
+          yield await Promise.resolve(bytes(6, 4));
+        })(),
+      });
+    };
+    t.options.clock.now = Date.now;
+    const started = Date.now();
+    const { stats } = await t.run();
+    assert.strictEqual(stats.attempts, 2);
+    assert.ok(Date.now() - started < 2000, 'the watchdog looks often enough');
+    assert.ok(t.logs.includes('The download stopped at byte 4 of 10 (no data for 40 ms); resuming in 100 ms'), t.logs.join('\n'));
+  });
+
+  it('an error that is not a stall is passed on as it is', async () => {
+    const t = setup([{ status: 200, chunks: [bytes(2)], fail: new DownloadError('http', 'odd') }], 10);
+    await assert.rejects(t.run(), /^DownloadError: odd$/);
+  });
+
+  it('the rate is over the last five seconds or so; unknown before time passes', async () => {
+    const progress: DownloadProgress[] = [];
+    const t = setup([], 100_000, { onProgress: (p) => progress.push(p), progressIntervalMs: 0 });
+    t.http.get = () =>
+      Promise.resolve({
+        status: 200,
+        headers: {},
+        discard: () => undefined,
+        body: (async function* () {
+          yield await Promise.resolve(bytes(1000)); // no time has passed: no rate yet
+          for (let i = 0; i < 10; i++) {
+            t.advance(1000);
+            yield await Promise.resolve(bytes(i < 5 ? 1000 : 10_000)); // slow, then fast
+          }
+        })(),
+      });
+    await assert.rejects(t.run()); // the body ended early, and the same answer comes again
+    assert.strictEqual(progress[0].bytesPerSecond, 0);
+    assert.strictEqual(progress[0].secondsLeft, undefined);
+    const last = progress[10];
+    assert.strictEqual(last.received, 56_000);
+    // 5 s window: from the sample at +5 s (6,000 bytes) to +10 s (56,000 bytes).
+    assert.strictEqual(last.bytesPerSecond, 10_000);
+    assert.strictEqual(last.secondsLeft, 4.4);
+  });
+});
+
 describe('download: the block writer', () => {
   it('writes blocks at their positions, hashes them in order, and commits the prefix on disk', async () => {
     const file = new MemoryFile();
