@@ -47,6 +47,16 @@ describe('download parts', () => {
     await assert.rejects(worker.digest(), /disposed/);
   });
 
+  it('the worker hasher: a stopped worker fails whoever waits for it', async () => {
+    const worker = new WorkerMd5(1024, 1);
+    const wait = worker.update(randomBytes(10_000));
+    assert.ok(wait instanceof Promise, 'the chunk does not fit in one slot of 1,024');
+    const digest = worker.digest();
+    worker.dispose();
+    await assert.rejects(wait, /the hashing worker stopped/);
+    await assert.rejects(digest, /the hashing worker stopped/);
+  });
+
   it('download URLs: https anywhere, http only on loopback; logs show host and path only', () => {
     assert.strictEqual(checkDownloadUrl('https://bj.bcebos.com/a.tar.gz?authorization=x').host, 'bj.bcebos.com');
     assert.strictEqual(checkDownloadUrl('http://127.0.0.1:9/a').port, '9');
