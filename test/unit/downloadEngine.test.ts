@@ -4,6 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { partPath } from '../../src/core/download/engine';
 import { DownloadError } from '../../src/core/download/errors';
+import { type GetRequest } from '../../src/core/download/types';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { CancelledError } from '../../src/core/errors';
 import { type DownloadHarness, startDownloadHarness } from '../support/downloadHarness';
@@ -42,6 +43,7 @@ describe('download: the engine decides', function () {
     const e = await failure(downloader.download(req));
     assert.strictEqual(e.reason, 'targetExists');
     assert.strictEqual(e.message, `${target} is being downloaded already`);
+    assert.strictEqual(e.detail.path, target);
     await first;
     assert.strictEqual(downloader.isRunning(target), false);
     verified(req.file.exportId!);
@@ -109,8 +111,56 @@ describe('download: the engine decides', function () {
     const e = await failure(downloader.download(req));
     assert.strictEqual(e.reason, 'targetExists');
     assert.strictEqual(e.message, `${target} appeared while downloading; the download is kept in ${partPath(target)}`);
+    assert.strictEqual(e.detail.path, target);
     assert.strictEqual(readFileSync(target, 'utf8'), 'mine');
     assert.strictEqual(readFileSync(partPath(target)).length, req.file.fileSize);
+  });
+
+  it('refuses before anything else: a bad URL (no request, no .part, nothing stored) and an existing target', async () => {
+    const req = await request();
+    let requests = 0;
+    const http = {
+      get: () => {
+        requests++;
+        return Promise.reject(new Error('no request expected'));
+      },
+    };
+    const puts: unknown[] = [];
+    h.store.put = (entry) => {
+      puts.push(entry);
+      return Promise.resolve();
+    };
+    const bad = await failure(h.downloader({ http }).download({ ...req, file: { ...req.file, downloadUrl: 'http://example.com/x' } }));
+    assert.strictEqual(bad.reason, 'badUrl');
+    writeFileSync(target, 'mine');
+    const exists = await failure(h.downloader({ http }).download(req));
+    assert.strictEqual(exists.reason, 'targetExists');
+    assert.strictEqual(exists.message, `${target} exists`);
+    assert.strictEqual(exists.detail.path, target);
+    assert.deepStrictEqual([requests, puts.length, existsSync(partPath(target))], [0, 0, false]);
+  });
+
+  it('a fresh URL that breaks the rules is refused before a request to it', async () => {
+    h.files.faults = { expireAfterMs: 0 };
+    const req = await request();
+    await new Promise((r) => setTimeout(r, 5));
+    const asked: string[] = [];
+    const http = {
+      get: (r: GetRequest) => {
+        asked.push(r.url);
+        return Promise.resolve({ status: 403, headers: {}, body: (async function* () {})(), discard: () => undefined });
+      },
+    };
+    const e = await failure(h.downloader({ http }).download({ ...req, refresh: () => Promise.resolve({ ...req.file, downloadUrl: 'http://example.com/x' }) }));
+    assert.strictEqual(e.reason, 'badUrl');
+    assert.deepStrictEqual(asked, [req.file.downloadUrl]);
+  });
+
+  it('a new .part that cannot be created: a disk error, nothing kept', async () => {
+    const fs = new NodeDownloadFs();
+    fs.openForWrite = () => Promise.reject(Object.assign(new Error('ro'), { code: 'EROFS' }));
+    const e = await failure(h.downloader({ fs }).download(await request()));
+    assert.deepStrictEqual([e.reason, e.detail.code, e.detail.partKept, e.detail.path], ['disk', 'EROFS', false, partPath(target)]);
   });
 
   it('a rename that fails: a disk error, the verified .part kept', async () => {
