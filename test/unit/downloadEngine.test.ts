@@ -163,6 +163,18 @@ describe('download: the engine decides', function () {
     assert.deepStrictEqual([e.reason, e.detail.code, e.detail.partKept, e.detail.path], ['disk', 'EROFS', false, partPath(target)]);
   });
 
+  it('runs with the default hasher and no log, resuming a kept .part and starting over a stranger', async () => {
+    const req = await request();
+    writeFileSync(partPath(target), h.files.content(req.file.exportId!).subarray(0, 1000));
+    await h.store.put({ target, modelId: req.file.modelId, md5: req.file.md5, fileSize: req.file.fileSize, bytes: 1000, updatedAt: 1 });
+    const result = await h.downloader({ hasher: undefined, log: undefined }).download(req);
+    assert.deepStrictEqual([result.resumedFrom, result.md5], [1000, req.file.md5]);
+    writeFileSync(partPath(target), 'a stranger');
+    const again = await h.downloader({ hasher: undefined, log: undefined }).download({ ...req, overwrite: true });
+    assert.strictEqual(again.resumedFrom, 0);
+    verified(req.file.exportId!);
+  });
+
   it('a rename that fails: a disk error, the verified .part kept', async () => {
     const req = await request();
     const fs = new NodeDownloadFs();
