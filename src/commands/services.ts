@@ -16,7 +16,7 @@ import { type Settings, readSettings } from '../platform/config';
 import { Logger } from '../platform/logger';
 import { mementoStore } from '../platform/memento';
 import { NodeDownloadFs } from '../platform/nodeDownloadFs';
-import { NodeFetchDownload } from '../platform/nodeFetchDownload';
+import { NodeHttpDownload } from '../platform/nodeHttpDownload';
 import { type Prompts, VsCodePrompts } from '../platform/prompts';
 import { SecretCredentialStore } from '../platform/secretCredentialStore';
 import { ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
@@ -105,7 +105,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   });
   const partialDownloads = new PartialDownloadsStore(store);
   const downloads = new Downloader({
-    http: new NodeFetchDownload(),
+    http: new NodeHttpDownload(),
     fs: new NodeDownloadFs(),
     clock: { now: Date.now, sleep: abortableSleep },
     store: partialDownloads,

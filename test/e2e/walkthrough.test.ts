@@ -4,7 +4,7 @@
  * the palette, the notifications. Screenshots go to media/screenshots for README.md.
  */
 import * as assert from 'assert';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
 import { QianfanEmulator } from '../emulator/emulator';
@@ -24,6 +24,9 @@ import {
   waitForNotification,
 } from './workbench';
 
+/** The served export: 8 MiB, slowed to 512 KiB/s in the download step so that its progress can be seen. */
+const EXPORT_BYTES = 8 * 1024 * 1024;
+
 for (const version of [SERVERS.newest, SERVERS.oldest]) {
   describe(`end to end in the browser workbench (code-server ${version})`, function () {
     this.timeout(240_000);
@@ -34,7 +37,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
     const shot = (page: Page, name: string) => (version === SERVERS.newest ? screenshot(page, name) : Promise.resolve(''));
 
     before(async () => {
-      emulator = new QianfanEmulator({ exportDurationMs: 2500 });
+      emulator = new QianfanEmulator({ exportDurationMs: 2500, exportBytes: EXPORT_BYTES });
       await emulator.start();
       folder = mkdtempSync(path.join(tmpdir(), 'qf-e2e-'));
       wb = await openWorkbench(
@@ -138,6 +141,35 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await item.locator('.monaco-button', { hasText: 'Copy Download URL' }).waitFor();
       await shot(page, '5-export-done');
       assert.strictEqual(emulator.store.exportsCreated, 1);
+    });
+
+    it('downloads the export with a progress notification (bytes, rate, time left), then a verified file', async () => {
+      const { page } = wb;
+      await clearNotifications(page);
+      emulator.files!.faults.bytesPerSecond = 512 * 1024; // the emulator's slow-stream fault
+      const row = await treeRow(page, 'amv-g73j3faikzpz');
+      await row.click({ button: 'right' });
+      await clickMenuItem(page, 'Download Export');
+      // The save dialog (VS Code's own in the browser workbench) proposes the workspace folder and the file's name.
+      const input = page.locator('.quick-input-widget .quick-input-box input');
+      await input.waitFor({ state: 'visible' });
+      for (let i = 0; i < 40 && !(await input.inputValue()).endsWith('.tar.gz'); i++) {
+        await page.waitForTimeout(250);
+      }
+      const chosen = await input.inputValue();
+      await page.keyboard.press('Enter');
+      await page.locator('.quick-input-widget').waitFor({ state: 'hidden' });
+      // Wait until the rate and the time left are known, then take the picture.
+      const progress = await waitForNotification(page, /B\/s, \d+:\d\d left/, 30_000);
+      assertIncludes(progress, /Downloading amv-g73j3faikzpz-exp-[0-9a-f]+\.tar\.gz/);
+      assertIncludes(progress, /of 8\.\d MB/);
+      await shot(page, '7-download-progress');
+      emulator.files!.faults.bytesPerSecond = undefined; // the rest at full speed
+      const done = await waitForNotification(page, 'md5 verified', 60_000);
+      assertIncludes(done, path.basename(chosen));
+      assert.strictEqual(statSync(path.join(folder, path.basename(chosen))).size, EXPORT_BYTES);
+      assert.ok(emulator.files!.requests.every((r) => !r.authorization));
+      await clearNotifications(page);
     });
 
     it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {

@@ -10,7 +10,7 @@ import { type DownloadFs } from '../../src/core/download/types';
 import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
 import { abortableSleep } from '../../src/core/retry';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
-import { NodeFetchDownload } from '../../src/platform/nodeFetchDownload';
+import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
 import { type ExportFiles } from '../emulator/exportFiles';
 import { type Harness, startHarness } from './clientHarness';
 
@@ -47,7 +47,7 @@ export async function startDownloadHarness(bytes: number): Promise<DownloadHarne
     logs,
     downloader: (overrides = {}) =>
       new Downloader({
-        http: new NodeFetchDownload(),
+        http: new NodeHttpDownload(),
         fs: new NodeDownloadFs(),
         clock: { now: Date.now, sleep: abortableSleep },
         store,

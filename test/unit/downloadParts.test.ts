@@ -28,6 +28,35 @@ describe('download parts', () => {
     worker.dispose();
   });
 
+  it('the worker hasher splits chunks larger than its slots and waits for free slots, in order', async () => {
+    const data = randomBytes(100_000);
+    const worker = new WorkerMd5(4096, 2);
+    let waited = 0;
+    for (let o = 0; o < data.length; o += 30_000) {
+      const wait = worker.update(data.subarray(o, o + 30_000));
+      if (wait) {
+        waited++;
+        await wait;
+      }
+    }
+    assert.ok(waited > 0, 'a chunk of 30,000 bytes does not fit in 2 slots of 4,096');
+    assert.strictEqual(worker.bytes, data.length);
+    assert.strictEqual(await worker.digest(), createHash('md5').update(data).digest('hex'));
+    worker.dispose();
+    assert.throws(() => worker.update(data), /disposed/);
+    await assert.rejects(worker.digest(), /disposed/);
+  });
+
+  it('the worker hasher: a stopped worker fails whoever waits for it', async () => {
+    const worker = new WorkerMd5(1024, 1);
+    const wait = worker.update(randomBytes(10_000));
+    assert.ok(wait instanceof Promise, 'the chunk does not fit in one slot of 1,024');
+    const digest = worker.digest();
+    worker.dispose();
+    await assert.rejects(wait, /the hashing worker stopped/);
+    await assert.rejects(digest, /the hashing worker stopped/);
+  });
+
   it('download URLs: https anywhere, http only on loopback; logs show host and path only', () => {
     assert.strictEqual(checkDownloadUrl('https://bj.bcebos.com/a.tar.gz?authorization=x').host, 'bj.bcebos.com');
     assert.strictEqual(checkDownloadUrl('http://127.0.0.1:9/a').port, '9');

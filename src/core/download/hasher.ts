@@ -1,13 +1,13 @@
 /**
  * MD5 computed while the bytes stream in (no second read of the file). Two ways:
  * - InlineMd5, on the receiving thread: the default;
- * - WorkerMd5, in a worker thread fed the same 1 MiB blocks (copied), meant to overlap the
- *   hashing with the I/O on another core. Measured by `npm run bench:download` on the 2-core
- *   machine (the emulator serving from the same machine), it was slower (4.0–5.8 s vs 3.1–3.8 s
- *   for 1 GiB) and used more memory (142–164 MB vs 95–97 MB peak RSS): the copies and messages cost
- *   more than the overlap gains when no core is idle. Kept for machines with spare cores.
+ * - WorkerMd5, in a worker thread fed the same blocks through a ring of shared-memory slots
+ *   (one copy into reused memory), meant to overlap the hashing with the I/O on another core.
+ *   On the shared 2-core machine (`npm run bench:download`, other work keeping both cores busy)
+ *   it took the same time as InlineMd5 and ~15 MB more memory: there was no idle core to overlap
+ *   on. Kept for machines with spare cores.
  * The worker's code is inline, so the bundle needs no second file. Backpressure: update()
- * returns a promise while the worker is far behind.
+ * returns a promise while every slot is waiting for the worker.
  */
 import { createHash } from 'crypto';
 import { Worker } from 'worker_threads';
@@ -41,32 +41,46 @@ export class InlineMd5 implements Md5Hasher {
 }
 
 const WORKER_SOURCE = `
-const { parentPort } = require('worker_threads');
+const { parentPort, workerData } = require('worker_threads');
 const hash = require('crypto').createHash('md5');
-let bytes = 0;
+const ring = new Uint8Array(workerData.ring);
 parentPort.on('message', (m) => {
-  if (m.chunk) {
-    hash.update(m.chunk);
-    bytes += m.chunk.byteLength;
-    parentPort.postMessage({ acked: bytes });
+  if (m.length !== undefined) {
+    hash.update(ring.subarray(m.at, m.at + m.length));
+    parentPort.postMessage({ freed: m.slot });
   } else {
     parentPort.postMessage({ digest: hash.copy().digest('hex') });
   }
 });
 `;
 
-type WorkerMessage = { acked?: number; digest?: string };
+type WorkerMessage = { freed?: number; digest?: string };
 
+/**
+ * The bytes go to the worker through a ring of slots in shared memory: one copy into memory that
+ * is reused (no allocation, no page faults per block), and the caller's buffer stays its own
+ * (the writer writes it to disk at the same time).
+ */
 export class WorkerMd5 implements Md5Hasher {
-  private readonly worker = new Worker(WORKER_SOURCE, { eval: true });
+  private readonly ring: Uint8Array;
+  private readonly worker: Worker;
+  private readonly free: number[] = [];
   bytes = 0;
-  private acked = 0;
   private failure?: Error;
-  private waiters: { below: number; resolve: () => void; reject: (e: Error) => void }[] = [];
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private digests: { resolve: (hex: string) => void; reject: (e: Error) => void }[] = [];
 
-  /** `maxBehind`: bytes the worker may lag before update() asks the caller to wait. */
-  constructor(private readonly maxBehind = 8 * 1024 * 1024) {
+  /** `slots` × `slotBytes` of shared memory: how far the worker may lag before update() asks the caller to wait. */
+  constructor(
+    private readonly slotBytes = 1024 * 1024,
+    slots = 8,
+  ) {
+    const shared = new SharedArrayBuffer(slotBytes * slots);
+    this.ring = new Uint8Array(shared);
+    this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { ring: shared } });
+    for (let i = 0; i < slots; i++) {
+      this.free.push(i);
+    }
     this.worker.unref();
     this.worker.on('message', (m: WorkerMessage) => this.onMessage(m));
     this.worker.on('error', (e) => this.fail(e));
@@ -77,12 +91,11 @@ export class WorkerMd5 implements Md5Hasher {
     if (this.failure) {
       throw this.failure;
     }
-    this.worker.postMessage({ chunk });
-    this.bytes += chunk.byteLength;
-    if (this.bytes - this.acked <= this.maxBehind) {
-      return undefined;
+    let offset = 0;
+    while (offset < chunk.byteLength && this.free.length > 0) {
+      offset += this.send(chunk, offset);
     }
-    return new Promise((resolve, reject) => this.waiters.push({ below: this.bytes - this.maxBehind / 2, resolve, reject }));
+    return offset < chunk.byteLength ? this.rest(chunk, offset) : undefined;
   }
 
   digest(): Promise<string> {
@@ -100,12 +113,31 @@ export class WorkerMd5 implements Md5Hasher {
     void this.worker.terminate();
   }
 
+  /** Copies as much of the chunk from `offset` as one free slot holds, and hands it to the worker. */
+  private send(chunk: Uint8Array, offset: number): number {
+    const slot = this.free.shift()!;
+    const length = Math.min(this.slotBytes, chunk.byteLength - offset);
+    const at = slot * this.slotBytes;
+    this.ring.set(chunk.subarray(offset, offset + length), at);
+    this.bytes += length;
+    this.worker.postMessage({ slot, at, length });
+    return length;
+  }
+
+  /** The part of a chunk that did not fit: sent as slots come free. */
+  private async rest(chunk: Uint8Array, offset: number): Promise<void> {
+    while (offset < chunk.byteLength) {
+      if (this.free.length === 0) {
+        await new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+      }
+      offset += this.send(chunk, offset);
+    }
+  }
+
   private onMessage(m: WorkerMessage): void {
-    if (m.acked !== undefined) {
-      this.acked = m.acked;
-      const ready = this.waiters.filter((w) => this.acked >= w.below);
-      this.waiters = this.waiters.filter((w) => this.acked < w.below);
-      ready.forEach((w) => w.resolve());
+    if (m.freed !== undefined) {
+      this.free.push(m.freed);
+      this.waiters.shift()?.resolve();
     } else if (m.digest !== undefined) {
       this.digests.shift()?.resolve(m.digest);
     }

@@ -1,0 +1,153 @@
+/** The download engine's HTTP adapter over Node's own http (src/platform/nodeHttpDownload.ts), against small loopback servers. */
+import * as assert from 'assert';
+import * as http from 'http';
+import { type AddressInfo } from 'net';
+import { DownloadError } from '../../src/core/download/errors';
+import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+async function serve(handler: Handler): Promise<{ url: string; seen: http.IncomingHttpHeaders[]; close: () => Promise<void> }> {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const server = http.createServer((req, res) => {
+    seen.push(req.headers);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+async function readAll(body: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) {
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks);
+}
+
+const signal = () => new AbortController().signal;
+
+describe('download: the HTTP adapter (Node http)', function () {
+  this.timeout(10_000);
+
+  it('streams the body with the status and lower-case headers, sending only the headers it is given', async () => {
+    const s = await serve((_req, res) => {
+      res.writeHead(206, { 'Content-Range': 'bytes 2-4/5', 'X-Two': ['a', 'b'] });
+      res.end('cde');
+    });
+    try {
+      const r = await new NodeHttpDownload().get({
+        url: `${s.url}/f?authorization=sig`,
+        headers: { range: 'bytes=2-', 'accept-encoding': 'identity' },
+        signal: signal(),
+      });
+      assert.strictEqual(r.status, 206);
+      assert.strictEqual(r.headers['content-range'], 'bytes 2-4/5');
+      assert.strictEqual(r.headers['x-two'], 'a, b');
+      assert.strictEqual((await readAll(r.body)).toString(), 'cde');
+      assert.strictEqual(s.seen[0].range, 'bytes=2-');
+      assert.strictEqual(s.seen[0]['accept-encoding'], 'identity');
+      assert.strictEqual(s.seen[0].authorization, undefined);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('follows a redirect (keeping the Range), and refuses one to plain http off loopback', async () => {
+    const s = await serve((req, res) => {
+      if (req.url === '/a') {
+        res.writeHead(302, { location: '/b?sig=2' });
+        res.end();
+      } else if (req.url === '/evil') {
+        res.writeHead(307, { location: 'http://example.com/b' });
+        res.end();
+      } else {
+        res.writeHead(200);
+        res.end(`at ${req.url}`);
+      }
+    });
+    try {
+      const r = await new NodeHttpDownload().get({ url: `${s.url}/a`, headers: { range: 'bytes=1-' }, signal: signal() });
+      assert.strictEqual(r.status, 200);
+      assert.strictEqual((await readAll(r.body)).toString(), 'at /b?sig=2');
+      assert.strictEqual(s.seen[1].range, 'bytes=1-');
+      await assert.rejects(
+        new NodeHttpDownload().get({ url: `${s.url}/evil`, headers: {}, signal: signal() }),
+        (e: unknown) => e instanceof DownloadError && e.reason === 'badUrl',
+      );
+      assert.strictEqual(s.seen.length, 3, 'nothing was sent to the plain-http host');
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('gives up after a few redirects, and gives a redirect without a Location as it is', async () => {
+    const s = await serve((req, res) => {
+      res.writeHead(302, req.url === '/none' ? {} : { location: `/loop${s.seen.length}` });
+      res.end();
+    });
+    try {
+      await assert.rejects(
+        new NodeHttpDownload({ maxRedirects: 2 }).get({ url: `${s.url}/loop`, headers: {}, signal: signal() }),
+        /too many redirects \(more than 2\)/,
+      );
+      assert.strictEqual(s.seen.length, 3);
+      const r = await new NodeHttpDownload().get({ url: `${s.url}/none`, headers: {}, signal: signal() });
+      assert.strictEqual(r.status, 302);
+      r.discard();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('rejects when no answer comes in time, and when aborted before or while waiting', async () => {
+    const s = await serve(() => undefined);
+    try {
+      await assert.rejects(
+        new NodeHttpDownload({ responseTimeoutMs: 100 }).get({ url: `${s.url}/slow`, headers: {}, signal: signal() }),
+        /no answer from the file server in 100 ms/,
+      );
+      const aborted = new AbortController();
+      aborted.abort();
+      await assert.rejects(new NodeHttpDownload().get({ url: `${s.url}/x`, headers: {}, signal: aborted.signal }), { name: 'AbortError' });
+      const later = new AbortController();
+      setTimeout(() => later.abort(), 50);
+      await assert.rejects(new NodeHttpDownload().get({ url: `${s.url}/x`, headers: {}, signal: later.signal }), { name: 'AbortError' });
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('an abort or a dropped connection mid-body ends the body with an error; discard closes it', async () => {
+    const s = await serve((req, res) => {
+      res.writeHead(200, { 'content-length': '1000000' });
+      res.write(Buffer.alloc(1000));
+      if (req.url === '/drop') {
+        setTimeout(() => res.socket?.destroy(), 20);
+      }
+    });
+    try {
+      const dropped = await new NodeHttpDownload().get({ url: `${s.url}/drop`, headers: {}, signal: signal() });
+      await assert.rejects(readAll(dropped.body), 'a dropped connection');
+      const controller = new AbortController();
+      const aborted = await new NodeHttpDownload().get({ url: `${s.url}/hang`, headers: {}, signal: controller.signal });
+      setTimeout(() => controller.abort(), 20);
+      await assert.rejects(readAll(aborted.body), 'an abort');
+      const discarded = await new NodeHttpDownload().get({ url: `${s.url}/hang`, headers: {}, signal: signal() });
+      discarded.discard();
+      const rest = await readAll(discarded.body).catch(() => Buffer.alloc(0));
+      assert.ok(rest.length < 1000, 'nothing more is read after discard');
+    } finally {
+      await s.close();
+    }
+  });
+});
