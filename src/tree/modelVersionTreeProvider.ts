@@ -43,6 +43,8 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   /** Models whose children the view asked for and that were not collapsed since. */
   private readonly expanded = new Set<string>();
   private firstRootTold = false;
+  private readonly toRepaint = new Set<string>();
+  private repaintTimer?: ReturnType<typeof setTimeout>;
   /** What is selected in the view (the keyboard's commands act on it). */
   selection: readonly TreeNode[] = [];
   private readonly subscriptions: { dispose(): void }[];
@@ -250,8 +252,21 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     return this.root;
   }
 
-  /** Fires one change per version node that is drawn (nodes under unopened models are skipped by VS Code). */
+  /**
+   * Repaints the nodes of these versions: answers that arrive together go to VS Code as one change
+   * (one message to the workbench, not one per answer); only those nodes, never the whole tree.
+   */
   private repaint(modelIds: readonly string[]): void {
+    modelIds.forEach((id) => this.toRepaint.add(id));
+    this.repaintTimer ??= setTimeout(() => {
+      this.repaintTimer = undefined;
+      const ids = [...this.toRepaint];
+      this.toRepaint.clear();
+      this.repaintNow(ids);
+    }, 0);
+  }
+
+  private repaintNow(modelIds: readonly string[]): void {
     const nodes = modelIds.flatMap((id) => this.versionNodes.get(id) ?? []);
     for (const node of nodes) {
       const live = this.deps.details.get(node.modelId);
@@ -284,6 +299,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   }
 
   dispose(): void {
+    clearTimeout(this.repaintTimer);
     this.subscriptions.forEach((s) => s.dispose());
     this.emitter.dispose();
   }
