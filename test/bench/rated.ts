@@ -1,7 +1,7 @@
 /**
  * The rate-limited part of `npm run bench`: bulk deletes of 1,000 versions against the emulator
  * limited to 50 requests/s (50 ms latency): the adaptive client, the same client with the limiter
- * off (fixed concurrency 8), and the official SDK's plain loop; each checked against the
+ * off (fixed at the default concurrency), and the official SDK's plain loop; each checked against the
  * emulator's state afterwards.
  */
 import { type QianfanEmulator } from '../emulator/emulator';
