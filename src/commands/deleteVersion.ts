@@ -37,9 +37,7 @@ async function confirmDelete(services: Services, targets: readonly Target[]): Pr
     });
     return answer?.trim() === expected;
   }
-  const message = one
-    ? vscode.l10n.t('Delete the model version {0}?', targets[0].label)
-    : vscode.l10n.t('Delete {0} model versions?', targets.length);
+  const message = one ? vscode.l10n.t('Delete the model version {0}?', targets[0].label) : vscode.l10n.t('Delete {0} model versions?', targets.length);
   const detail = one
     ? vscode.l10n.t('This deletes it in Qianfan and cannot be undone.')
     : listTargets(targets) + '\n\n' + vscode.l10n.t('This deletes them in Qianfan and cannot be undone.');

@@ -56,7 +56,10 @@ function exportSection(s: Services, modelId: string, task: ExportTask | undefine
       [vscode.l10n.t('Status'), task.status === 'Done' ? vscode.l10n.t('Done') : task.status === 'Doing' ? vscode.l10n.t('Exporting…') : task.status],
       [vscode.l10n.t('Export task'), task.exportId],
       [vscode.l10n.t('File'), task.fileName],
-      [vscode.l10n.t('Size'), task.fileSize === undefined ? undefined : `${formatBytes(task.fileSize)} (${task.fileSize.toLocaleString(vscode.env.language)} B)`],
+      [
+        vscode.l10n.t('Size'),
+        task.fileSize === undefined ? undefined : `${formatBytes(task.fileSize)} (${task.fileSize.toLocaleString(vscode.env.language)} B)`,
+      ],
       ['md5', task.md5],
       [vscode.l10n.t('Download URL'), task.downloadUrl],
     ])
@@ -197,7 +200,9 @@ export async function showDetails(s: Services, provider: DetailsProvider, node?:
   if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
     provider.reload(uri); // shown before: ask Qianfan again
   }
-  const doc = await s.prompts.withProgress(vscode.l10n.t('Loading the details of {0}…', id), false, () => Promise.resolve(vscode.workspace.openTextDocument(uri)));
+  const doc = await s.prompts.withProgress(vscode.l10n.t('Loading the details of {0}…', id), false, () =>
+    Promise.resolve(vscode.workspace.openTextDocument(uri)),
+  );
   const shown = await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
   await vscode.window.showTextDocument(shown, { preview: true });
   return shown;

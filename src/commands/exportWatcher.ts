@@ -164,17 +164,14 @@ export class ExportWatcher implements vscode.Disposable {
   /** Cancel stops only the watching: say so, and offer to watch again. */
   private offerToKeepWatching(label: string, pending: PendingExport): void {
     const keep = vscode.l10n.t('Keep Watching');
-    void notify(
-      this.s,
-      'info',
-      vscode.l10n.t('Stopped watching the export of {0}. The export goes on in Qianfan; Export again follows it.', label),
-      keep,
-    ).then(async (choice) => {
-      if (choice === keep) {
-        await this.s.pendingExports.put(pending);
-        await this.watch(pending);
-      }
-    });
+    void notify(this.s, 'info', vscode.l10n.t('Stopped watching the export of {0}. The export goes on in Qianfan; Export again follows it.', label), keep).then(
+      async (choice) => {
+        if (choice === keep) {
+          await this.s.pendingExports.put(pending);
+          await this.watch(pending);
+        }
+      },
+    );
   }
 
   private report(label: string, pending: PendingExport, outcome: ExportOutcome): void {

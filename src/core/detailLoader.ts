@@ -174,9 +174,7 @@ export class DetailLoader {
     if (this.toPersist.size > 0) {
       const batch = [...this.toPersist.values()];
       this.toPersist.clear();
-      this.writes = this.writes.then(() =>
-        this.deps.persist(batch).catch((error: unknown) => this.deps.log('Could not store the last known statuses', error)),
-      );
+      this.writes = this.writes.then(() => this.deps.persist(batch).catch((error: unknown) => this.deps.log('Could not store the last known statuses', error)));
     }
     return this.writes;
   }

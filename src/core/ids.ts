@@ -21,8 +21,7 @@ export function isModelSetId(value: string): boolean {
  * - notAnId: anything else.
  */
 export type VersionIdProblem =
-  | { readonly code: 'empty' | 'modelId' | 'apiKey' | 'notAnId' }
-  | { readonly code: 'upperCase' | 'contains'; readonly suggestion: string };
+  { readonly code: 'empty' | 'modelId' | 'apiKey' | 'notAnId' } | { readonly code: 'upperCase' | 'contains'; readonly suggestion: string };
 
 export function modelVersionIdProblem(value: string): VersionIdProblem | undefined {
   const id = value.trim();

@@ -170,7 +170,10 @@ describe('validation and retry arithmetic', () => {
     assert.deepStrictEqual(modelVersionIdProblem('bce-v3/ALTAK-abc/def'), { code: 'apiKey' });
     assert.deepStrictEqual(modelVersionIdProblem('AMV-G73J3FAIKZPZ'), { code: 'upperCase', suggestion: 'amv-g73j3faikzpz' });
     assert.deepStrictEqual(modelVersionIdProblem('V1 (amv-g73j3faikzpz)'), { code: 'contains', suggestion: 'amv-g73j3faikzpz' });
-    assert.deepStrictEqual(modelVersionIdProblem('https://x/y?modelId=amv-g73j3faikzpz&a=amv-g73j3faikzpz'), { code: 'contains', suggestion: 'amv-g73j3faikzpz' });
+    assert.deepStrictEqual(modelVersionIdProblem('https://x/y?modelId=amv-g73j3faikzpz&a=amv-g73j3faikzpz'), {
+      code: 'contains',
+      suggestion: 'amv-g73j3faikzpz',
+    });
     assert.deepStrictEqual(modelVersionIdProblem('amv-aaaaaaaa amv-bbbbbbbb'), { code: 'notAnId' }, 'two IDs: no guess');
     assert.deepStrictEqual(modelVersionIdProblem('amv-g73j!'), { code: 'notAnId' });
     assert.deepStrictEqual(modelVersionIdProblem('hello'), { code: 'notAnId' });
