@@ -7,7 +7,7 @@ import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValue
 import { ListStore } from '../../src/core/listStore';
 import { type ModelVersionDetail } from '../../src/core/model';
 import { naturalOrder } from '../../src/core/naturalOrder';
-import { StatusPoller } from '../../src/core/statusPoller';
+import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/statusPoller';
 import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/trackedVersions';
 import { VersionDetailsStore } from '../../src/core/versionDetails';
 import { ViewFilterStore, matches, parseFilter } from '../../src/core/viewFilter';
@@ -588,5 +588,115 @@ describe('the view filter', () => {
     store.set('');
     assert.deepStrictEqual(seen, ['news', undefined]);
     assert.strictEqual(store.filter, undefined);
+  });
+});
+
+describe('the status poller, its timing', () => {
+  function setup(visible: { modelId: string; status?: string }[]) {
+    const store = new VersionDetailsStore();
+    const loads: (readonly string[])[] = [];
+    const announced: string[] = [];
+    let next = 'Creating';
+    const poller = new StatusPoller({
+      store,
+      loader: {
+        load: (ids) => {
+          loads.push(ids);
+          ids.forEach((id) => store.set(id, { kind: 'loaded', detail: detail(id, next), at: 1 }));
+          return Promise.resolve();
+        },
+      },
+      visible: () => visible,
+      announce: (id, status) => announced.push(`${id} ${status}`),
+    });
+    return { store, poller, loads, announced, finish: (status: string) => (next = status) };
+  }
+  const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('starts from 3 s, backing off to a minute', () => {
+    assert.deepStrictEqual(DEFAULT_POLLER_TIMING, { intervalMs: 3000, maxIntervalMs: 60_000 });
+    assert.strictEqual(MAX_POLLED_PER_ROUND, 50);
+  });
+
+  it('describes at most 50 versions a round', async () => {
+    const p = setup(ids(60).map((modelId) => ({ modelId, status: 'Creating' })));
+    p.poller.timing = { intervalMs: 10_000, maxIntervalMs: 10_000 };
+    p.poller.setActive(true);
+    await wait(20);
+    assert.strictEqual(p.loads.length, 1);
+    assert.deepStrictEqual(p.loads[0], ids(50));
+    p.poller.dispose();
+  });
+
+  it('a version newly seen Creating cuts a long wait short', async () => {
+    const visible: { modelId: string; status?: string }[] = [];
+    const p = setup(visible);
+    p.poller.timing = { intervalMs: 10_000, maxIntervalMs: 20_000 };
+    p.poller.setActive(true);
+    await wait(20); // the first round found nothing; the next is 15 s away
+    assert.strictEqual(p.loads.length, 0);
+    p.poller.timing = { intervalMs: 5, maxIntervalMs: 20_000 };
+    visible.push({ modelId: 'amv-aaaaaaaa01' });
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
+    await wait(40);
+    assert.ok(p.loads.length >= 1, 'looked again soon');
+    p.poller.dispose();
+  });
+
+  it('after a change, looks again at the first interval, not the grown one', async () => {
+    const p = setup([
+      { modelId: 'amv-aaaaaaaa01', status: 'Creating' },
+      { modelId: 'amv-aaaaaaaa02', status: 'Creating' },
+    ]);
+    p.poller.timing = { intervalMs: 10, maxIntervalMs: 400 };
+    p.poller.setActive(true);
+    await wait(150); // rounds at 0, 10, 25, 47, 80, 130: the wait has grown
+    const grown = p.loads.length;
+    assert.ok(grown >= 3 && grown <= 8, `${grown} rounds`);
+    p.store.set('amv-aaaaaaaa02', { kind: 'loaded', detail: detail('amv-aaaaaaaa02', 'Ready'), at: 2 }); // not a poll's change
+    p.finish('Ready');
+    await wait(250);
+    assert.deepStrictEqual(p.announced.sort(), ['amv-aaaaaaaa01 Ready', 'amv-aaaaaaaa02 Ready']);
+    p.poller.dispose();
+  });
+
+  it('announces nothing once disposed', () => {
+    const p = setup([]);
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Creating'), at: 1 });
+    p.poller.dispose();
+    p.store.set('amv-aaaaaaaa01', { kind: 'loaded', detail: detail('amv-aaaaaaaa01', 'Ready'), at: 2 });
+    assert.deepStrictEqual(p.announced, []);
+  });
+
+  it('a version the service no longer knows is not polled as Creating', () => {
+    const p = setup([{ modelId: 'amv-aaaaaaaa01', status: 'Creating' }]);
+    p.store.set('amv-aaaaaaaa01', { kind: 'missing', at: 1 });
+    assert.deepStrictEqual(p.poller.creating(), []);
+    p.store.set('amv-aaaaaaaa01', { kind: 'error', error: new Error('x'), at: 2 });
+    assert.deepStrictEqual(p.poller.creating(), ['amv-aaaaaaaa01'], 'an error keeps the stored status');
+    p.poller.dispose();
+  });
+});
+
+describe('export states and natural order, the edges', () => {
+  it('knows a finished export only when it is Done', () => {
+    const store = new ExportStateStore();
+    assert.strictEqual(store.done('amv-aaaaaaaaaaaa'), undefined);
+    store.set('amv-aaaaaaaaaaaa', { status: 'Fail', failure: 'noRecord' });
+    assert.strictEqual(store.done('amv-aaaaaaaaaaaa'), undefined);
+    assert.deepStrictEqual(store.get('amv-aaaaaaaaaaaa'), { status: 'Fail', failure: 'noRecord' });
+    let fired = 0;
+    store.onDidChange(() => fired++);
+    store.dispose();
+    store.set('amv-aaaaaaaaaaaa', { status: 'Doing' });
+    assert.strictEqual(fired, 0, 'no listener after dispose');
+  });
+
+  it('orders equal labels by ID both ways', () => {
+    const a = { label: 'V1', id: 'a' };
+    const b = { label: 'v1', id: 'b' };
+    assert.strictEqual(naturalOrder(a, b), -1);
+    assert.strictEqual(naturalOrder(b, a), 1);
+    assert.strictEqual(naturalOrder(a, { ...a }), 0);
   });
 });
