@@ -1,7 +1,7 @@
 /** Tells the user, once, that a version they saw being created is ready (or failed). */
 import * as vscode from 'vscode';
 import { type TrackedVersionsStore } from '../core/trackedVersions';
-import { versionTitle } from '../tree/nodes';
+import { trackedTitle } from '../tree/nodes';
 import { type Reporter, notify, notifyWithLog } from './notify';
 
 /** "news-summarizer / V3 (amv-…) is Ready.": once, when a version seen Creating reaches another status. */
@@ -10,7 +10,7 @@ export function announceStatus(r: Reporter & { readonly tracked: TrackedVersions
   if (!t) {
     return;
   }
-  const title = versionTitle(t.modelSetName ?? t.modelSetId, t.name, modelId);
+  const title = trackedTitle(t, modelId);
   r.logger.info(`${modelId} is now ${status}`);
   if (status === 'Ready') {
     void notify(r, 'info', vscode.l10n.t('{0} is Ready.', title));

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { type TrackedVersion } from '../core/trackedVersions';
-import { type TreeNode, VersionNode, statusText, versionTitle } from '../tree/nodes';
+import { type TreeNode, VersionNode, statusText, trackedTitle } from '../tree/nodes';
 import { notify } from './notify';
 import { type Services } from './services';
 
@@ -26,10 +26,6 @@ function fromNode(node: VersionNode): Target {
   return { modelId: node.modelId, label: node.title };
 }
 
-function titleOf(t: TrackedVersion | undefined, modelId: string): string {
-  return versionTitle(t?.modelSetName ?? t?.modelSetId, t?.name, modelId);
-}
-
 /** The status to go by: as Qianfan gave it in this window, else as last stored. */
 export function knownStatus(s: Services, modelId: string): string | undefined {
   return s.details.liveStatus(modelId) ?? s.tracked.get(modelId)?.status;
@@ -41,7 +37,7 @@ function pickItem(s: Services, t: TrackedVersion) {
     label: t.name || t.modelId,
     description: status ? `${t.modelId} · ${statusText(status)}` : t.modelId,
     detail: t.modelSetName ?? t.modelSetId,
-    target: { modelId: t.modelId, label: titleOf(t, t.modelId) },
+    target: { modelId: t.modelId, label: trackedTitle(t, t.modelId) },
   };
 }
 
@@ -58,7 +54,7 @@ export async function targetsFor(
     return many && selected.some((n) => n.modelId === node.modelId) ? selected.map(fromNode) : [fromNode(node)];
   }
   if (typeof node === 'string') {
-    return [{ modelId: node, label: titleOf(services.tracked.get(node), node) }];
+    return [{ modelId: node, label: trackedTitle(services.tracked.get(node), node) }];
   }
   const tracked = services.tracked.list();
   if (tracked.length === 0) {

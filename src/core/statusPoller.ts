@@ -32,7 +32,6 @@ export class StatusPoller implements Disposable {
   private active = false;
   private timer?: ReturnType<typeof setTimeout>;
   private delay: number;
-  private round?: Promise<void>;
   /** Versions seen Creating whose change is to be announced. */
   private readonly watching = new Set<string>();
   private readonly subscription: Disposable;
@@ -97,7 +96,7 @@ export class StatusPoller implements Disposable {
     }
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      this.round = this.poll();
+      void this.poll();
     }, ms);
   }
 
@@ -116,11 +115,6 @@ export class StatusPoller implements Disposable {
     if (this.active) {
       this.schedule(this.delay);
     }
-  }
-
-  /** Waits for the round in progress (tests). */
-  settled(): Promise<void> {
-    return this.round ?? Promise.resolve();
   }
 
   private onChange(ids: readonly string[]): void {

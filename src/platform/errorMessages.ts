@@ -3,7 +3,7 @@
  * API error means comes from the one table of error classes (core/errorCodes.ts).
  */
 import * as vscode from 'vscode';
-import { ACCESS_DENIED_HINT, QianfanError } from '../core/errors';
+import { ACCESS_DENIED_HINT, QianfanError, isKeyFailure } from '../core/errors';
 import { cleanText } from '../core/text';
 
 /** The request ID, once: the text itself never carries it (QianfanError.summary leaves it out). */
@@ -53,5 +53,5 @@ export function userMessage(error: unknown): string {
 
 /** Whether the error is one that new keys would fix: offer "Set Access Key…". */
 export function needsKeys(error: unknown): boolean {
-  return error instanceof QianfanError && (error.kind === 'noCredentials' || error.errorClass === 'auth');
+  return isKeyFailure(error);
 }

@@ -158,12 +158,6 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     this.emitter.fire(undefined);
   }
 
-  /** The node drawn for a version, when it is in the tree. */
-  nodeFor(modelId: string): VersionNode | undefined {
-    this.models();
-    return this.versionNodes.get(modelId);
-  }
-
   private matchesFilter(t: TrackedVersion): boolean {
     const live = this.deps.details.get(t.modelId);
     const detail = live?.kind === 'loaded' ? live.detail : undefined;

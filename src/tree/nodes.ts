@@ -74,6 +74,11 @@ export function versionTitle(model: string | undefined, name: string | undefined
   return model ? `${model} / ${version}` : version;
 }
 
+/** "model / V1 (amv-…)" from what is stored of a tracked version (or the ID alone when nothing is). */
+export function trackedTitle(t: TrackedVersion | undefined, modelId: string): string {
+  return versionTitle(t?.modelSetName ?? t?.modelSetId, t?.name, modelId);
+}
+
 /** What the tree knows of a version when it draws it. */
 export interface VersionView {
   readonly tracked?: TrackedVersion;
