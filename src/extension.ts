@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
 import { type Services, createServices } from './commands/services';
+import { offerEnvironmentKeys, registerProfiles, reloadState } from './commands/profiles';
 import { startUp } from './commands/startup';
 import { registerView } from './commands/view';
 import { type Prompts } from './platform/prompts';
@@ -26,7 +27,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const services = createServices(context, started);
   const treeView = registerView(context, services);
   registerCommands(context, services);
-  void startUp(services);
+  registerProfiles(context, services);
+  void startUp(services).then(() => offerEnvironmentKeys(services));
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   services.logger.info(`Qianfan Models ${version} activated in ${(performance.now() - started).toFixed(1)} ms (endpoint ${services.settings().endpoint})`);
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
@@ -41,16 +43,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     secrets: context.secrets,
     setPrompts: (p) => (services.prompts = p),
     globalStateDump: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
-    simulateReload: async (timing) => {
-      services.exports.reset(timing);
-      services.loader.cancelAll();
-      services.details.forget(services.tracked.view().map((t) => t.modelId));
-      services.details.setProblem(undefined);
-      services.poller.reset();
-      services.tracked.forgetRead();
-      services.tree.reset();
-      await startUp(services);
-    },
+    simulateReload: (timing) => reloadState(services, timing),
   };
 }
 

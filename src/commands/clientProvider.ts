@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { QianfanError } from '../core/errors';
 import { QianfanClient } from '../core/qianfanClient';
+import { type AccessKeyPair } from '../core/signer';
 import { type Settings } from '../platform/config';
 import { NodeFetchTransport } from '../platform/nodeFetchTransport';
 import { type Reporter, notify } from './notify';
@@ -13,40 +14,67 @@ export class ClientProvider implements vscode.Disposable {
   private client?: QianfanClient;
   private skewReported = false;
   private readonly transport = new NodeFetchTransport();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[];
 
   constructor(
     private readonly reporter: Reporter,
     private readonly settings: () => Settings,
-    private readonly credentials: { get(): Promise<{ accessKeyId: string; secretAccessKey: string } | undefined> },
+    private readonly credentials: { getFor(profileId: string): Promise<AccessKeyPair | undefined> },
+    private readonly profiles: { readonly active: { readonly id: string }; onDidChange(listener: () => void): { dispose(): void } },
     private readonly userAgent: string,
   ) {
-    this.subscription = vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('qianfan')) {
-        this.client = undefined;
-      }
-    });
+    this.subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('qianfan')) {
+          this.client = undefined;
+        }
+      }),
+      // a new profile gets a client of its own; one still at work (a bulk delete) keeps signing with its profile's keys
+      profiles.onDidChange(() => (this.client = undefined)),
+    ];
   }
 
+  /** The active profile's client. */
   get(): QianfanClient {
     if (!this.client) {
-      const settings = this.settings();
-      try {
-        this.client = new QianfanClient({
-          endpoint: settings.endpoint,
-          credentials: () => this.credentials.get(),
-          transport: this.transport,
-          timeoutMs: settings.timeoutMs,
-          concurrency: settings.concurrency, // where the adaptive limiter starts
-          userAgent: this.userAgent,
-          onRequest: (entry) => this.reporter.logger.request(entry),
-          onClockSkew: (ms) => this.reportClockSkew(ms),
-        });
-      } catch (error) {
-        throw new QianfanError({ kind: 'invalidInput', message: `the qianfan.endpoint setting: ${(error as Error).message}` });
-      }
+      const profileId = this.profiles.active.id;
+      this.client = this.create(
+        () => this.credentials.getFor(profileId),
+        (ms) => this.reportClockSkew(ms),
+      );
     }
     return this.client;
+  }
+
+  /**
+   * A client of its own for keys not saved yet (the key check), with what it learnt of the clock.
+   * Its requests are logged like any other (the log never holds a secret).
+   */
+  forKeys(pair: AccessKeyPair): { client: QianfanClient; clockSkewMs(): number | undefined } {
+    let skew: number | undefined;
+    const client = this.create(
+      () => Promise.resolve(pair),
+      (ms) => (skew = ms),
+    );
+    return { client, clockSkewMs: () => skew };
+  }
+
+  private create(credentials: () => Promise<AccessKeyPair | undefined>, onClockSkew: (ms: number) => void): QianfanClient {
+    const settings = this.settings();
+    try {
+      return new QianfanClient({
+        endpoint: settings.endpoint,
+        credentials,
+        transport: this.transport,
+        timeoutMs: settings.timeoutMs,
+        concurrency: settings.concurrency, // where the adaptive limiter starts
+        userAgent: this.userAgent,
+        onRequest: (entry) => this.reporter.logger.request(entry),
+        onClockSkew,
+      });
+    } catch (error) {
+      throw new QianfanError({ kind: 'invalidInput', message: `the qianfan.endpoint setting: ${(error as Error).message}` });
+    }
   }
 
   private reportClockSkew(ms: number): void {
@@ -63,6 +91,8 @@ export class ClientProvider implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const d of this.subscriptions) {
+      d.dispose();
+    }
   }
 }

@@ -30,8 +30,11 @@ export async function exportVersion(services: Services, node?: unknown): Promise
       return undefined;
     }
   }
-  const started = await services.prompts.withProgress(vscode.l10n.t('Starting the export of {0}…', target.label), true, (_p, signal) =>
-    client.startExport(target.modelId, { signal }),
+  // the start (and the task remembered in this profile) counts as busy; following it does not
+  const started = await services.busy.during('export', () =>
+    services.prompts.withProgress(vscode.l10n.t('Starting the export of {0}…', target.label), true, (_p, signal) =>
+      client.startExport(target.modelId, { signal }),
+    ),
   );
   services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.modelId}`);
   return services.exports.watch({ modelId: target.modelId, exportId: started.exportId, startedAt: Date.now(), label: target.label });

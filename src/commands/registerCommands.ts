@@ -8,6 +8,7 @@ import { downloadExport } from './downloadExport';
 import { exportVersion } from './exportVersion';
 import { registerCommand } from './runCommand';
 import { type Services } from './services';
+import { addProfile, removeProfile, renameProfile, switchProfile } from './profiles';
 import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
@@ -16,9 +17,14 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),
     'qianfan.clearCredentials': () => clearCredentials(s),
-    'qianfan.trackVersion': (id?: unknown) => trackVersion(s, id),
-    'qianfan.importVersions': () => importVersions(s),
-    'qianfan.untrackVersion': (node?: unknown, nodes?: unknown) => untrackVersion(s, node, nodes),
+    'qianfan.addProfile': () => addProfile(s),
+    'qianfan.switchProfile': () => switchProfile(s),
+    'qianfan.renameProfile': () => renameProfile(s),
+    'qianfan.removeProfile': () => removeProfile(s),
+    // what changes the active profile's data counts as busy: a switch of profile waits for it
+    'qianfan.trackVersion': (id?: unknown) => s.busy.during('track', () => trackVersion(s, id)),
+    'qianfan.importVersions': () => s.busy.during('track', () => importVersions(s)),
+    'qianfan.untrackVersion': (node?: unknown, nodes?: unknown) => s.busy.during('track', () => untrackVersion(s, node, nodes)),
     'qianfan.refresh': () => s.tree.refresh(),
     'qianfan.refreshNode': (node?: unknown) => s.tree.refresh(node instanceof VersionNode || node instanceof ModelNode ? node : undefined),
     'qianfan.copyId': async (node?: unknown) => {
@@ -48,11 +54,11 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     'qianfan.clearFilter': () => s.filter.set(''),
     'qianfan.openConsole': () => s.prompts.open(CONSOLE_URL),
     // the keyboard (Delete, Enter) acts on what is selected in the view
-    'qianfan.deleteSelected': () => (selected().length > 0 ? deleteVersions(s, selected()[0], selected()) : undefined),
+    'qianfan.deleteSelected': () => (selected().length > 0 ? s.busy.during('delete', () => deleteVersions(s, selected()[0], selected())) : undefined),
     'qianfan.showSelectedDetails': () => (selected().length > 0 ? showDetails(s, details, selected()[0]) : undefined),
-    'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => deleteVersions(s, node, nodes),
+    'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => s.busy.during('delete', () => deleteVersions(s, node, nodes)),
     'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
-    'qianfan.downloadExport': (node?: unknown) => downloadExport(s, node),
+    'qianfan.downloadExport': (node?: unknown) => s.busy.during('download', () => downloadExport(s, node)),
     'qianfan.copyDownloadUrl': (node?: unknown) => (node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : undefined),
     'qianfan.showLog': () => s.logger.show(),
   };

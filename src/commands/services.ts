@@ -6,7 +6,10 @@ import { PartialDownloadsStore } from '../core/download/partialStore';
 import { ExportStateStore } from '../core/exportStates';
 import { PendingExportsStore } from '../core/exportTasks';
 import { type QianfanClient } from '../core/qianfanClient';
+import { BusyTracker } from '../core/busy';
+import { ProfileStore, profileScopedStore } from '../core/profiles';
 import { Redactor } from '../core/redact';
+import { type KeyValueStore } from '../core/keyValueStore';
 import { abortableSleep } from '../core/retry';
 import { StatusPoller } from '../core/statusPoller';
 import { TrackedVersionsStore } from '../core/trackedVersions';
@@ -28,6 +31,13 @@ export interface Services extends ExportWatcherDeps {
   readonly logger: Logger;
   readonly redactor: Redactor;
   readonly credentials: SecretCredentialStore;
+  /** The profiles (named key pairs) and the active one. */
+  readonly profiles: ProfileStore;
+  /** globalState itself (the per-profile stores see it through the active profile's keys). */
+  readonly store: KeyValueStore;
+  /** What of the active profile is under way (a switch waits for none). */
+  readonly busy: BusyTracker;
+  readonly clients: ClientProvider;
   readonly tracked: TrackedVersionsStore;
   readonly pendingExports: PendingExportsStore;
   readonly exportStates: ExportStateStore;
@@ -50,9 +60,12 @@ export interface Services extends ExportWatcherDeps {
 export function createServices(context: vscode.ExtensionContext, activatedAt: number): Services {
   const redactor = new Redactor();
   const store = mementoStore(context.globalState);
+  const profiles = new ProfileStore(store);
+  // the tracked versions, pending exports and partial downloads of the active profile
+  const profileStore = profileScopedStore(store, profiles);
   const logger = new Logger(redactor);
-  const credentials = new SecretCredentialStore(context.secrets, redactor, store);
-  const tracked = new TrackedVersionsStore(store);
+  const credentials = new SecretCredentialStore(context.secrets, redactor, store, profiles);
+  const tracked = new TrackedVersionsStore(profileStore);
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   const userAgent = `qianfan-vscode/${version} (node/${process.versions.node}; vscode/${vscode.version})`;
   // One object grows into the services: the parts built first get it as their narrower deps,
@@ -62,15 +75,18 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     redactor,
     logger,
     credentials,
+    profiles,
+    store,
+    busy: new BusyTracker(),
     tracked,
-    pendingExports: new PendingExportsStore(store),
+    pendingExports: new PendingExportsStore(profileStore),
     exportStates: new ExportStateStore(),
     details: new VersionDetailsStore(),
     filter: new ViewFilterStore(),
     client: (): QianfanClient => clients.get(),
     settings: readSettings,
   };
-  const clients = new ClientProvider(core, readSettings, credentials, userAgent);
+  const clients = new ClientProvider(core, readSettings, credentials, profiles, userAgent);
   const loader = new DetailLoader({
     describe: (id, signal) => core.client().describeModel(id, { signal }),
     // enough for the limiter's ceiling: the client's adaptive limiter, shared with every other request, sets the pace
@@ -103,7 +119,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     visible: () => tree.visibleVersions().flatMap((id) => tracked.get(id) ?? []),
     announce: (id, status) => announceStatus(core, id, status),
   });
-  const partialDownloads = new PartialDownloadsStore(store);
+  const partialDownloads = new PartialDownloadsStore(profileStore);
   const downloads = new Downloader({
     http: new NodeHttpDownload(),
     fs: new NodeDownloadFs(),
@@ -115,12 +131,14 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     loader,
     poller,
     tree,
+    clients,
     exports: new ExportWatcher(core),
     partialDownloads,
     downloads,
   });
   context.subscriptions.push(
     logger,
+    profiles,
     credentials,
     clients,
     tree,

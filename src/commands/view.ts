@@ -7,15 +7,19 @@ import * as vscode from 'vscode';
 import { type TreeNode } from '../tree/nodes';
 import { type Services } from './services';
 
-/** "qianfan.baidubce.com · AK 1a2b…": the endpoint's host and the start of the access key (never the secret key). */
-export function describeTarget(endpoint: string, accessKeyId: string | undefined): string {
+/**
+ * "team · qianfan.baidubce.com · AK 1a2b…": the profile (when there are several), the endpoint's
+ * host and the start of the access key (never the secret key).
+ */
+export function describeTarget(endpoint: string, accessKeyId: string | undefined, profile?: string): string {
   let host: string;
   try {
     host = new URL(endpoint).host;
   } catch {
     host = endpoint;
   }
-  return accessKeyId ? `${host} · AK ${accessKeyId.slice(0, 4)}…` : host;
+  const target = accessKeyId ? `${host} · AK ${accessKeyId.slice(0, 4)}…` : host;
+  return profile ? `${profile} · ${target}` : target;
 }
 
 /** Key changes closer together than this reload the view once (which clears a "keys refused" stop). */
@@ -27,7 +31,8 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
   const updateContext = async () => {
     const keys = await s.credentials.get();
     // where requests go, in the view's title bar: the endpoint's host and the access key's first characters
-    const target = describeTarget(s.settings().endpoint, keys?.accessKeyId);
+    const profiles = s.profiles.list();
+    const target = describeTarget(s.settings().endpoint, keys?.accessKeyId, profiles.length > 1 ? s.profiles.active.name : undefined);
     const filter = s.filter.filter;
     view.description = filter ? `${vscode.l10n.t('Filter: {0}', filter.text)} · ${target}` : target;
     await vscode.commands.executeCommand('setContext', 'qianfan.filtered', filter !== undefined);
@@ -47,6 +52,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     }),
     { dispose: () => clearTimeout(reload) },
     s.tracked.onDidChange(() => void updateContext()),
+    s.profiles.onDidChange(() => void updateContext()),
     s.filter.onDidChange(() => void updateContext()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('qianfan.endpoint')) {

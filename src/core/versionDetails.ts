@@ -59,6 +59,12 @@ export class VersionDetailsStore {
     }
   }
 
+  /** Forgets everything, the stop included (another profile: nothing learnt holds for it). */
+  clear(): void {
+    this.forget([...this.states.keys()]);
+    this.setProblem(undefined);
+  }
+
   get problem(): unknown {
     return this.problem_;
   }

@@ -1,107 +1,174 @@
 /**
- * The access key / secret key, kept only in VS Code's SecretStorage (the OS keyring).
- * A change made in another window arrives through `secrets.onDidChange`.
- * Beside them, globalState holds one non-secret flag: whether keys were set (and not cleared),
- * so that a host whose secret storage does not survive a reload can be told apart from a user
- * who never set keys.
+ * The access key / secret key of each profile, kept only in VS Code's SecretStorage (the OS
+ * keyring). The "default" profile's pair is under the names it had before profiles existed
+ * (`qianfan.accessKeyId`, `qianfan.secretAccessKey`), so it needs no migration; another profile's
+ * names end in `@<profile ID>`. A change made in another window arrives through
+ * `secrets.onDidChange`.
+ *
+ * Beside them, globalState holds one non-secret flag per profile: whether keys were set (and not
+ * cleared), so that a host whose secret storage does not survive a reload can be told apart from
+ * a user who never set keys.
+ *
+ * `get`, `set`, `clear`, `lost` and `everSet` are about the active profile; `onDidChange` tells
+ * when the active profile's pair changed (also when a switch brings another pair).
  */
 import * as vscode from 'vscode';
 import { type KeyValueStore } from '../core/keyValueStore';
+import { type ProfileStore, profileKey } from '../core/profiles';
 import { type Redactor } from '../core/redact';
 import { type AccessKeyPair } from '../core/signer';
 
 const ACCESS_KEY = 'qianfan.accessKeyId';
 const SECRET_KEY = 'qianfan.secretAccessKey';
-/** globalState: true once keys were stored, false once cleared, absent before either. */
+/** globalState (per profile): true once keys were stored, false once cleared, absent before either. */
 export const KEYS_STORED_FLAG = 'qianfan.keysStored';
 
 function samePair(a: AccessKeyPair | undefined, b: AccessKeyPair | undefined): boolean {
   return a?.accessKeyId === b?.accessKeyId && a?.secretAccessKey === b?.secretAccessKey;
 }
 
+/** The profile a secret's name belongs to, or undefined when it is not one of ours. */
+function profileOfSecret(name: string): string | undefined {
+  for (const base of [ACCESS_KEY, SECRET_KEY]) {
+    if (name === base) {
+      return 'default';
+    }
+    if (name.startsWith(base + '@')) {
+      return name.slice(base.length + 1);
+    }
+  }
+  return undefined;
+}
+
 export class SecretCredentialStore implements vscode.Disposable {
-  private cached?: Promise<AccessKeyPair | undefined>;
+  private readonly cached = new Map<string, Promise<AccessKeyPair | undefined>>();
   /** set() or clear() is writing: their own storage events are not news (they tell once, at the end). */
   private writing = 0;
+  /** The active pair as last told, to tell a switch that brings the same pair from one that does not. */
+  private told?: AccessKeyPair;
   private readonly emitter = new vscode.EventEmitter<void>();
-  private readonly subscription: vscode.Disposable;
+  private readonly subscriptions: vscode.Disposable[] = [];
   readonly onDidChange = this.emitter.event;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     private readonly redactor: Redactor,
     private readonly state: KeyValueStore,
+    private readonly profiles: ProfileStore,
   ) {
-    this.subscription = secrets.onDidChange((e) => {
-      if ((e.key === ACCESS_KEY || e.key === SECRET_KEY) && this.writing === 0) {
-        void this.reread();
-      }
-    });
+    this.subscriptions.push(
+      secrets.onDidChange((e) => {
+        const profile = profileOfSecret(e.key);
+        if (profile !== undefined && this.writing === 0) {
+          void this.reread(profile);
+        }
+      }),
+      profiles.onDidChange((change) => {
+        if (change.kind === 'switched') {
+          void this.tellIfChanged();
+        }
+      }),
+    );
   }
 
-  /** Another window changed the keys: read them again, and tell only when the pair differs. */
-  private async reread(): Promise<void> {
-    const known = this.cached;
-    const before = known ? await known : undefined;
-    const next = this.read();
-    this.cached = next;
-    if (!known || !samePair(before, await next)) {
+  private get activeId(): string {
+    return this.profiles.active.id;
+  }
+
+  /** Another window changed a profile's keys: read them again, and tell when the active pair differs. */
+  private async reread(profile: string): Promise<void> {
+    this.cached.delete(profile);
+    if (profile === this.activeId) {
+      await this.tellIfChanged();
+    }
+  }
+
+  private async tellIfChanged(): Promise<void> {
+    const before = this.told;
+    const now = await this.get();
+    if (!samePair(before, now)) {
       this.emitter.fire();
     }
   }
 
-  get(): Promise<AccessKeyPair | undefined> {
-    this.cached ??= this.read();
-    return this.cached;
+  /** The active profile's pair. */
+  async get(): Promise<AccessKeyPair | undefined> {
+    const pair = await this.getFor(this.activeId);
+    this.told = pair;
+    return pair;
   }
 
-  async set(pair: AccessKeyPair): Promise<void> {
+  /** Any profile's pair (a client bound to a profile signs with its keys, whatever is active later). */
+  getFor(profileId: string): Promise<AccessKeyPair | undefined> {
+    let pair = this.cached.get(profileId);
+    if (!pair) {
+      pair = this.read(profileId);
+      this.cached.set(profileId, pair);
+    }
+    return pair;
+  }
+
+  set(pair: AccessKeyPair): Promise<void> {
+    return this.setFor(this.activeId, pair);
+  }
+
+  async setFor(profileId: string, pair: AccessKeyPair): Promise<void> {
     this.redactor.addSecret(pair.secretAccessKey);
-    await this.write(pair, async () => {
-      await this.secrets.store(SECRET_KEY, pair.secretAccessKey);
-      await this.secrets.store(ACCESS_KEY, pair.accessKeyId);
-      await this.state.update(KEYS_STORED_FLAG, true);
+    await this.write(profileId, pair, async () => {
+      await this.secrets.store(profileKey(profileId, SECRET_KEY), pair.secretAccessKey);
+      await this.secrets.store(profileKey(profileId, ACCESS_KEY), pair.accessKeyId);
+      await this.state.update(profileKey(profileId, KEYS_STORED_FLAG), true);
     });
   }
 
-  async clear(): Promise<void> {
-    await this.write(undefined, async () => {
-      await this.secrets.delete(ACCESS_KEY);
-      await this.secrets.delete(SECRET_KEY);
-      await this.state.update(KEYS_STORED_FLAG, false);
+  clear(): Promise<void> {
+    return this.clearFor(this.activeId);
+  }
+
+  /** Deletes a profile's keys; `forget` also drops its flag (the profile itself is being removed). */
+  async clearFor(profileId: string, forget = false): Promise<void> {
+    await this.write(profileId, undefined, async () => {
+      await this.secrets.delete(profileKey(profileId, ACCESS_KEY));
+      await this.secrets.delete(profileKey(profileId, SECRET_KEY));
+      await this.state.update(profileKey(profileId, KEYS_STORED_FLAG), forget ? undefined : false);
     });
   }
 
-  /** Writes, then tells the change once (not at all when the keys stay the same). */
-  private async write(pair: AccessKeyPair | undefined, steps: () => Promise<void>): Promise<void> {
-    const before = await this.get();
+  /** Writes, then tells the change once when it is the active profile's (not at all when its keys stay the same). */
+  private async write(profileId: string, pair: AccessKeyPair | undefined, steps: () => Promise<void>): Promise<void> {
+    if (profileId === this.activeId) {
+      await this.get(); // what the pair was, to tell whether it changed
+    }
     this.writing++;
     try {
       await steps();
     } catch (error) {
-      this.cached = undefined; // read again next time: what was written is unknown
+      this.cached.delete(profileId); // read again next time: what was written is unknown
       throw error;
     } finally {
       this.writing--;
     }
-    this.cached = Promise.resolve(pair);
-    if (!samePair(before, pair)) {
-      this.emitter.fire();
+    this.cached.set(profileId, Promise.resolve(pair));
+    if (profileId === this.activeId) {
+      await this.tellIfChanged();
     }
   }
 
-  /** Keys were set here and never cleared, yet secret storage has none: the host did not keep them. */
+  /** Keys were set in the active profile and never cleared, yet secret storage has none: the host did not keep them. */
   async lost(): Promise<boolean> {
-    return this.state.get<boolean>(KEYS_STORED_FLAG) === true && (await this.get()) === undefined;
+    return this.state.get<boolean>(profileKey(this.activeId, KEYS_STORED_FLAG)) === true && (await this.get()) === undefined;
   }
 
-  /** Whether keys were ever set or cleared in this profile (demo keys are offered only before). */
+  /** Whether keys were ever set or cleared in the active profile (demo keys are offered only before). */
   everSet(): boolean {
-    return this.state.get<boolean>(KEYS_STORED_FLAG) !== undefined;
+    return this.state.get<boolean>(profileKey(this.activeId, KEYS_STORED_FLAG)) !== undefined;
   }
 
-  private async read(): Promise<AccessKeyPair | undefined> {
-    const [accessKeyId, secretAccessKey] = await Promise.all([this.secrets.get(ACCESS_KEY), this.secrets.get(SECRET_KEY)]);
+  private async read(profileId: string): Promise<AccessKeyPair | undefined> {
+    const [accessKeyId, secretAccessKey] = await Promise.all([
+      this.secrets.get(profileKey(profileId, ACCESS_KEY)),
+      this.secrets.get(profileKey(profileId, SECRET_KEY)),
+    ]);
     if (!accessKeyId || !secretAccessKey) {
       return undefined;
     }
@@ -110,7 +177,9 @@ export class SecretCredentialStore implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscription.dispose();
+    for (const d of this.subscriptions) {
+      d.dispose();
+    }
     this.emitter.dispose();
   }
 }

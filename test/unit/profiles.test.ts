@@ -1,0 +1,231 @@
+/** Profiles (named key pairs), their per-profile keys, the key check's outcomes, and what blocks a switch. */
+import * as assert from 'assert';
+import { BusyTracker } from '../../src/core/busy';
+import { CancelledError, QianfanError } from '../../src/core/errors';
+import { READ_POLICIES, checkKeys, classifyKeyFailure, keyFormatProblem, looksLikeAppKey } from '../../src/core/keyCheck';
+import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import {
+  ACTIVE_PROFILE_KEY,
+  DEFAULT_PROFILE,
+  PROFILES_KEY,
+  type ProfileChange,
+  ProfileStore,
+  newProfileId,
+  profileKey,
+  profileNameProblem,
+  profileScopedStore,
+} from '../../src/core/profiles';
+import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
+import { startHarness } from '../support/clientHarness';
+
+describe('profiles', () => {
+  it('a store with nothing in it has one profile, "default", active, and writes nothing to say so', () => {
+    const kv = new MemoryKeyValueStore();
+    const profiles = new ProfileStore(kv);
+    assert.deepStrictEqual(profiles.list(), [DEFAULT_PROFILE]);
+    assert.strictEqual(profiles.active.id, 'default');
+    assert.strictEqual(kv.get(PROFILES_KEY), undefined);
+  });
+
+  it("the tracked list of before profiles is the default profile's, under the key it always had", async () => {
+    const kv = new MemoryKeyValueStore();
+    await kv.update(TRACKED_KEY, [{ modelId: 'amv-g73j3faikzpz', addedAt: 1 }]);
+    const profiles = new ProfileStore(kv);
+    const tracked = new TrackedVersionsStore(profileScopedStore(kv, profiles));
+    assert.deepStrictEqual(
+      tracked.list().map((t) => t.modelId),
+      ['amv-g73j3faikzpz'],
+    );
+    assert.strictEqual(profileKey('default', TRACKED_KEY), TRACKED_KEY);
+    assert.strictEqual(profileKey('team', TRACKED_KEY), `${TRACKED_KEY}@team`);
+  });
+
+  it('each profile has its own tracked list; a switch shows the other, and nothing of either is lost', async () => {
+    const kv = new MemoryKeyValueStore();
+    const profiles = new ProfileStore(kv);
+    const tracked = new TrackedVersionsStore(profileScopedStore(kv, profiles));
+    await tracked.add([{ modelId: 'amv-g73j3faikzpz' }]);
+    const team = await profiles.add('Team');
+    assert.strictEqual(team.id, 'team');
+    assert.strictEqual(profiles.active.id, 'default', 'adding does not switch');
+    await profiles.switchTo(team.id);
+    assert.deepStrictEqual(tracked.list(), [], 'the new profile tracks nothing');
+    await tracked.add([{ modelId: 'amv-34qkndzjf111' }]);
+    await profiles.switchTo('default');
+    assert.deepStrictEqual(
+      tracked.list().map((t) => t.modelId),
+      ['amv-g73j3faikzpz'],
+    );
+    assert.deepStrictEqual(
+      (kv.get<{ modelId: string }[]>(`${TRACKED_KEY}@team`) ?? []).map((t) => t.modelId),
+      ['amv-34qkndzjf111'],
+    );
+  });
+
+  it("a new window starts with the last profile chosen; another window's switch does not move this one", async () => {
+    const kv = new MemoryKeyValueStore();
+    const first = new ProfileStore(kv);
+    await first.add('team');
+    const second = new ProfileStore(kv);
+    await second.switchTo('team');
+    assert.strictEqual(kv.get(ACTIVE_PROFILE_KEY), 'team');
+    assert.strictEqual(first.active.id, 'default', 'the first window keeps its profile');
+    assert.strictEqual(new ProfileStore(kv).active.id, 'team', 'a new window starts where the last switch left');
+  });
+
+  it('tells each change; a switch to the active profile tells nothing', async () => {
+    const profiles = new ProfileStore(new MemoryKeyValueStore());
+    const seen: ProfileChange[] = [];
+    profiles.onDidChange((c) => seen.push(c));
+    const team = await profiles.add('team');
+    await profiles.switchTo('default');
+    await profiles.switchTo(team.id);
+    await profiles.rename('default', 'personal');
+    await profiles.remove('default');
+    assert.deepStrictEqual(
+      seen.map((c) => (c.kind === 'switched' ? `switched ${c.from.id}>${c.to.id}` : `${c.kind} ${c.profile.id}:${c.profile.name}`)),
+      ['added team:team', 'switched default>team', 'renamed default:personal', 'removed default:personal'],
+    );
+    assert.deepStrictEqual(profiles.list(), [team]);
+  });
+
+  it('never removes the active profile or the last one, and refuses names that clash', async () => {
+    const profiles = new ProfileStore(new MemoryKeyValueStore());
+    await assert.rejects(profiles.remove('default'), /cannot be removed/);
+    await profiles.add('team');
+    await assert.rejects(profiles.add(' TEAM '), /taken/);
+    await assert.rejects(profiles.rename('team', 'Default'), /taken/);
+    await assert.rejects(profiles.switchTo('nobody'), /no profile/);
+    await profiles.rename('team', 'Team'); // its own name, other case
+    assert.deepStrictEqual(
+      profiles.list().map((p) => p.name),
+      ['default', 'Team'],
+    );
+  });
+
+  it('words the problems of a name', () => {
+    const list = [DEFAULT_PROFILE];
+    assert.strictEqual(profileNameProblem('  ', list), 'empty');
+    assert.strictEqual(profileNameProblem('x'.repeat(41), list), 'tooLong');
+    assert.strictEqual(profileNameProblem('x'.repeat(40), list), undefined);
+    assert.strictEqual(profileNameProblem('a\tb', list), 'control');
+    assert.strictEqual(profileNameProblem('DEFAULT', list), 'taken');
+    assert.strictEqual(profileNameProblem('default', list, 'default'), undefined);
+  });
+
+  it('makes IDs from names: letters and digits, unique, never empty', () => {
+    assert.strictEqual(newProfileId('Team A (read-only)', []), 'team-a-read-only');
+    assert.strictEqual(newProfileId('团队', []), 'p');
+    assert.strictEqual(newProfileId('team', ['team', 'team-2']), 'team-3');
+  });
+
+  it('reads a damaged stored list as far as it can, and falls back to the profile stored as active', async () => {
+    const kv = new MemoryKeyValueStore();
+    await kv.update(PROFILES_KEY, [{ id: 'Bad ID', name: 'x' }, { id: 'team', name: ' team ' }, 'junk', { id: 'team', name: 'twice' }]);
+    await kv.update(ACTIVE_PROFILE_KEY, 'gone');
+    const profiles = new ProfileStore(kv);
+    assert.deepStrictEqual(profiles.list(), [{ id: 'team', name: 'team' }]);
+    assert.strictEqual(profiles.active.id, 'team');
+  });
+});
+
+describe('key check', () => {
+  it('recognises what was pasted before anything is sent', () => {
+    assert.strictEqual(keyFormatProblem(''), 'empty');
+    assert.strictEqual(keyFormatProblem('bce-v3/ALTAK-abc/def0123456789'), 'apiKey');
+    assert.strictEqual(keyFormatProblem('not a key'), 'format');
+    assert.strictEqual(keyFormatProblem(` ${'a'.repeat(32)} `), undefined);
+    assert.ok(looksLikeAppKey('Dw8Vcr0Ft4N0bW0Xb8aa2Gaf'));
+    assert.ok(!looksLikeAppKey('a'.repeat(32)));
+    assert.ok(!looksLikeAppKey('ALTAKabcdefghijklmnopqrs'));
+  });
+
+  it('tells apart each outcome of the signed read', () => {
+    const api = (status: number, code: string, message = 'x', serverDate?: number) =>
+      new QianfanError({ kind: 'api', status, code, message, requestId: 'r-1', serverDate });
+    assert.deepStrictEqual(classifyKeyFailure(api(403, 'InvalidAccessKeyId'), 'a'.repeat(32)), { kind: 'unknownAccessKey', appKey: false });
+    assert.deepStrictEqual(classifyKeyFailure(api(401, 'NotFound', 'NotFound, cause: Could not find credential.'), 'Dw8Vcr0Ft4N0bW0Xb8aa2Gaf'), {
+      kind: 'unknownAccessKey',
+      appKey: true,
+    });
+    assert.deepStrictEqual(classifyKeyFailure(api(400, 'SignatureDoesNotMatch'), 'a'), { kind: 'wrongSecretKey' });
+    assert.deepStrictEqual(classifyKeyFailure(api(403, 'AccessDenied'), 'a'), { kind: 'permission', policies: READ_POLICIES, requestId: 'r-1' });
+    assert.strictEqual(classifyKeyFailure(api(400, 'PermissionDeniedError'), 'a').kind, 'permission');
+    assert.deepStrictEqual(classifyKeyFailure(api(400, 'RequestExpired', 'x', 1_000_000 + 600_000), 'a', 1_000_000), {
+      kind: 'clockSkew',
+      clockSkewMs: 600_000,
+    });
+    assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'timeout', message: 't' }), 'a'), { kind: 'network', timeout: true });
+    assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'network', message: 'n' }), 'a'), { kind: 'network', timeout: false });
+    assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'invalidInput', message: 'e' }), 'a'), { kind: 'endpoint' });
+    assert.deepStrictEqual(classifyKeyFailure(api(500, 'InternalError'), 'a'), { kind: 'failed', status: 500, code: 'InternalError', requestId: 'r-1' });
+    assert.deepStrictEqual(classifyKeyFailure(new Error('odd'), 'a'), { kind: 'failed' });
+    assert.throws(() => classifyKeyFailure(new CancelledError(), 'a'), CancelledError);
+  });
+
+  describe('against the emulator', function () {
+    this.timeout(10_000);
+    const check = async (pair: { accessKeyId: string; secretAccessKey: string }, options = {}) => {
+      const h = await startHarness(options);
+      try {
+        let skew: number | undefined;
+        const client = h.makeClient({ credentials: () => pair, onClockSkew: (ms) => (skew = ms) });
+        return await checkKeys(
+          pair.accessKeyId,
+          () => client.listCustomModelSets({ maxKeys: 1 }),
+          () => skew,
+        );
+      } finally {
+        await h.emulator.stop();
+      }
+    };
+
+    it('keys that work', async () => {
+      assert.deepStrictEqual(await check({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY }), { kind: 'ok' });
+    });
+
+    it('an access key the service does not know', async () => {
+      assert.deepStrictEqual(await check({ accessKeyId: 'f'.repeat(32), secretAccessKey: DEMO_SECRET_KEY }), { kind: 'unknownAccessKey', appKey: false });
+    });
+
+    it('a secret key that does not belong to the access key', async () => {
+      assert.deepStrictEqual(await check({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: 'e'.repeat(32) }), { kind: 'wrongSecretKey' });
+    });
+
+    it('a clock an hour behind: the client corrects it, the keys work, and the skew is told', async () => {
+      const outcome = await check({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY }, { clockOffsetMs: 3_600_000 });
+      assert.strictEqual(outcome.kind, 'ok');
+      assert.ok(outcome.kind === 'ok' && outcome.clockSkewMs !== undefined && Math.abs(outcome.clockSkewMs - 3_600_000) < 5_000, JSON.stringify(outcome));
+    });
+
+    it('nothing listening on the endpoint', async () => {
+      const h = await startHarness();
+      const client = h.makeClient();
+      await h.emulator.stop();
+      assert.deepStrictEqual(
+        await checkKeys(
+          'a',
+          () => client.listCustomModelSets({ maxKeys: 1 }),
+          () => undefined,
+        ),
+        { kind: 'network', timeout: false },
+      );
+    });
+  });
+});
+
+describe('busy', () => {
+  it('counts what runs until it settles, failures too', async () => {
+    const busy = new BusyTracker();
+    let release!: () => void;
+    const running = busy.during('delete', () => new Promise<void>((r) => (release = r)));
+    const failing = busy.during('track', () => Promise.reject(new Error('no')));
+    assert.deepStrictEqual(busy.kinds, ['delete', 'track']);
+    await assert.rejects(failing);
+    assert.deepStrictEqual(busy.kinds, ['delete']);
+    release();
+    await running;
+    assert.deepStrictEqual(busy.kinds, []);
+  });
+});
