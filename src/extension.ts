@@ -18,6 +18,10 @@ export interface QianfanTestApi {
   readonly secrets: vscode.SecretStorage;
   setPrompts(prompts: Prompts): void;
   globalStateDump(): Record<string, unknown>;
+  /** The status bar item of the active profile. */
+  readonly profileItem: vscode.StatusBarItem;
+  /** The offer of QIANFAN_ACCESS_KEY / QIANFAN_SECRET_KEY, as activation makes it. */
+  offerEnvironmentKeys(): Promise<void>;
   /** Forgets what this window learnt and runs the start-up steps, as a reload of the window would. */
   simulateReload(timing?: PollTiming): Promise<void>;
 }
@@ -27,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const services = createServices(context, started);
   const treeView = registerView(context, services);
   registerCommands(context, services);
-  registerProfiles(context, services);
+  const profileItem = registerProfiles(context, services);
   void startUp(services).then(() => offerEnvironmentKeys(services));
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   services.logger.info(`Qianfan Models ${version} activated in ${(performance.now() - started).toFixed(1)} ms (endpoint ${services.settings().endpoint})`);
@@ -44,6 +48,8 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     setPrompts: (p) => (services.prompts = p),
     globalStateDump: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
     simulateReload: (timing) => reloadState(services, timing),
+    profileItem,
+    offerEnvironmentKeys: () => offerEnvironmentKeys(services),
   };
 }
 

@@ -29,10 +29,6 @@ function formatMessage(problem: KeyFormatProblem | undefined, which: 'access' | 
   }
 }
 
-function shortKey(accessKeyId: string): string {
-  return `${accessKeyId.slice(0, 4)}…`;
-}
-
 /** What the check found, in the user's words; undefined when the keys work. */
 export function keyCheckMessage(outcome: KeyCheckOutcome, accessKeyId: string, host: string): string | undefined {
   switch (outcome.kind) {
@@ -176,7 +172,7 @@ export async function setCredentials(s: Services): Promise<void> {
   }
   await s.credentials.set(pair);
   s.logger.info(`Credentials set for profile ${profile.name}: access key ${pair.accessKeyId}`);
-  void notify(s, 'info', vscode.l10n.t('Qianfan keys saved in profile {0} for access key {1}.', profile.name, shortKey(pair.accessKeyId)));
+  void notify(s, 'info', vscode.l10n.t('Qianfan keys saved in profile {0} for access key {1}.', profile.name, pair.accessKeyId));
 }
 
 export async function clearCredentials(s: Services): Promise<void> {

@@ -208,7 +208,7 @@ export async function reloadState(s: Services, timing?: PollTiming): Promise<voi
 }
 
 /** The status bar item: the active profile; a click switches. */
-export function registerProfiles(context: vscode.ExtensionContext, s: Services): void {
+export function registerProfiles(context: vscode.ExtensionContext, s: Services): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('qianfan.profile', vscode.StatusBarAlignment.Left, 0);
   item.name = vscode.l10n.t('Qianfan Profile');
   item.command = 'qianfan.switchProfile';
@@ -232,6 +232,7 @@ export function registerProfiles(context: vscode.ExtensionContext, s: Services):
     s.credentials.onDidChange(() => void update()),
   );
   void update();
+  return item;
 }
 
 function envHash(accessKeyId: string): string {

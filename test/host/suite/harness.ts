@@ -177,6 +177,17 @@ export async function setUp(options: EmulatorOptions & { signedIn?: boolean } = 
   const prompts = new ScriptedPrompts();
   api.setPrompts(prompts);
   const s = api.services;
+  // back to the one profile "default" (a profile test may have left others, or another active)
+  if (s.profiles.active.id !== 'default') {
+    await s.profiles.switchTo('default');
+  }
+  for (const p of s.profiles.list().filter((p) => p.id !== 'default')) {
+    await s.profiles.remove(p.id);
+    await s.credentials.clearFor(p.id, true);
+  }
+  if (s.profiles.active.name !== 'default') {
+    await s.profiles.rename('default', 'default');
+  }
   await s.tracked.remove(s.tracked.list().map((t) => t.modelId));
   for (const p of s.pendingExports.list()) {
     await s.pendingExports.remove(p.modelId);
