@@ -71,7 +71,13 @@ describe('npm start', function () {
       await answerInput(page, HAND_SET_KEY);
       await page.locator('.quick-input-widget', { hasText: 'secret key (2/2)' }).waitFor({ timeout: 30_000 });
       await answerInput(page, 'handSetSecretKey000000000000001');
-      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `Qianfan keys saved for access key ${HAND_SET_KEY}` });
+      // The emulator does not know these keys: the check says so, and the user saves them anyway.
+      const refused = page.locator('.notifications-toasts .notification-toast', { hasText: `Qianfan does not know the access key ${HAND_SET_KEY}` });
+      await refused.waitFor({ state: 'visible', timeout: 30_000 });
+      await refused.locator('.monaco-button', { hasText: 'Save Anyway' }).click();
+      const toast = page.locator('.notifications-toasts .notification-toast', {
+        hasText: `Qianfan keys saved in profile default for access key ${HAND_SET_KEY}`,
+      });
       await toast.waitFor({ state: 'visible', timeout: 30_000 });
       await screenshot(page, '9-npm-start-toast');
       // A browser reload: the hand-set keys are still there (the AK box is prefilled with them).
