@@ -104,6 +104,22 @@ describe('profiles', () => {
     );
   });
 
+  it('trims names, keeps IDs unique after a rename, and refuses to remove the active profile even among several', async () => {
+    const profiles = new ProfileStore(new MemoryKeyValueStore());
+    const ops = await profiles.add(' ops ');
+    assert.deepStrictEqual(ops, { id: 'ops', name: 'ops' });
+    await profiles.rename('ops', ' operations ');
+    assert.strictEqual(profiles.get('ops')?.name, 'operations');
+    assert.strictEqual((await profiles.add('ops')).id, 'ops-2', 'the ID of a renamed profile stays taken');
+    await assert.rejects(profiles.rename('nobody', 'x'), /no profile/);
+    await assert.rejects(profiles.remove('default'), /cannot be removed/);
+    const seen: ProfileChange[] = [];
+    profiles.onDidChange((c) => seen.push(c));
+    await profiles.remove('nobody');
+    assert.deepStrictEqual(seen, [], 'removing an unknown profile changes nothing');
+    assert.strictEqual(profiles.list().length, 3);
+  });
+
   it('words the problems of a name', () => {
     const list = [DEFAULT_PROFILE];
     assert.strictEqual(profileNameProblem('  ', list), 'empty');
@@ -122,10 +138,24 @@ describe('profiles', () => {
 
   it('reads a damaged stored list as far as it can, and falls back to the profile stored as active', async () => {
     const kv = new MemoryKeyValueStore();
-    await kv.update(PROFILES_KEY, [{ id: 'Bad ID', name: 'x' }, { id: 'team', name: ' team ' }, 'junk', { id: 'team', name: 'twice' }]);
+    await kv.update(PROFILES_KEY, [
+      { id: 'Bad ID', name: 'x' },
+      { id: 'x y', name: 'x' },
+      null,
+      { id: 5, name: 'five' },
+      { id: 'nameless', name: 5 },
+      { id: 'blank', name: '  ' },
+      { id: 'team', name: ' team ' },
+      'junk',
+      { id: 'team', name: 'twice' },
+      { id: 'long', name: 'n'.repeat(50) },
+    ]);
     await kv.update(ACTIVE_PROFILE_KEY, 'gone');
     const profiles = new ProfileStore(kv);
-    assert.deepStrictEqual(profiles.list(), [{ id: 'team', name: 'team' }]);
+    assert.deepStrictEqual(profiles.list(), [
+      { id: 'team', name: 'team' },
+      { id: 'long', name: 'n'.repeat(40) },
+    ]);
     assert.strictEqual(profiles.active.id, 'team');
   });
 });
@@ -139,6 +169,10 @@ describe('key check', () => {
     assert.ok(looksLikeAppKey('Dw8Vcr0Ft4N0bW0Xb8aa2Gaf'));
     assert.ok(!looksLikeAppKey('a'.repeat(32)));
     assert.ok(!looksLikeAppKey('ALTAKabcdefghijklmnopqrs'));
+    assert.ok(looksLikeAppKey('abcALTAKdefghijklmnopqrs'), 'ALTAK only counts at the start');
+    assert.strictEqual(keyFormatProblem('mybce-v3/ALTAK-abc/def'), 'format', 'bce-v3/ only counts at the start');
+    assert.strictEqual(keyFormatProblem(`${'a'.repeat(16)}!`), 'format');
+    assert.strictEqual(keyFormatProblem(`!${'a'.repeat(16)}`), 'format');
   });
 
   it('tells apart each outcome of the signed read', () => {
@@ -156,12 +190,21 @@ describe('key check', () => {
       kind: 'clockSkew',
       clockSkewMs: 600_000,
     });
+    assert.deepStrictEqual(classifyKeyFailure(api(400, 'RequestExpired'), 'a'), { kind: 'clockSkew', clockSkewMs: undefined });
     assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'timeout', message: 't' }), 'a'), { kind: 'network', timeout: true });
     assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'network', message: 'n' }), 'a'), { kind: 'network', timeout: false });
     assert.deepStrictEqual(classifyKeyFailure(new QianfanError({ kind: 'invalidInput', message: 'e' }), 'a'), { kind: 'endpoint' });
     assert.deepStrictEqual(classifyKeyFailure(api(500, 'InternalError'), 'a'), { kind: 'failed', status: 500, code: 'InternalError', requestId: 'r-1' });
     assert.deepStrictEqual(classifyKeyFailure(new Error('odd'), 'a'), { kind: 'failed' });
     assert.throws(() => classifyKeyFailure(new CancelledError(), 'a'), CancelledError);
+  });
+
+  it('tells a clock the client corrected only when it was off by more than a minute', async () => {
+    const ok = () => Promise.resolve();
+    assert.deepStrictEqual(await checkKeys('a', ok, () => undefined), { kind: 'ok' });
+    assert.deepStrictEqual(await checkKeys('a', ok, () => 60_000), { kind: 'ok' });
+    assert.deepStrictEqual(await checkKeys('a', ok, () => -30_000), { kind: 'ok' });
+    assert.deepStrictEqual(await checkKeys('a', ok, () => -60_001), { kind: 'ok', clockSkewMs: -60_001 });
   });
 
   describe('against the emulator', function () {
