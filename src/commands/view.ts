@@ -8,7 +8,7 @@ import { type TreeNode } from '../tree/nodes';
 import { type Services } from './services';
 
 /**
- * "team · qianfan.baidubce.com · AK 1a2b…": the profile (when there are several), the endpoint's
+ * "team · qianfan.baidubce.com · AK 1a2b…": the active profile, the endpoint's
  * host and the start of the access key (never the secret key).
  */
 export function describeTarget(endpoint: string, accessKeyId: string | undefined, profile?: string): string {
@@ -31,8 +31,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
   const updateContext = async () => {
     const keys = await s.credentials.get();
     // where requests go, in the view's title bar: the endpoint's host and the access key's first characters
-    const profiles = s.profiles.list();
-    const target = describeTarget(s.settings().endpoint, keys?.accessKeyId, profiles.length > 1 ? s.profiles.active.name : undefined);
+    const target = describeTarget(s.settings().endpoint, keys?.accessKeyId, s.profiles.active.name);
     const filter = s.filter.filter;
     view.description = filter ? `${vscode.l10n.t('Filter: {0}', filter.text)} · ${target}` : target;
     await vscode.commands.executeCommand('setContext', 'qianfan.filtered', filter !== undefined);

@@ -84,14 +84,14 @@ describe('where requests go', () => {
   let f: Fixture;
   afterEach(() => tearDown(f));
 
-  it("the view's description shows the endpoint's host and the access key's first characters, never the secret", async () => {
+  it("the view's description shows the profile, the endpoint's host and the access key's first characters, never the secret", async () => {
     f = await setUp();
     const view = f.api.treeView;
     const host = new URL(f.emulator.url).host;
-    await waitFor('the description', () => view.description === `${host} · AK ${DEMO_ACCESS_KEY.slice(0, 4)}…`);
+    await waitFor('the description', () => view.description === `default · ${host} · AK ${DEMO_ACCESS_KEY.slice(0, 4)}…`);
     assert.ok(!String(view.description).includes(DEMO_SECRET_KEY.slice(0, 6)));
     await f.api.services.credentials.clear();
-    await waitFor('no key shown', () => view.description === host);
+    await waitFor('no key shown', () => view.description === `default · ${host}`);
   });
 
   it('the Delete Confirmation setting shows words, not raw values, in both languages', () => {
