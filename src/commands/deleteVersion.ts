@@ -1,11 +1,13 @@
 /**
- * Delete model versions: confirm (modal, or typing the ID), then DeleteModel for each, at the
+ * Delete model versions: find the services that run them, confirm (modal, or typing the ID; typing
+ * always when a service runs one; a check that could not be made is said), then DeleteModel for each, at the
  * pace the client's adaptive limiter sets (it starts at qianfan.maxConcurrentRequests), with a
  * cancellable progress. Every item's result is reported;
  * deleted versions leave the tracked list and the tree.
  */
 import * as vscode from 'vscode';
 import { type ItemOutcome, runBatch } from '../core/batch';
+import { type DeploymentCheck, findDeployments } from '../core/deployments';
 import { isNotFound } from '../core/errors';
 import { type DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
@@ -24,34 +26,93 @@ function listTargets(targets: readonly Target[]): string {
   return lines.join('\n');
 }
 
-async function confirmDelete(services: Services, targets: readonly Target[]): Promise<boolean> {
+/** What the check of services found, in the user's words: lines for the confirmation, empty when nothing runs them. */
+function deploymentLines(check: DeploymentCheck, targets: readonly Target[]): string[] {
+  if (check.kind === 'skipped') {
+    return [
+      check.reason === 'permission'
+        ? vscode.l10n.t(
+            'Could not check whether these versions run in a service: the key may not read services (it needs one of {0}).',
+            check.policies.join(', '),
+          )
+        : vscode.l10n.t('Could not check whether these versions run in a service: {0}', userMessage(check.error)),
+    ];
+  }
+  return targets.flatMap((t) =>
+    (check.running.get(t.modelId) ?? []).map((svc) =>
+      vscode.l10n.t('{0} runs in the service “{1}” ({2}, {3}): deleting it breaks that service.', t.label, svc.name, svc.serviceId, svc.runStatus ?? '?'),
+    ),
+  );
+}
+
+async function checkDeployments(services: Services, targets: readonly Target[]): Promise<DeploymentCheck> {
+  const client = services.client();
+  const check = await services.prompts.withProgress(
+    vscode.l10n.t('Checking which services run {0}…', targets.length === 1 ? targets[0].label : String(targets.length)),
+    true,
+    (_p, signal) =>
+      findDeployments(
+        targets.map((t) => t.modelId),
+        {
+          listServices: (page, s) => client.listServices(page, { signal: s }),
+          describeService: (id, s) => client.describeService(id, { signal: s }),
+        },
+        signal,
+      ),
+  );
+  if (check.kind === 'checked') {
+    const running = targets.filter((t) => check.running.has(t.modelId));
+    services.logger.info(
+      `Services checked before the delete: ${check.services} service(s); ${running.length > 0 ? running.map((t) => `${t.label} runs in ${(check.running.get(t.modelId) ?? []).map((x) => `${x.name} (${x.serviceId})`).join(', ')}`).join('; ') : 'none runs these versions'}`,
+    );
+  } else {
+    services.logger.warn(
+      `Services not checked before the delete: ${check.reason === 'permission' ? 'no permission to read services' : describeError(check.error)}`,
+    );
+  }
+  return check;
+}
+
+async function confirmDelete(services: Services, targets: readonly Target[], check: DeploymentCheck): Promise<boolean> {
   const one = targets.length === 1;
-  if (services.settings().deleteConfirmation === 'enterId') {
+  const warnings = deploymentLines(check, targets);
+  const warning = warnings.length > 0 ? warnings.join('\n') + '\n' : '';
+  // a version that runs in a service always asks for the typed confirmation
+  const deployed = check.kind === 'checked' && check.running.size > 0;
+  if (deployed || services.settings().deleteConfirmation === 'enterId') {
     const expected = one ? targets[0].modelId : String(targets.length);
     const answer = await services.prompts.inputBox({
       title: one ? vscode.l10n.t('Delete {0}', targets[0].label) : vscode.l10n.t('Delete {0} model versions', targets.length),
-      prompt: one
-        ? vscode.l10n.t('This cannot be undone. Type {0} to delete it.', expected)
-        : vscode.l10n.t('This cannot be undone. Type {0} (the number of versions) to delete them:\n{1}', expected, listTargets(targets)),
+      prompt:
+        warning +
+        (one
+          ? vscode.l10n.t('This cannot be undone. Type {0} to delete it.', expected)
+          : vscode.l10n.t('This cannot be undone. Type {0} (the number of versions) to delete them:\n{1}', expected, listTargets(targets))),
       validateInput: (v) => (v.trim() === expected ? undefined : vscode.l10n.t('Type {0} to confirm.', expected)),
     });
     return answer?.trim() === expected;
   }
   const message = one ? vscode.l10n.t('Delete the model version {0}?', targets[0].label) : vscode.l10n.t('Delete {0} model versions?', targets.length);
-  const detail = one
-    ? vscode.l10n.t('This deletes it in Qianfan and cannot be undone.')
-    : listTargets(targets) + '\n\n' + vscode.l10n.t('This deletes them in Qianfan and cannot be undone.');
+  const detail =
+    warning +
+    (one
+      ? vscode.l10n.t('This deletes it in Qianfan and cannot be undone.')
+      : listTargets(targets) + '\n\n' + vscode.l10n.t('This deletes them in Qianfan and cannot be undone.'));
   return services.prompts.confirm(message, detail, vscode.l10n.t('Delete'));
 }
 
 export async function deleteVersions(services: Services, node?: unknown, nodes?: unknown): Promise<void> {
   const targets = await targetsFor(services, node, nodes, vscode.l10n.t('Choose the versions to delete'), true);
-  if (!targets || !(await confirmDelete(services, targets))) {
+  if (!targets) {
+    return;
+  }
+  const check = await checkDeployments(services, targets);
+  if (!(await confirmDelete(services, targets, check))) {
     return;
   }
   const client = services.client();
   const title = targets.length === 1 ? vscode.l10n.t('Deleting {0}', targets[0].label) : vscode.l10n.t('Deleting {0} model versions', targets.length);
-  services.logger.info(`Deleting ${targets.map((t) => t.modelId).join(', ')}`);
+  services.logger.info(`Deleting ${targets.map((t) => t.label).join(', ')}`);
   const outcomes = await services.prompts.withProgress(title, true, (progress, signal) =>
     runBatch(
       targets,
@@ -79,9 +140,9 @@ async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteRe
   const cancelled = outcomes.filter((o) => !o.ok && o.cancelled);
   for (const o of outcomes) {
     if (o.ok) {
-      services.logger.info(`Deleted ${o.item.modelId}${o.value.alreadyGone ? ' (it was already gone)' : ''}`);
+      services.logger.info(`Deleted ${o.item.label}${o.value.alreadyGone ? ' (it was already gone)' : ''}`);
     } else if (!o.cancelled) {
-      services.logger.error(`Could not delete ${o.item.modelId}: ${describeError(o.error)}`);
+      services.logger.error(`Could not delete ${o.item.label}: ${describeError(o.error)}`);
     }
   }
   if (deleted.length > 0) {

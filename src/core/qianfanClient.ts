@@ -24,7 +24,8 @@ import { type AccessKeyPair } from './signer';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy, type Sleep, abortableSleep } from './retry';
 import { AdaptiveLimiter } from './adaptiveLimit';
 import { type RequestGate } from './gate';
-import { type ActionSpec, type CallOptions, type RequestLogEntry, RequestRunner } from './requestRunner';
+import { type ServicePage, type ServiceRef, parseServiceDetail, parseServicePage } from './deployments';
+import { type ActionSpec, type CallOptions, type RequestLogEntry, RequestRunner, SERVICE_PATH } from './requestRunner';
 
 export { MODEL_PATH, SIGNED_HEADERS, type CallOptions, type RequestLogEntry } from './requestRunner';
 
@@ -145,6 +146,27 @@ export class QianfanClient {
       marker = next;
     }
     throw listingError('badResponse', `more than ${MAX_PAGES} pages`);
+  }
+
+  /** A page of the account's custom services (`/v2/service`). */
+  async listServices(page: { marker?: string; maxKeys?: number } = {}, opts: CallOptions = {}): Promise<ServicePage> {
+    const body: Record<string, unknown> = { maxKeys: page.maxKeys ?? 100 };
+    if (page.marker) {
+      body.marker = page.marker;
+    }
+    return this.parsed(parseServicePage, { path: SERVICE_PATH, action: 'DescribeServices', body, idempotency: 'safe' }, opts);
+  }
+
+  /** One service: the version it runs (`modelId`) among the rest. */
+  async describeService(serviceId: string, opts: CallOptions = {}): Promise<ServiceRef> {
+    if (!/^[A-Za-z0-9-]{1,64}$/.test(serviceId)) {
+      throw new QianfanError({ kind: 'invalidInput', action: 'DescribeService', message: `not a service ID: ${serviceId.slice(0, 64)}` });
+    }
+    return this.parsed(
+      parseServiceDetail,
+      { path: SERVICE_PATH, action: 'DescribeService', body: { serviceId }, target: serviceId, idempotency: 'safe' },
+      opts,
+    );
   }
 
   async describeModelSet(modelSetId: string, opts: CallOptions = {}): Promise<ModelSetDetail> {

@@ -11,6 +11,8 @@ import { type Idempotency, type RetryPolicy, type Sleep, backoffDelay, isRetryab
 import { type AccessKeyPair, BceSigner, formatBceTimestamp } from './signer';
 
 export const MODEL_PATH = '/v2/model';
+/** The services API (the services that run a version), signed alike. */
+export const SERVICE_PATH = '/v2/service';
 export const SIGNED_HEADERS = ['host', 'x-bce-date'] as const;
 const NOTABLE_SKEW_MS = 60_000;
 /** A server clock further off than this is not believed (a bad Date header, not a skewed clock). */
@@ -47,6 +49,8 @@ export interface RunnerOptions {
 
 export interface ActionSpec {
   readonly action: string;
+  /** The API path; `/v2/model` unless told. */
+  readonly path?: typeof MODEL_PATH | typeof SERVICE_PATH;
   readonly body: Record<string, unknown>;
   readonly target?: string;
   readonly idempotency: Idempotency;
@@ -93,7 +97,7 @@ export class RequestRunner {
       const permit = await this.o.gate.acquire(opts.signal); // a cancel while waiting: nothing was sent
       const started = this.o.now();
       try {
-        const response = await this.send(spec.action, bodyText, signer, opts.signal);
+        const response = await this.send(spec.path ?? MODEL_PATH, spec.action, bodyText, signer, opts.signal);
         const result = interpretResponse(spec.action, response, this.o.now());
         permit.release('answered');
         this.log(spec, attempt, started, 'ok', response.status, response.headers['x-bce-request-id']);
@@ -117,7 +121,7 @@ export class RequestRunner {
     }
   }
 
-  private headers(action: string, signer: BceSigner): Record<string, string> {
+  private headers(path: string, action: string, signer: BceSigner): Record<string, string> {
     const timestampSeconds = Math.floor((this.o.now() + this.clockOffsetMs) / 1000);
     const headers: Record<string, string> = {
       host: this.o.origin.host,
@@ -130,7 +134,7 @@ export class RequestRunner {
     }
     headers.authorization = signer.sign({
       method: 'POST',
-      path: MODEL_PATH,
+      path,
       query: { Action: action },
       headers,
       headersToSign: SIGNED_HEADERS,
@@ -140,14 +144,14 @@ export class RequestRunner {
     return headers;
   }
 
-  private async send(action: string, body: string, signer: BceSigner, signal?: AbortSignal): Promise<HttpResponse> {
-    const headers = this.headers(action, signer);
+  private async send(path: string, action: string, body: string, signer: BceSigner, signal?: AbortSignal): Promise<HttpResponse> {
+    const headers = this.headers(path, action, signer);
     const timeout = new AbortController();
     const timer = setTimeout(() => timeout.abort(), this.o.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout.signal]) : timeout.signal;
     try {
       return await this.o.transport.send({
-        url: `${this.o.origin.origin}${MODEL_PATH}?Action=${encodeURIComponent(action)}`,
+        url: `${this.o.origin.origin}${path}?Action=${encodeURIComponent(action)}`,
         method: 'POST',
         headers,
         body,

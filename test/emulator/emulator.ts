@@ -56,7 +56,47 @@ export interface EmulatorOptions {
   exportBytes?: number;
   /** Requests per second (sliding 1-second window) beyond which the answer is 429; 0 or unset: no limit. */
   rateLimit?: number;
+  /** The account's custom services (`/v2/service`); none by default. */
+  services?: EmulatedService[];
+  /** Whether DescribeServices items name the version they run (`modelId`); by default only DescribeService does. */
+  listNamesVersion?: boolean;
+  /**
+   * IAM policies per access key; a key not listed has full control. Each action needs one of the
+   * policies Qianfan documents for it (see ACTION_POLICIES), else 403 AccessDenied.
+   */
+  policies?: Record<string, string[]>;
 }
+
+export interface EmulatedService {
+  serviceId: string;
+  name: string;
+  /** The version it runs. */
+  modelId: string;
+  modelSetId?: string;
+  runStatus?: 'New' | 'Deploying' | 'Serving' | 'Failed' | 'Stopped';
+}
+
+const MODEL_READ = [
+  'QianfanFullControlAccessPolicy',
+  'QianfanReadAccessPolicy',
+  'QianfanModelTuningFullControlAccessPolicy',
+  'QianfanModelTuningReadAccessPolicy',
+];
+const MODEL_WRITE = ['QianfanFullControlAccessPolicy', 'QianfanModelTuningFullControlAccessPolicy'];
+const SERVICE_READ = ['QianfanFullControlAccessPolicy', 'QianfanServiceReadAccessPolicy', 'QianfanServiceOperateAccessPolicy'];
+
+/** The policies that allow each action (Qianfan's permission lists, docs/qianfan-api.md §3.9–3.10). */
+export const ACTION_POLICIES: Record<string, string[]> = {
+  DescribeCustomModelSets: MODEL_READ,
+  DescribeModelSet: MODEL_READ,
+  DescribeModel: MODEL_READ,
+  DeleteModel: MODEL_WRITE,
+  DeleteModelSet: MODEL_WRITE,
+  CreateModelExportTask: MODEL_WRITE,
+  DescribeModelExportTask: MODEL_WRITE,
+  DescribeServices: SERVICE_READ,
+  DescribeService: SERVICE_READ,
+};
 
 /** Our assumption (Baidu documents no rate-limit code for /v2/model): HTTP 429, this code, Retry-After. */
 export const RATE_LIMIT_CODE = 'TooManyRequests';
@@ -79,6 +119,11 @@ export class QianfanEmulator {
   inFlight = 0;
   maxInFlight = 0;
   private readonly futureSkew: number;
+  /** The account's services; a test may change the list. */
+  services: EmulatedService[];
+  private readonly listNamesVersion: boolean;
+  /** IAM policies per access key (a test may change them). */
+  readonly policies: Record<string, string[]>;
   private faults: FaultRule[] = [];
   private bigPages = 0;
   private server?: http.Server;
@@ -91,6 +136,9 @@ export class QianfanEmulator {
     this.clockOffsetMs = options.clockOffsetMs ?? 0;
     this.rateLimit = options.rateLimit ?? 0;
     this.futureSkew = options.allowedFutureSkewSeconds ?? 900;
+    this.services = options.services ?? [];
+    this.listNamesVersion = options.listNamesVersion === true;
+    this.policies = options.policies ?? {};
     if (options.exportBytes !== undefined) {
       const files = new ExportFiles(options.exportBytes);
       this.files = files;
@@ -193,10 +241,11 @@ export class QianfanEmulator {
       await new Promise((r) => setTimeout(r, this.latencyMs));
     }
     try {
-      this.authenticate(req, url);
-      if (req.method !== 'POST' || url.pathname !== '/v2/model') {
+      const accessKeyId = this.authenticate(req, url);
+      if (req.method !== 'POST' || (url.pathname !== '/v2/model' && url.pathname !== '/v2/service')) {
         throw new ApiError(404, 'InvalidURI', `No such API: ${req.method} ${url.pathname}`);
       }
+      this.authorize(accessKeyId, action);
       try {
         body = raw === '' ? {} : JSON.parse(raw);
       } catch {
@@ -214,7 +263,10 @@ export class QianfanEmulator {
         this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
         return this.applyFault(res, requestId, before);
       }
-      const result = this.store.handle(action, body as Record<string, unknown>, this.now());
+      const result =
+        url.pathname === '/v2/service'
+          ? this.handleService(action, body as Record<string, unknown>)
+          : this.store.handle(action, body as Record<string, unknown>, this.now());
       const after = this.takeFault(action, body, 'after');
       if (after) {
         this.requests.push({ action, body, status: 0, authorization: String(req.headers.authorization ?? '') });
@@ -254,7 +306,52 @@ export class QianfanEmulator {
     return Date.now() + this.clockOffsetMs;
   }
 
-  private authenticate(req: http.IncomingMessage, url: URL): void {
+  private authorize(accessKeyId: string, action: string): void {
+    const held = this.policies[accessKeyId];
+    const allowed = ACTION_POLICIES[action];
+    if (held && allowed && !allowed.some((p) => held.includes(p))) {
+      throw new ApiError(403, 'AccessDenied', `Access denied: ${action} needs one of ${allowed.join(', ')}`);
+    }
+  }
+
+  /** DescribeServices (paged by serviceId, like the model list) and DescribeService. */
+  private handleService(action: string, body: Record<string, unknown>): unknown {
+    const view = (s: EmulatedService, withVersion: boolean) => ({
+      serviceId: s.serviceId,
+      name: s.name,
+      serviceType: 'chat',
+      runStatus: s.runStatus ?? 'Serving',
+      ...(withVersion ? { modelSetId: s.modelSetId ?? '', modelId: s.modelId } : {}),
+    });
+    if (action === 'DescribeService') {
+      const service = this.services.find((s) => s.serviceId === body.serviceId);
+      if (!service) {
+        throw new ApiError(404, 'ResourceNotFound', `The service ${String(body.serviceId)} does not exist.`);
+      }
+      return view(service, true);
+    }
+    if (action !== 'DescribeServices') {
+      throw new ApiError(400, 'InvalidAction', `No such action: ${action}`);
+    }
+    const maxKeys = Math.min(100, Math.max(1, Number(body.maxKeys ?? 10) || 10));
+    const start = typeof body.marker === 'string' ? this.services.findIndex((s) => s.serviceId === body.marker) : 0;
+    if (start < 0) {
+      throw new ApiError(400, 'InvalidMarker', 'The marker is not valid.');
+    }
+    const page = this.services.slice(start, start + maxKeys);
+    const next = this.services[start + maxKeys];
+    return {
+      serviceList: page.map((s) => view(s, this.listNamesVersion)),
+      pageInfo: {
+        marker: typeof body.marker === 'string' ? body.marker : '',
+        maxKeys,
+        isTruncated: next !== undefined,
+        ...(next ? { nextMarker: next.serviceId } : {}),
+      },
+    };
+  }
+
+  private authenticate(req: http.IncomingMessage, url: URL): string {
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) {
       throw new ApiError(400, 'InvalidHTTPAuthHeader', 'The Authorization header you provided is invalid.');
@@ -280,6 +377,7 @@ export class QianfanEmulator {
     if (auth.timestampSeconds + auth.expirationSeconds < nowSeconds || auth.timestampSeconds > nowSeconds + this.futureSkew) {
       throw new ApiError(400, 'RequestExpired', `Request has expired. Timestamp date is ${auth.timestamp}`);
     }
+    return auth.accessKeyId;
   }
 
   private send(res: http.ServerResponse, status: number, requestId: string, payload: unknown, contentType = 'application/json; charset=utf-8'): void {

@@ -153,7 +153,7 @@ describe('profiles', function () {
         'a key without a read policy',
         () => [TEAM_AK, TEAM_SK],
         /may not read Qianfan models: its IAM user needs one of the policies QianfanFullControlAccessPolicy, QianfanReadAccessPolicy/,
-        (f) => f.emulator.inject({ action: 'DescribeCustomModelSets', fault: { kind: 'status', status: 403, code: 'AccessDenied', message: 'no policy' } }),
+        (f) => (f.emulator.policies[TEAM_AK] = ['QianfanServiceReadAccessPolicy']), // services only
       ],
       [
         'a clock the service keeps refusing',

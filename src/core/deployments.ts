@@ -1,0 +1,148 @@
+/**
+ * Which services run the versions about to be deleted, so the delete can say what it would break.
+ *
+ * Facts [doc]:
+ * - `POST /v2/service?Action=DescribeServices` lists the account's custom services, paged like
+ *   DescribeCustomModelSets (`marker`, `maxKeys` ≤ 100) — https://cloud.baidu.com/doc/WENXINWORKSHOP/s/0lub6chm4
+ * - `POST /v2/service?Action=DescribeService {serviceId}` returns `serviceId`, `name`,
+ *   `modelSetId` (模型ID), `modelId` (模型版本ID: the version it runs) and `runStatus`
+ *   (New, Deploying, Serving, Failed, Stopped) — https://cloud.baidu.com/doc/qianfan/s/Kmh4sv4c7
+ * - Reading services needs QianfanServiceReadAccessPolicy, QianfanServiceOperateAccessPolicy or
+ *   QianfanFullControlAccessPolicy (the DescribeService page).
+ * [inferred] The list's item fields are not spelled out where we could read them: a list item
+ * that names its version (`modelId`) is taken at its word; otherwise DescribeService is asked,
+ * one service at a time through the client's limiter.
+ */
+import { QianfanError, isCancelled } from './errors';
+import { isModelVersionId } from './ids';
+import { ShapeError } from './model';
+
+export interface ServiceRef {
+  readonly serviceId: string;
+  readonly name: string;
+  readonly runStatus?: string;
+  /** The version it runs, when known. */
+  readonly modelId?: string;
+}
+
+export interface ServicePage {
+  readonly items: readonly ServiceRef[];
+  readonly isTruncated: boolean;
+  readonly nextMarker?: string;
+}
+
+export const SERVICE_READ_POLICIES = ['QianfanServiceReadAccessPolicy', 'QianfanServiceOperateAccessPolicy', 'QianfanFullControlAccessPolicy'] as const;
+
+/** At most this many pages of services are read (100 each): beyond, the check gives up and says so. */
+export const MAX_SERVICE_PAGES = 100;
+
+export type DeploymentCheck =
+  | { readonly kind: 'checked'; readonly services: number; readonly running: ReadonlyMap<string, readonly ServiceRef[]> }
+  | { readonly kind: 'skipped'; readonly reason: 'permission'; readonly policies: readonly string[] }
+  | { readonly kind: 'skipped'; readonly reason: 'failed'; readonly error: unknown };
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function text(o: Json, key: string): string | undefined {
+  const v = o[key];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function serviceRef(raw: unknown): ServiceRef {
+  if (!isObject(raw)) {
+    throw new ShapeError('a service is not an object');
+  }
+  const serviceId = text(raw, 'serviceId');
+  if (!serviceId) {
+    throw new ShapeError('a service has no "serviceId"');
+  }
+  const modelId = text(raw, 'modelId');
+  return {
+    serviceId,
+    name: text(raw, 'name') ?? serviceId,
+    runStatus: text(raw, 'runStatus'),
+    modelId: modelId && isModelVersionId(modelId) ? modelId : undefined,
+  };
+}
+
+/** A DescribeServices result: its list (`serviceList`, or its only list) and the paging. */
+export function parseServicePage(result: unknown): ServicePage {
+  if (!isObject(result)) {
+    throw new ShapeError('result is not an object');
+  }
+  let list = result.serviceList;
+  if (list === undefined) {
+    const lists = Object.values(result).filter(Array.isArray);
+    if (lists.length > 1) {
+      throw new ShapeError('the services list is not recognisable (several lists, none "serviceList")');
+    }
+    list = lists[0] ?? [];
+  }
+  if (!Array.isArray(list)) {
+    throw new ShapeError('field "serviceList" is not a list');
+  }
+  const page = isObject(result.pageInfo) ? result.pageInfo : {};
+  return { items: list.map(serviceRef), isTruncated: page.isTruncated === true, nextMarker: text(page, 'nextMarker') };
+}
+
+/** A DescribeService result. */
+export function parseServiceDetail(result: unknown): ServiceRef {
+  return serviceRef(result);
+}
+
+/** What the check needs of the client. */
+export interface ServicesApi {
+  listServices(page: { marker?: string; maxKeys?: number }, signal?: AbortSignal): Promise<ServicePage>;
+  describeService(serviceId: string, signal?: AbortSignal): Promise<ServiceRef>;
+}
+
+function isPermissionError(error: unknown): boolean {
+  return error instanceof QianfanError && (error.code === 'AccessDenied' || error.code === 'PermissionDeniedError');
+}
+
+/**
+ * Finds the services that run any of `versionIds`: every page of DescribeServices, then
+ * DescribeService for the services whose list item does not name a version (all at once, the
+ * client's limiter sets the pace). A cancel is thrown on; any other failure skips the check,
+ * saying why (no permission, or the failure itself).
+ */
+export async function findDeployments(versionIds: readonly string[], api: ServicesApi, signal?: AbortSignal): Promise<DeploymentCheck> {
+  const wanted = new Set(versionIds);
+  try {
+    const all: ServiceRef[] = [];
+    const seen = new Set<string>();
+    let marker: string | undefined;
+    for (let page = 0; ; page++) {
+      if (page >= MAX_SERVICE_PAGES) {
+        throw new QianfanError({ kind: 'tooLarge', action: 'DescribeServices', message: `more than ${MAX_SERVICE_PAGES} pages of services` });
+      }
+      const result = await api.listServices({ marker, maxKeys: 100 }, signal);
+      all.push(...result.items);
+      if (!result.isTruncated) {
+        break;
+      }
+      if (!result.nextMarker || seen.has(result.nextMarker)) {
+        throw new QianfanError({ kind: 'badResponse', action: 'DescribeServices', message: 'a truncated page of services came without a new nextMarker' });
+      }
+      seen.add(result.nextMarker);
+      marker = result.nextMarker;
+    }
+    const known = await Promise.all(all.map((s) => (s.modelId ? Promise.resolve(s) : api.describeService(s.serviceId, signal))));
+    const running = new Map<string, ServiceRef[]>();
+    for (const service of known) {
+      if (service.modelId && wanted.has(service.modelId)) {
+        running.set(service.modelId, [...(running.get(service.modelId) ?? []), service]);
+      }
+    }
+    return { kind: 'checked', services: all.length, running };
+  } catch (error) {
+    if (isCancelled(error)) {
+      throw error;
+    }
+    return isPermissionError(error) ? { kind: 'skipped', reason: 'permission', policies: SERVICE_READ_POLICIES } : { kind: 'skipped', reason: 'failed', error };
+  }
+}

@@ -1,0 +1,141 @@
+/** Finding the services that run a version: parsing, paging, the version from DescribeService, and skipped checks. */
+import * as assert from 'assert';
+import { MAX_SERVICE_PAGES, SERVICE_READ_POLICIES, type ServicesApi, findDeployments, parseServiceDetail, parseServicePage } from '../../src/core/deployments';
+import { CancelledError, QianfanError } from '../../src/core/errors';
+import { ShapeError } from '../../src/core/model';
+import { DEMO_ACCESS_KEY } from '../emulator/fixture';
+import { startHarness } from '../support/clientHarness';
+
+const svc = (i: number, modelId?: string) => ({ serviceId: `svco-${i}`, name: `s${i}`, runStatus: 'Serving', ...(modelId ? { modelId } : {}) });
+
+describe('deployments', () => {
+  it('reads a page of services from serviceList, or from the only list there is', () => {
+    assert.deepStrictEqual(parseServicePage({ serviceList: [svc(1, 'amv-g73j3faikzpz')], pageInfo: { isTruncated: true, nextMarker: 'svco-2' } }), {
+      items: [{ serviceId: 'svco-1', name: 's1', runStatus: 'Serving', modelId: 'amv-g73j3faikzpz' }],
+      isTruncated: true,
+      nextMarker: 'svco-2',
+    });
+    assert.deepStrictEqual(parseServicePage({ services: [{ serviceId: 'svco-9' }] }).items, [
+      { serviceId: 'svco-9', name: 'svco-9', runStatus: undefined, modelId: undefined },
+    ]);
+    assert.deepStrictEqual(parseServicePage({}), { items: [], isTruncated: false, nextMarker: undefined });
+    assert.throws(() => parseServicePage({ a: [], b: [] }), ShapeError);
+    assert.throws(() => parseServicePage({ serviceList: {} }), ShapeError);
+    assert.throws(() => parseServicePage([]), ShapeError);
+    assert.throws(() => parseServicePage({ serviceList: [{ name: 'no id' }] }), ShapeError);
+    assert.throws(() => parseServicePage({ serviceList: ['x'] }), ShapeError);
+    assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'not-a-version' }).modelId, undefined, 'a version ID that is not one is not believed');
+  });
+
+  function api(pages: ReturnType<typeof svc>[][], versions: Record<string, string> = {}) {
+    const calls: string[] = [];
+    const fake: ServicesApi = {
+      listServices: (page) => {
+        calls.push(`list ${page.marker ?? ''}`);
+        const i = page.marker ? Number(page.marker) : 0;
+        return Promise.resolve(parseServicePage({ serviceList: pages[i], pageInfo: { isTruncated: i + 1 < pages.length, nextMarker: String(i + 1) } }));
+      },
+      describeService: (id) => {
+        calls.push(`describe ${id}`);
+        return Promise.resolve(parseServiceDetail({ serviceId: id, name: id, modelId: versions[id] }));
+      },
+    };
+    return { fake, calls };
+  }
+
+  it('pages through every service and asks DescribeService only for those whose item names no version', async () => {
+    const { fake, calls } = api([[svc(1, 'amv-g73j3faikzpz'), svc(2)], [svc(3, 'amv-34qkndzjf111')]], { 'svco-2': 'amv-g73j3faikzpz' });
+    const check = await findDeployments(['amv-g73j3faikzpz', 'amv-k2m9x7c4q1ab'], fake);
+    assert.deepStrictEqual(calls, ['list ', 'list 1', 'describe svco-2']);
+    assert.strictEqual(check.kind, 'checked');
+    assert.ok(check.kind === 'checked');
+    assert.strictEqual(check.services, 3);
+    assert.deepStrictEqual(
+      [...check.running.entries()].map(([id, list]) => [id, list.map((s) => s.serviceId)]),
+      [['amv-g73j3faikzpz', ['svco-1', 'svco-2']]],
+      'only the versions asked about, each with every service that runs it',
+    );
+  });
+
+  it('skips, saying why: no permission (naming the policies), or the failure itself; a cancel is a cancel', async () => {
+    const refuse = (code: string): ServicesApi => ({
+      listServices: () => Promise.reject(new QianfanError({ kind: 'api', status: 403, code, message: 'no' })),
+      describeService: () => Promise.reject(new Error('not reached')),
+    });
+    assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuse('AccessDenied')), {
+      kind: 'skipped',
+      reason: 'permission',
+      policies: SERVICE_READ_POLICIES,
+    });
+    assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuse('PermissionDeniedError')), {
+      kind: 'skipped',
+      reason: 'permission',
+      policies: SERVICE_READ_POLICIES,
+    });
+    const failed = await findDeployments(['amv-g73j3faikzpz'], refuse('InternalError'));
+    assert.ok(failed.kind === 'skipped' && failed.reason === 'failed' && (failed.error as QianfanError).code === 'InternalError');
+    const cancelled: ServicesApi = { listServices: () => Promise.reject(new CancelledError()), describeService: () => Promise.reject(new Error('x')) };
+    await assert.rejects(findDeployments(['amv-g73j3faikzpz'], cancelled), CancelledError);
+  });
+
+  it('stops on a marker that repeats, and on more pages than it will read', async () => {
+    const loop: ServicesApi = {
+      listServices: () => Promise.resolve({ items: [], isTruncated: true, nextMarker: 'same' }),
+      describeService: () => Promise.reject(new Error('x')),
+    };
+    const repeated = await findDeployments(['amv-g73j3faikzpz'], loop);
+    assert.ok(repeated.kind === 'skipped' && repeated.reason === 'failed' && /without a new nextMarker/.test((repeated.error as Error).message));
+    let n = 0;
+    const endless: ServicesApi = {
+      listServices: () => Promise.resolve({ items: [], isTruncated: true, nextMarker: String(n++) }),
+      describeService: () => Promise.reject(new Error('x')),
+    };
+    const tooMany = await findDeployments(['amv-g73j3faikzpz'], endless);
+    assert.ok(tooMany.kind === 'skipped' && tooMany.reason === 'failed' && (tooMany.error as QianfanError).kind === 'tooLarge');
+    assert.strictEqual(n, MAX_SERVICE_PAGES);
+  });
+
+  describe('the client against the emulator', function () {
+    this.timeout(10_000);
+    it('lists services in pages and describes one, signed like /v2/model', async () => {
+      const services = Array.from({ length: 120 }, (_, i) => ({
+        serviceId: `svco-${i}`,
+        name: `s${i}`,
+        modelId: i === 110 ? 'amv-34qkndzjf111' : 'amv-g73j3faikzpz',
+      }));
+      const h = await startHarness({ services });
+      try {
+        const first = await h.client.listServices({ maxKeys: 100 });
+        assert.strictEqual(first.items.length, 100);
+        assert.ok(first.isTruncated);
+        assert.strictEqual((await h.client.describeService('svco-110')).modelId, 'amv-34qkndzjf111');
+        const check = await findDeployments(['amv-34qkndzjf111'], {
+          listServices: (p) => h.client.listServices(p),
+          describeService: (id) => h.client.describeService(id),
+        });
+        assert.ok(check.kind === 'checked' && check.running.get('amv-34qkndzjf111')?.[0].name === 's110');
+        await assert.rejects(h.client.describeService('bad id!'), (e: QianfanError) => e.kind === 'invalidInput');
+      } finally {
+        await h.emulator.stop();
+      }
+    });
+
+    it('a key without a service policy is refused with AccessDenied, and the check is skipped', async () => {
+      const h = await startHarness({
+        services: [{ serviceId: 'svco-1', name: 's', modelId: 'amv-34qkndzjf111' }],
+        policies: { [DEMO_ACCESS_KEY]: ['QianfanReadAccessPolicy'] },
+      });
+      try {
+        await h.client.listCustomModelSets({ maxKeys: 1 }); // model reads are allowed
+        const check = await findDeployments(['amv-34qkndzjf111'], {
+          listServices: (p) => h.client.listServices(p),
+          describeService: (id) => h.client.describeService(id),
+        });
+        assert.deepStrictEqual(check, { kind: 'skipped', reason: 'permission', policies: SERVICE_READ_POLICIES });
+        await assert.rejects(h.client.deleteModel('amv-34qkndzjf111'), (e: QianfanError) => e.code === 'AccessDenied' && e.status === 403);
+      } finally {
+        await h.emulator.stop();
+      }
+    });
+  });
+});
