@@ -16,6 +16,9 @@
 import { QianfanError, isCancelled } from './errors';
 import { isModelVersionId } from './ids';
 import { ShapeError } from './model';
+import { SERVICE_READ_POLICIES } from './permissions';
+
+export { SERVICE_READ_POLICIES };
 
 export interface ServiceRef {
   readonly serviceId: string;
@@ -30,8 +33,6 @@ export interface ServicePage {
   readonly isTruncated: boolean;
   readonly nextMarker?: string;
 }
-
-export const SERVICE_READ_POLICIES = ['QianfanServiceReadAccessPolicy', 'QianfanServiceOperateAccessPolicy', 'QianfanFullControlAccessPolicy'] as const;
 
 /** At most this many pages of services are read (100 each): beyond, the check gives up and says so. */
 export const MAX_SERVICE_PAGES = 100;

@@ -23,8 +23,12 @@ export interface QianfanErrorInit {
   readonly serverDate?: number;
   /** The server's Retry-After hint, in milliseconds. */
   readonly retryAfterMs?: number;
+  /** The body, when it was not Qianfan's JSON: a web page (a proxy's, a gateway's), nothing, or other text. */
+  readonly answer?: NonJsonAnswer;
   readonly cause?: unknown;
 }
+
+export type NonJsonAnswer = 'html' | 'empty' | 'text';
 
 const MAX_CODE = 64;
 const MAX_REQUEST_ID = 128;
@@ -37,6 +41,7 @@ export class QianfanError extends Error {
   readonly requestId?: string;
   readonly serverDate?: number;
   readonly retryAfterMs?: number;
+  readonly answer?: NonJsonAnswer;
 
   /** Text from the server (message, code, request ID) is cut short and stripped of control characters. */
   constructor(init: QianfanErrorInit) {
@@ -49,6 +54,7 @@ export class QianfanError extends Error {
     this.requestId = cleanOptional(init.requestId, MAX_REQUEST_ID);
     this.serverDate = init.serverDate;
     this.retryAfterMs = init.retryAfterMs;
+    this.answer = init.answer;
   }
 
   /** The class of the failure in the one table of codes (errorCodes.ts). */
@@ -121,8 +127,6 @@ export function isAmbiguousFailure(error: unknown): boolean {
   }
   return error.errorClass === 'transient' || error.kind === 'badResponse' || error.kind === 'tooLarge';
 }
-
-export const ACCESS_DENIED_HINT = 'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.';
 
 /** No keys, or keys the service refused: every request will fail alike until the keys change. */
 export function isKeyFailure(error: unknown): boolean {

@@ -11,17 +11,9 @@
  * inference APIs only; managing models needs the IAM Access Key / Secret Key.
  */
 import { QianfanError, isCancelled } from './errors';
+import { READ_POLICIES } from './permissions';
 
-/** The policies that let a key read models (the check's call), from Qianfan's permission lists. */
-export const READ_POLICIES = [
-  'QianfanFullControlAccessPolicy',
-  'QianfanReadAccessPolicy',
-  'QianfanModelTuningFullControlAccessPolicy',
-  'QianfanModelTuningReadAccessPolicy',
-] as const;
-
-/** The policies deleting and exporting need (a read-only key cannot even follow an export). */
-export const WRITE_POLICIES = ['QianfanFullControlAccessPolicy', 'QianfanModelTuningFullControlAccessPolicy'] as const;
+export { READ_POLICIES };
 
 /** A clock off by more than this is worth telling even when the client corrected it. */
 export const NOTABLE_CLOCK_SKEW_MS = 60_000;

@@ -32,6 +32,7 @@ export function interpretResponse(action: string, response: HttpResponse, nowMs:
       code: headers['x-bce-error-code'],
       requestId: headerRequestId,
       message: `HTTP ${status} with ${describeNonJson(response)}`,
+      answer: response.body.trim() === '' ? 'empty' : /^\s*</.test(response.body) || /html/i.test(response.headers['content-type'] ?? '') ? 'html' : 'text',
     });
   }
   const envelope = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;

@@ -1,26 +1,88 @@
 /**
  * Short, localized notification text for an error; the full detail goes to the log. What an
- * API error means comes from the one table of error classes (core/errorCodes.ts).
+ * API error means comes from the one table of error classes (core/errorCodes.ts), what a key
+ * needs for an action from the table of policies (core/permissions.ts). The core's own English
+ * (its error messages are for the log) never reaches these sentences; the server's message is
+ * shown only quoted, as the server's words.
  */
 import * as vscode from 'vscode';
-import { ACCESS_DENIED_HINT, QianfanError, isKeyFailure } from '../core/errors';
-import { cleanText } from '../core/text';
+import { QianfanError, isKeyFailure } from '../core/errors';
+import { type ActionPurpose, permissionFor } from '../core/permissions';
 
-/** The request ID, once: the text itself never carries it (QianfanError.summary leaves it out). */
+/** The request ID, once: the text itself never carries it. */
 function withRequestId(text: string, error: QianfanError): string {
   return error.requestId ? `${text} ${vscode.l10n.t('(request ID {0})', error.requestId)}` : text;
 }
 
+function purposeText(purpose: ActionPurpose): string {
+  switch (purpose) {
+    case 'read':
+      return vscode.l10n.t('read Qianfan models');
+    case 'delete':
+      return vscode.l10n.t('delete model versions');
+    case 'export':
+      return vscode.l10n.t('export model versions');
+    case 'followExport':
+      return vscode.l10n.t('follow an export (a read-only key cannot)');
+    case 'readServices':
+      return vscode.l10n.t('read services');
+  }
+}
+
+/** "This key may not delete model versions: it needs the IAM policy A or B." */
+export function permissionMessage(action: string | undefined): string {
+  const needed = permissionFor(action);
+  if (!needed) {
+    return vscode.l10n.t('Access denied: this key lacks the IAM policy for {0}. Check its policies in IAM (Users → Permissions).', action ?? '?');
+  }
+  return vscode.l10n.t(
+    'This key may not {0}: its IAM user needs one of the policies {1} (IAM → Users → Permissions).',
+    purposeText(needed.purpose),
+    needed.policies.join(', '),
+  );
+}
+
+/** "HTTP 400 InvalidRequest" — identifiers only, no sentence. */
+function statusAndCode(error: QianfanError): string {
+  return [error.status === undefined ? '' : `HTTP ${error.status}`, error.code ?? ''].filter((p) => p !== '').join(' ') || '?';
+}
+
+function nonJsonMessage(error: QianfanError): string {
+  switch (error.answer) {
+    case 'html':
+      return vscode.l10n.t(
+        "Qianfan's address answered {0} with a web page instead of Qianfan's answer: a proxy or gateway may be in the way.",
+        statusAndCode(error),
+      );
+    case 'empty':
+      return vscode.l10n.t("Qianfan's address answered {0} with nothing.", statusAndCode(error));
+    default:
+      return vscode.l10n.t("Qianfan's address answered {0} with something that is not Qianfan's answer (it may be cut short).", statusAndCode(error));
+  }
+}
+
 function apiMessage(error: QianfanError): string {
+  if (error.answer !== undefined) {
+    return nonJsonMessage(error);
+  }
   switch (error.errorClass) {
     case 'permission':
-      return vscode.l10n.t('Access denied. {0}', ACCESS_DENIED_HINT);
+      return error.code === 'OptInRequired'
+        ? vscode.l10n.t('Qianfan is not activated for this account (OptInRequired). Activate it in the Baidu AI Cloud console.')
+        : permissionMessage(error.action);
     case 'auth':
       return vscode.l10n.t('Qianfan rejected the keys ({0}). Check the access key and secret key.', error.code ?? `HTTP ${error.status ?? '?'}`);
     case 'expired':
       return vscode.l10n.t("Qianfan says the request expired: check this computer's clock.");
+    case 'throttled':
+      return vscode.l10n.t('Qianfan is limiting the rate of requests ({0}) and still did after several waits. Try again in a moment.', statusAndCode(error));
+    case 'transient':
+      return vscode.l10n.t('Qianfan had a problem ({0}) and still had after several tries. Try again later.', statusAndCode(error));
+    case 'notFound':
+      return vscode.l10n.t('Qianfan does not know it ({0}).', statusAndCode(error));
     default:
-      return vscode.l10n.t('Qianfan error: {0}', error.summary());
+      // the server's own words, quoted; they may be English or Chinese
+      return vscode.l10n.t('Qianfan refused {0} ({1}): “{2}”', error.action ?? '?', statusAndCode(error), error.message);
   }
 }
 
@@ -29,16 +91,19 @@ function kindMessage(error: QianfanError): string {
     case 'noCredentials':
       return vscode.l10n.t('No Qianfan access key is set.');
     case 'invalidInput':
-      return vscode.l10n.t('Invalid input: {0}', error.message);
+      return error.action === undefined
+        ? vscode.l10n.t('The qianfan.endpoint setting is not a valid address: https, or http only for a loopback address (127.0.0.1, localhost).')
+        : vscode.l10n.t('Not sent: the ID given to {0} is not a valid ID.', error.action);
     case 'timeout':
       return vscode.l10n.t('Qianfan did not answer in time ({0}).', error.action ?? '');
     case 'network':
-      return vscode.l10n.t('Could not reach Qianfan: {0}', error.message);
+      return vscode.l10n.t('Could not reach Qianfan ({0}): check the network, the proxy or the qianfan.endpoint setting.', error.action ?? '');
     case 'badResponse':
+      return vscode.l10n.t('Qianfan sent an answer that could not be read ({0}): it was cut short or not of the expected shape.', error.action ?? '');
     case 'tooLarge':
-      return vscode.l10n.t('Qianfan sent an unexpected answer: {0}', error.message);
+      return vscode.l10n.t('Qianfan sent an answer too large to read ({0}).', error.action ?? '');
     case 'internal':
-      return vscode.l10n.t('Qianfan: {0}', error.message);
+      return vscode.l10n.t('An unexpected error inside the extension ({0}). The log has the details.', error.action ?? '');
     case 'api':
       return apiMessage(error);
   }
@@ -46,7 +111,7 @@ function kindMessage(error: QianfanError): string {
 
 export function userMessage(error: unknown): string {
   if (!(error instanceof QianfanError)) {
-    return vscode.l10n.t('Qianfan: {0}', cleanText(error instanceof Error ? error.message : String(error)));
+    return vscode.l10n.t('An unexpected error inside the extension. The log has the details.');
   }
   return withRequestId(kindMessage(error), error);
 }

@@ -1,7 +1,8 @@
 /** Small things the core promises: error names and hints, the default retry policy, batch progress, signer edges. */
 import * as assert from 'assert';
 import { runBatch } from '../../src/core/batch';
-import { ACCESS_DENIED_HINT, CancelledError, QianfanError, isAmbiguousFailure, isCancelled } from '../../src/core/errors';
+import { READ_POLICIES, SERVICE_READ_POLICIES, WRITE_POLICIES, permissionFor } from '../../src/core/permissions';
+import { CancelledError, QianfanError, isAmbiguousFailure, isCancelled } from '../../src/core/errors';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
 import { BceSigner, canonicalQueryString, formatBceTimestamp, uriEncode, uriEncodeExceptSlash } from '../../src/core/signer';
 
@@ -20,8 +21,15 @@ describe('basics: errors', () => {
     assert.strictEqual(isAmbiguousFailure({ kind: 'network' }), false, 'only a QianfanError');
   });
 
-  it('names the policies an access-denied key needs', () => {
-    assert.strictEqual(ACCESS_DENIED_HINT, 'The key needs QianfanFullControlAccessPolicy or QianfanModelTuningFullControlAccessPolicy.');
+  it('names the policies each action needs: reads accept read-only policies, deleting, exporting and following an export need full control', () => {
+    assert.deepStrictEqual(permissionFor('DescribeModel'), { purpose: 'read', policies: READ_POLICIES });
+    assert.deepStrictEqual(permissionFor('DeleteModel'), { purpose: 'delete', policies: WRITE_POLICIES });
+    assert.deepStrictEqual(permissionFor('CreateModelExportTask'), { purpose: 'export', policies: WRITE_POLICIES });
+    assert.deepStrictEqual(permissionFor('DescribeModelExportTask'), { purpose: 'followExport', policies: WRITE_POLICIES });
+    assert.deepStrictEqual(permissionFor('DescribeServices'), { purpose: 'readServices', policies: SERVICE_READ_POLICIES });
+    assert.ok(READ_POLICIES.includes('QianfanReadAccessPolicy') && !WRITE_POLICIES.some((p) => p.includes('Read')));
+    assert.strictEqual(permissionFor('toString'), undefined, 'no inherited names');
+    assert.strictEqual(permissionFor(undefined), undefined);
   });
 
   it('retries three times by default, from 300 ms up to 20 s', () => {

@@ -26,7 +26,7 @@ describe('reporting and settings', () => {
     f.prompts.inputs.push('amv-g73j3faikzpz');
     await run('qianfan.trackVersion');
     const n = f.prompts.last('error');
-    assert.match(n.message, /HTML/);
+    assert.match(n.message, /answered HTTP 502 with a web page instead of Qianfan's answer: a proxy or gateway may be in the way/);
     assert.deepStrictEqual(n.actions, [vscode.l10n.t('Show Log')]);
     await waitFor('the error in the log', () => /\[error\] qianfan\.trackVersion failed: DescribeModel HTTP 502/.test(readLogs(f.api.logDirectory)));
   });
