@@ -11,7 +11,7 @@ export function announceStatus(r: Reporter & { readonly tracked: TrackedVersions
     return;
   }
   const title = trackedTitle(t, modelId);
-  r.logger.info(`${modelId} is now ${status}`);
+  r.logger.info(`${title} is now ${status}`);
   if (status === 'Ready') {
     void notify(r, 'info', vscode.l10n.t('{0} is Ready.', title));
   } else if (status === 'Fail') {

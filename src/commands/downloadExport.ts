@@ -127,7 +127,7 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
     void notify(s, 'info', vscode.l10n.t('{0} is being downloaded already.', where.path));
     return undefined;
   }
-  s.logger.info(`Downloading the export of ${target.modelId} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}`);
+  s.logger.info(`Downloading the export of ${target.label} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}`);
   try {
     const result = await s.prompts.withProgress(vscode.l10n.t('Downloading {0}', safeName(file)), true, (progress, signal) => {
       let percent = 0;
@@ -149,14 +149,14 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
     return result;
   } catch (error) {
     if (isCancelled(error)) {
-      s.logger.info(`Download of the export of ${target.modelId} stopped; ${partPath(where.path)} is kept to resume`);
+      s.logger.info(`Download of the export of ${target.label} stopped; ${partPath(where.path)} is kept to resume`);
       void notify(s, 'info', vscode.l10n.t('Download of {0} stopped. Run Download again to resume where it stopped.', target.label));
       return undefined;
     }
     if (!(error instanceof DownloadError)) {
       throw error; // a Qianfan error while asking for a fresh URL: the boundary reports it
     }
-    s.logger.error(`Download of the export of ${target.modelId} failed`, error);
+    s.logger.error(`Download of the export of ${target.label} failed`, error);
     notifyWithLog(s, 'error', vscode.l10n.t('Download of {0} failed: {1}', target.label, downloadErrorText(error, file.md5, file.fileSize)));
     return undefined;
   }

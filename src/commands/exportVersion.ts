@@ -36,6 +36,6 @@ export async function exportVersion(services: Services, node?: unknown): Promise
       client.startExport(target.modelId, { signal }),
     ),
   );
-  services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.modelId}`);
+  services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.label}`);
   return services.exports.watch({ modelId: target.modelId, exportId: started.exportId, startedAt: Date.now(), label: target.label });
 }

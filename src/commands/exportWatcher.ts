@@ -94,7 +94,7 @@ export class ExportWatcher implements vscode.Disposable {
     }
     if (!(await s.credentials.get())) {
       const labels = pending.map((p) => titleOf(p)).join(', ');
-      s.logger.warn(`${pending.length} remembered export(s) wait for Qianfan keys: ${pending.map((p) => p.modelId).join(', ')}`);
+      s.logger.warn(`${pending.length} remembered export(s) wait for Qianfan keys: ${pending.map((p) => titleOf(p)).join(', ')}`);
       notifyWithLog(s, 'warn', vscode.l10n.t('The export of {0} will resume once Qianfan keys are set.', labels), true);
       this.waitingForKeys ??= s.credentials.onDidChange(() => {
         void s.credentials.get().then((keys) => {
@@ -151,12 +151,12 @@ export class ExportWatcher implements vscode.Disposable {
       }
       s.exportStates.delete([pending.modelId]);
       if (isCancelled(error)) {
-        s.logger.info(`Stopped watching the export of ${pending.modelId}; it goes on in Qianfan. Run Export again to follow it.`);
+        s.logger.info(`Stopped watching the export of ${titleOf(pending)}; it goes on in Qianfan. Run Export again to follow it.`);
         await s.pendingExports.remove(pending.modelId);
         this.offerToKeepWatching(label, pending);
         return undefined;
       }
-      reportError(s, `Export of ${pending.modelId}`, error, vscode.l10n.t('Export of {0}', label));
+      reportError(s, `Export of ${titleOf(pending)}`, error, vscode.l10n.t('Export of {0}', label));
       return undefined;
     }
   }
@@ -179,13 +179,13 @@ export class ExportWatcher implements vscode.Disposable {
     if (outcome.status === 'Fail') {
       const reason = failureText(outcome.failure);
       s.exportStates.set(pending.modelId, { status: 'Fail', failure: outcome.failure });
-      s.logger.error(`Export ${pending.exportId} of ${pending.modelId} failed: ${outcome.reason}`);
+      s.logger.error(`Export ${pending.exportId} of ${titleOf(pending)} failed: ${outcome.reason}`);
       notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, reason));
       return;
     }
     const t = outcome.task;
     s.exportStates.set(pending.modelId, { status: 'Done', task: t });
-    s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${pending.modelId} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
+    s.logger.info(`Export ${t.exportId ?? pending.exportId} of ${titleOf(pending)} done: ${t.fileName} (${t.fileSize} bytes, md5 ${t.md5})`);
     const copy = vscode.l10n.t('Copy Download URL');
     const open = vscode.l10n.t('Open Download URL');
     const download = vscode.l10n.t('Download…');

@@ -76,7 +76,7 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const added = await services.tracked.add([{ modelId, modelSetId: detail.modelSetId, modelSetName: set?.modelSetName, name: detail.modelName }]);
   const title = versionTitle(set?.modelSetName ?? detail.modelSetId, detail.modelName, modelId);
-  services.logger.info(`Tracked ${modelId}`);
+  services.logger.info(`Tracked ${title}`);
   void notify(services, 'info', added ? vscode.l10n.t('Now tracking {0}.', title) : vscode.l10n.t('{0} was already tracked.', title));
 }
 
@@ -124,6 +124,6 @@ export async function untrackVersion(services: Services, node?: unknown, nodes?:
     return;
   }
   const removed = await services.tracked.remove(targets.map((t) => t.modelId));
-  services.logger.info(`Untracked ${targets.map((t) => t.modelId).join(', ')}`);
+  services.logger.info(`Untracked ${targets.map((t) => t.label).join(', ')}`);
   void notify(services, 'info', vscode.l10n.t('Stopped tracking {0} model version(s). They still exist in Qianfan.', removed));
 }
