@@ -34,6 +34,10 @@ export class VersionNode {
   get label(): string {
     return this.name || this.modelId;
   }
+  /** The row's label, "V3 (amv-…)": the ID is in it so that the tree's own find (which matches labels) finds it. */
+  get rowLabel(): string {
+    return this.name && this.name !== this.modelId ? `${this.name} (${this.modelId})` : this.modelId;
+  }
   /** "model / V3 (amv-…)": how a version is named in messages. */
   get title(): string {
     return versionTitle(this.parent?.label, this.name, this.modelId);
@@ -228,7 +232,7 @@ export function actionTreeItem(node: ActionNode): vscode.TreeItem {
 }
 
 export function versionTreeItem(node: VersionNode, v: VersionView): vscode.TreeItem {
-  const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(node.rowLabel, vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   const live = v.live;
   const shown = shownStatus(v);
@@ -251,7 +255,7 @@ export function versionTreeItem(node: VersionNode, v: VersionView): vscode.TreeI
       : exporting === 'Done'
         ? new vscode.ThemeIcon('package', new vscode.ThemeColor('charts.green'))
         : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
-  const parts = [node.modelId];
+  const parts: string[] = [];
   if (missing) {
     parts.push(vscode.l10n.t('not found on the server'));
   } else if (shown.status) {

@@ -17,7 +17,7 @@ describe('tracked versions and the tree', () => {
       const lines = await treeLines(f.api);
       assert.strictEqual(lines.length, 2, lines.join('\n'));
       assert.strictEqual(lines[0], 'customer-support-zh [am-gh0azfeb9adu] <qianfan.model> folder-library');
-      assert.match(lines[1], /^ {2}V1 \[amv-g73j3faikzpz · (Ready|就绪)\] <qianfan\.version\.ready> pass$/);
+      assert.match(lines[1], /^ {2}V1 \(amv-g73j3faikzpz\) \[(Ready|就绪)\] <qianfan\.version\.ready> pass$/);
       const item = f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz'));
       const tooltip = (item.tooltip as vscode.MarkdownString).value;
       assert.match(tooltip, /ERNIE\\-Speed\\-8K/);
