@@ -128,6 +128,50 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await clearNotifications(page);
     });
 
+    it('the keyboard in the view: the tree find (Ctrl+Alt+F) finds a row by part of its ID, Enter opens the details, Delete asks first', async () => {
+      const { page } = wb;
+      const row = await treeRow(page, 'amv-p8r2t6y1u3io');
+      await row.click(); // selects the row and focuses the tree
+      // the tree's own find (Ctrl+Alt+F) matches labels: the ID is in the row's label
+      const highlight = row.locator('.highlight', { hasText: 'p8r2t6' }).first();
+      for (let attempt = 1; ; attempt++) {
+        await page.keyboard.press('Control+Alt+F');
+        await page.waitForTimeout(300); // the find box takes the focus
+        await page.keyboard.type('p8r2t6', { delay: 50 });
+        try {
+          await highlight.waitFor({ timeout: 5_000 });
+          break;
+        } catch (error) {
+          if (attempt === 3) {
+            throw new Error(`the tree find did not highlight the ID: ${String(error)}`, { cause: error });
+          }
+          await page.keyboard.press('Escape');
+          await row.click();
+        }
+      }
+      await page.keyboard.press('Escape');
+      await row.click();
+      await page.keyboard.press('Enter');
+      await page
+        .locator('.monaco-editor .view-lines', { hasText: 'amv-p8r2t6y1u3io' })
+        .first()
+        .waitFor({ timeout: 15_000 })
+        .catch((e: unknown) => {
+          throw new Error(`Enter did not open the details: ${String(e)}`);
+        });
+      await row.click();
+      await page.keyboard.press('Delete');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 15_000 }).catch((e: unknown) => {
+        throw new Error(`Delete did not ask: ${String(e)}`);
+      });
+      assertIncludes(await dialog.innerText(), 'news-summarizer / V1 (amv-p8r2t6y1u3io)');
+      await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+      await dialog.waitFor({ state: 'detached' });
+      assert.strictEqual(emulator.store.versions.has('amv-p8r2t6y1u3io'), true, 'Cancel deletes nothing');
+      await page.keyboard.press('Escape');
+    });
+
     it('exports a version and shows the file, size and md5 when it is done', async () => {
       const { page } = wb;
       const row = await treeRow(page, 'amv-g73j3faikzpz');

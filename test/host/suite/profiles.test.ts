@@ -12,7 +12,14 @@ const keys = { [DEMO_ACCESS_KEY]: DEMO_SECRET_KEY, [TEAM_AK]: TEAM_SK };
 
 /** The labels of the versions the tree shows. */
 async function shown(f: Fixture): Promise<string[]> {
-  return (await treeLines(f.api)).filter((l) => l.startsWith('  ')).map((l) => l.trim().split(' [')[0].replace(/ \(amv-[a-z0-9]+\)$/, ''));
+  return (await treeLines(f.api))
+    .filter((l) => l.startsWith('  '))
+    .map((l) =>
+      l
+        .trim()
+        .split(' [')[0]
+        .replace(/ \(amv-[a-z0-9]+\)$/, ''),
+    );
 }
 
 /** Picks the profile item whose label ends with `name` (or "Add Profile…"). */
