@@ -28,6 +28,10 @@ describe('basics: errors', () => {
     assert.deepStrictEqual(permissionFor('DescribeModelExportTask'), { purpose: 'followExport', policies: WRITE_POLICIES });
     assert.deepStrictEqual(permissionFor('DescribeServices'), { purpose: 'readServices', policies: SERVICE_READ_POLICIES });
     assert.ok(READ_POLICIES.includes('QianfanReadAccessPolicy') && !WRITE_POLICIES.some((p) => p.includes('Read')));
+    assert.deepStrictEqual(
+      ['DescribeCustomModelSets', 'DescribeModelSet', 'DeleteModelSet', 'DescribeService'].map((a) => permissionFor(a)?.purpose),
+      ['read', 'read', 'delete', 'readServices'],
+    );
     assert.strictEqual(permissionFor('toString'), undefined, 'no inherited names');
     assert.strictEqual(permissionFor(undefined), undefined);
   });

@@ -19,11 +19,20 @@ describe('deployments', () => {
       { serviceId: 'svco-9', name: 'svco-9', runStatus: undefined, modelId: undefined },
     ]);
     assert.deepStrictEqual(parseServicePage({}), { items: [], isTruncated: false, nextMarker: undefined });
-    assert.throws(() => parseServicePage({ a: [], b: [] }), ShapeError);
-    assert.throws(() => parseServicePage({ serviceList: {} }), ShapeError);
-    assert.throws(() => parseServicePage([]), ShapeError);
-    assert.throws(() => parseServicePage({ serviceList: [{ name: 'no id' }] }), ShapeError);
-    assert.throws(() => parseServicePage({ serviceList: ['x'] }), ShapeError);
+    assert.deepStrictEqual(
+      parseServicePage({ total: 3, marker: 'm', services: [{ serviceId: 'svco-9', name: '', modelId: '' }] }).items,
+      [{ serviceId: 'svco-9', name: 'svco-9', runStatus: undefined, modelId: undefined }],
+      'the only list among other fields; empty texts are no names',
+    );
+    assert.throws(() => parseServicePage({ a: [], b: [] }), /several lists, none "serviceList"/);
+    assert.throws(() => parseServicePage({ serviceList: {} }), /field "serviceList" is not a list/);
+    assert.throws(() => parseServicePage([]), /result is not an object/);
+    assert.throws(() => parseServicePage(null), ShapeError);
+    assert.throws(() => parseServicePage({ serviceList: [{ name: 'no id' }] }), /a service has no "serviceId"/);
+    assert.throws(() => parseServicePage({ serviceList: [{ serviceId: '', name: 'x' }] }), /a service has no "serviceId"/);
+    assert.throws(() => parseServicePage({ serviceList: [{ serviceId: 5 }] }), /a service has no "serviceId"/);
+    assert.throws(() => parseServicePage({ serviceList: ['x'] }), /a service is not an object/);
+    assert.throws(() => parseServicePage({ serviceList: [null] }), /a service is not an object/);
     assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'not-a-version' }).modelId, undefined, 'a version ID that is not one is not believed');
   });
 
@@ -84,14 +93,22 @@ describe('deployments', () => {
       describeService: () => Promise.reject(new Error('x')),
     };
     const repeated = await findDeployments(['amv-g73j3faikzpz'], loop);
-    assert.ok(repeated.kind === 'skipped' && repeated.reason === 'failed' && /without a new nextMarker/.test((repeated.error as Error).message));
+    assert.ok(repeated.kind === 'skipped' && repeated.reason === 'failed');
+    assert.deepStrictEqual(
+      [(repeated.error as QianfanError).kind, (repeated.error as QianfanError).action, (repeated.error as QianfanError).message],
+      ['badResponse', 'DescribeServices', 'a truncated page of services came without a new nextMarker'],
+    );
     let n = 0;
     const endless: ServicesApi = {
       listServices: () => Promise.resolve({ items: [], isTruncated: true, nextMarker: String(n++) }),
       describeService: () => Promise.reject(new Error('x')),
     };
     const tooMany = await findDeployments(['amv-g73j3faikzpz'], endless);
-    assert.ok(tooMany.kind === 'skipped' && tooMany.reason === 'failed' && (tooMany.error as QianfanError).kind === 'tooLarge');
+    assert.ok(tooMany.kind === 'skipped' && tooMany.reason === 'failed');
+    assert.deepStrictEqual(
+      [(tooMany.error as QianfanError).kind, (tooMany.error as QianfanError).action, (tooMany.error as QianfanError).message],
+      ['tooLarge', 'DescribeServices', `more than ${MAX_SERVICE_PAGES} pages of services`],
+    );
     assert.strictEqual(n, MAX_SERVICE_PAGES);
   });
 
