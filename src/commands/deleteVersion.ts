@@ -8,7 +8,6 @@
 import * as vscode from 'vscode';
 import { type ItemOutcome, runBatch } from '../core/batch';
 import { type DeploymentCheck, findDeployments } from '../core/deployments';
-import { isNotFound } from '../core/errors';
 import { type DeleteResult } from '../core/qianfanClient';
 import { describeError } from '../platform/logger';
 import { userMessage } from '../platform/errorMessages';
@@ -116,13 +115,8 @@ export async function deleteVersions(services: Services, node?: unknown, nodes?:
   const outcomes = await services.prompts.withProgress(title, true, (progress, signal) =>
     runBatch(
       targets,
-      (t, s) =>
-        client.deleteModel(t.modelId, { signal: s }).catch((error): DeleteResult => {
-          if (isNotFound(error)) {
-            return { alreadyGone: true }; // nothing left to delete: the goal is reached
-          }
-          throw error;
-        }),
+      // a version found gone (absent from its model's versions) is deleted: the goal is reached
+      (t, s) => client.deleteModel(t.modelId, { signal: s, modelSetId: services.tracked.get(t.modelId)?.modelSetId }),
       {
         // enough workers for the limiter's ceiling: the limiter, not the batch, decides what is in flight
         concurrency: Math.max(services.settings().concurrency, client.limiter.ceiling),

@@ -5,7 +5,7 @@
  * The document is made on request (a `qianfan-details:` URI), so it never holds stale text.
  */
 import * as vscode from 'vscode';
-import { isNotFound } from '../core/errors';
+import { mayMeanMissing } from '../core/errors';
 import { failureText } from './exportWatcher';
 import { formatBytes } from '../core/exportTasks';
 import { type ExportTask, type ModelSetDetail, type ModelVersionDetail } from '../core/model';
@@ -72,7 +72,7 @@ async function versionDocument(s: Services, modelId: string): Promise<string> {
   try {
     detail = await client.describeModel(modelId);
   } catch (error) {
-    if (isNotFound(error)) {
+    if (mayMeanMissing(error) && (await client.versionPresence(modelId, s.tracked.get(modelId)?.modelSetId)) === 'gone') {
       return `# ${modelId}\n\n${vscode.l10n.t('The service no longer knows this version. Untrack it to remove it from this list.')}\n`;
     }
     throw error;

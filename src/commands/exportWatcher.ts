@@ -34,7 +34,7 @@ export function failureText(failure: ExportFailure): string {
     case 'failed':
       return vscode.l10n.t('Qianfan reported the export as failed');
     case 'noRecord':
-      return vscode.l10n.t('Qianfan has no record of the export (failed exports are not listed)');
+      return vscode.l10n.t('Qianfan no longer lists it (Qianfan does not list failed exports)');
     case 'versionGone':
       return vscode.l10n.t('the model version no longer exists');
   }
@@ -180,7 +180,19 @@ export class ExportWatcher implements vscode.Disposable {
       const reason = failureText(outcome.failure);
       s.exportStates.set(pending.modelId, { status: 'Fail', failure: outcome.failure });
       s.logger.error(`Export ${pending.exportId} of ${titleOf(pending)} failed: ${outcome.reason}`);
-      notifyWithLog(s, 'error', vscode.l10n.t('The export of {0} failed: {1}', label, reason));
+      const earlier = outcome.earlier
+        ? ' ' + vscode.l10n.t('Qianfan still shows an earlier export of this version ({0}); it is not this one.', outcome.earlier.fileName ?? outcome.earlier.exportId ?? '?')
+        : '';
+      const again = vscode.l10n.t('Export Again');
+      const message = vscode.l10n.t('The export of {0} failed: {1}', label, reason) + earlier;
+      if (outcome.failure === 'versionGone') {
+        notifyWithLog(s, 'error', message);
+        return;
+      }
+      const showLog = vscode.l10n.t('Show Log');
+      void notify(s, 'error', message, again, showLog).then((choice) =>
+        choice === again ? vscode.commands.executeCommand('qianfan.exportVersion', pending.modelId) : choice === showLog ? s.logger.show() : undefined,
+      );
       return;
     }
     const t = outcome.task;

@@ -89,6 +89,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   const clients = new ClientProvider(core, readSettings, credentials, profiles, userAgent);
   const loader = new DetailLoader({
     describe: (id, signal) => core.client().describeModel(id, { signal }),
+    presence: (id, signal) => core.client().versionPresence(id, tracked.get(id)?.modelSetId, { signal }),
     // enough for the limiter's ceiling: the client's adaptive limiter, shared with every other request, sets the pace
     concurrency: () => {
       try {

@@ -1,6 +1,6 @@
 /** Track by ID, import from the account, untrack. */
 import * as vscode from 'vscode';
-import { isNotFound } from '../core/errors';
+import { mayMeanMissing } from '../core/errors';
 import { type VersionIdProblem, modelVersionIdProblem } from '../core/ids';
 import { type CustomModelSet, type ModelVersionDetail } from '../core/model';
 import { versionTitle } from '../tree/nodes';
@@ -37,8 +37,9 @@ export async function trackVersion(services: Services, idArg?: unknown): Promise
     }
     const modelId = value.trim();
     found = await services.prompts.withProgress(vscode.l10n.t('Looking up {0}…', modelId), true, (_p, signal) =>
-      client.describeModel(modelId, { signal }).catch((error) => {
-        if (isNotFound(error)) {
+      client.describeModel(modelId, { signal }).catch(async (error) => {
+        // no documented code says "no such version": only a look at the listing does
+        if (mayMeanMissing(error) && (await client.versionPresence(modelId, undefined, { signal })) === 'gone') {
           return undefined;
         }
         throw error;

@@ -6,13 +6,19 @@
  * at once. Keys that are missing or refused, or an invalid endpoint, stop the loading (one
  * problem, not one error per version) until they change; the versions keep their last known status.
  */
-import { isCancelled, isNotFound, isSetupFailure } from './errors';
+import { isCancelled, isSetupFailure, mayMeanMissing } from './errors';
+import { type Presence } from './presence';
 import { type ModelVersionDetail } from './model';
 import { type TrackedInfo } from './trackedVersions';
 import { type VersionDetailsStore } from './versionDetails';
 
 export interface DetailLoaderDeps {
   describe(modelId: string, signal: AbortSignal): Promise<ModelVersionDetail>;
+  /**
+   * Whether a version whose describe answered "not known" is really gone (presence.ts: positive
+   * evidence only). Without it such a version shows the failure, never "no longer in Qianfan".
+   */
+  presence?(modelId: string, signal: AbortSignal): Promise<Presence>;
   /** How many requests at once. */
   concurrency(): number;
   readonly store: VersionDetailsStore;
@@ -145,9 +151,15 @@ export class DetailLoader {
       if (isCancelled(error) || this.disposed) {
         return;
       }
-      if (isNotFound(error)) {
-        this.deps.store.set(modelId, { kind: 'missing', at: this.deps.now() });
-        return;
+      if (mayMeanMissing(error)) {
+        const gone = await this.isGone(modelId, signal);
+        if (signal.aborted || this.disposed) {
+          return;
+        }
+        if (gone) {
+          this.deps.store.set(modelId, { kind: 'missing', at: this.deps.now() });
+          return;
+        }
       }
       if (isSetupFailure(error)) {
         this.deps.log('Loading stopped until the keys or the settings change', error);
@@ -157,6 +169,15 @@ export class DetailLoader {
       }
       this.deps.log(`Could not load ${modelId}`, error);
       this.deps.store.set(modelId, { kind: 'error', error, at: this.deps.now() });
+    }
+  }
+
+  /** Asks whether the version is gone; a failure while looking decides nothing. */
+  private async isGone(modelId: string, signal: AbortSignal): Promise<boolean> {
+    try {
+      return (await this.deps.presence?.(modelId, signal)) === 'gone';
+    } catch {
+      return false;
     }
   }
 

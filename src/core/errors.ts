@@ -25,6 +25,8 @@ export interface QianfanErrorInit {
   readonly retryAfterMs?: number;
   /** The body, when it was not Qianfan's JSON: a web page (a proxy's, a gateway's), nothing, or other text. */
   readonly answer?: NonJsonAnswer;
+  /** Baidu's `X-Bce-Error-Message` header, when the answer carried one: the server's words. */
+  readonly headerMessage?: string;
   readonly cause?: unknown;
 }
 
@@ -32,6 +34,7 @@ export type NonJsonAnswer = 'html' | 'empty' | 'text';
 
 const MAX_CODE = 64;
 const MAX_REQUEST_ID = 128;
+const MAX_HEADER_MESSAGE = 300;
 
 export class QianfanError extends Error {
   readonly kind: QianfanErrorKind;
@@ -42,6 +45,7 @@ export class QianfanError extends Error {
   readonly serverDate?: number;
   readonly retryAfterMs?: number;
   readonly answer?: NonJsonAnswer;
+  readonly headerMessage?: string;
 
   /** Text from the server (message, code, request ID) is cut short and stripped of control characters. */
   constructor(init: QianfanErrorInit) {
@@ -55,6 +59,7 @@ export class QianfanError extends Error {
     this.serverDate = init.serverDate;
     this.retryAfterMs = init.retryAfterMs;
     this.answer = init.answer;
+    this.headerMessage = cleanOptional(init.headerMessage, MAX_HEADER_MESSAGE);
   }
 
   /** The class of the failure in the one table of codes (errorCodes.ts). */
@@ -74,7 +79,8 @@ export class QianfanError extends Error {
     if (this.code) {
       parts.push(this.code);
     }
-    return (parts.length ? parts.join(' ') + ': ' : '') + this.message;
+    const header = this.headerMessage !== undefined && this.headerMessage !== this.message ? ` [${this.headerMessage}]` : '';
+    return (parts.length ? parts.join(' ') + ': ' : '') + this.message + header;
   }
 
   /** One line for logs: what failed, the code and the request ID. */
@@ -111,9 +117,22 @@ export function classOf(error: unknown): ErrorClass | undefined {
   return error instanceof QianfanError ? error.errorClass : undefined;
 }
 
-/** A version or model the service does not know: a delete that finds nothing has nothing left to do. */
+/**
+ * The service says it does not know a version or model. Baidu documents no code for that, and
+ * uses `NotFound` for an unknown credential too: this is a reason to look (core/presence.ts),
+ * never proof that anything is gone.
+ */
 export function isNotFound(error: unknown): boolean {
   return classOf(error) === 'notFound';
+}
+
+/**
+ * An answer that a missing version may take (Baidu's sources allow a 404 with some code, or a
+ * 400 `InvalidRequestArgumentError` / `InappropriateJSON`): a reason to look, never proof.
+ */
+export function mayMeanMissing(error: unknown): boolean {
+  const c = classOf(error);
+  return error instanceof QianfanError && error.kind === 'api' && (c === 'notFound' || (c === 'other' && error.status !== undefined && error.status >= 400 && error.status < 500));
 }
 
 /**

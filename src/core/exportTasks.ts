@@ -4,7 +4,8 @@
  */
 import { type KeyValueStore } from './keyValueStore';
 import { type ExportTask } from './model';
-import { isAmbiguousFailure, isNotFound } from './errors';
+import { isAmbiguousFailure, mayMeanMissing } from './errors';
+import { type Presence } from './presence';
 import { isModelVersionId } from './ids';
 import { ListStore, isRecord, optionalText, withoutUndefined } from './listStore';
 import { type Sleep, abortableSleep } from './retry';
@@ -60,36 +61,65 @@ export class PendingExportsStore {
   }
 }
 
-/** Why an export ended without a file: the service said Fail, it has no record, or the version is gone. */
+/** Why an export ended without a file: the service said Fail, it has no record of ours, or the version is gone. */
 export type ExportFailure = 'failed' | 'noRecord' | 'versionGone';
 
 export type ExportOutcome =
   | { readonly status: 'Done'; readonly task: ExportTask }
-  | { readonly status: 'Fail'; readonly task?: ExportTask; readonly failure: ExportFailure; readonly reason: string };
+  | {
+      readonly status: 'Fail';
+      readonly task?: ExportTask;
+      readonly failure: ExportFailure;
+      readonly reason: string;
+      /** A finished export of the same version that is not ours (an earlier one): never reported as ours. */
+      readonly earlier?: ExportTask;
+    };
 
 export interface PollOptions {
   readonly signal?: AbortSignal;
   /** First wait between polls; it grows by half each time up to maxIntervalMs. */
   readonly intervalMs?: number;
   readonly maxIntervalMs?: number;
-  /** How long "no record" is taken as "not visible yet" rather than "failed". */
+  /** How long "no record of ours" is taken as "not visible yet" rather than "failed". */
   readonly noRecordGraceMs?: number;
   /** Consecutive failed polls (after the client's own retries) before giving up. */
   readonly maxConsecutiveErrors?: number;
+  /** Sees each record of our export (never another export's). */
   readonly onStatus?: (task: ExportTask) => void;
   readonly sleep?: Sleep;
+  /** Wall time: only to know how old the export was when following began (it may have begun in an earlier session). */
   readonly now?: () => number;
+  /** A monotonic clock (ms) for the time spent following; default performance.now. */
+  readonly monotonic?: () => number;
 }
 
 export interface ExportReader {
   describeModelExportTask(modelId: string, opts?: { signal?: AbortSignal }): Promise<ExportTask>;
+  /** Whether the version is still there, on positive evidence (presence.ts); without it, a describe error is only an error. */
+  versionPresence?(modelId: string, modelSetId: string | undefined, opts?: { signal?: AbortSignal }): Promise<Presence>;
 }
 
+/** A record of the export we created, not of another export of the same version. */
+function isOurs(task: ExportTask, pending: PendingExport): boolean {
+  return task.hasRecord && task.exportId === pending.exportId;
+}
+
+/**
+ * Polls DescribeModelExportTask until our export (the record whose `exportId` is the one we
+ * created) is Done or Fail. The service does not list failed exports: a record of another export
+ * (an earlier one, say), or none, past the grace period means ours failed; a Done record of
+ * another export is never reported as ours (it comes back as `earlier`). "The version is gone"
+ * only on positive evidence (presence.ts), never from an error code alone.
+ */
 export async function pollExport(client: ExportReader, pending: PendingExport, options: PollOptions = {}): Promise<ExportOutcome> {
   const sleep = options.sleep ?? abortableSleep;
-  const now = options.now ?? Date.now;
+  const monotonic = options.monotonic ?? (() => performance.now());
   const maxInterval = options.maxIntervalMs ?? 30_000;
   const grace = options.noRecordGraceMs ?? 30_000;
+  // how old the export was when following began (wall time, once), then monotonic time on top
+  const ageAtStart = Math.max(0, (options.now ?? Date.now)() - pending.startedAt);
+  const followStart = monotonic();
+  const age = () => ageAtStart + (monotonic() - followStart);
   let interval = options.intervalMs ?? 2_000;
   let errors = 0;
   for (;;) {
@@ -98,27 +128,35 @@ export async function pollExport(client: ExportReader, pending: PendingExport, o
       task = await client.describeModelExportTask(pending.modelId, { signal: options.signal });
       errors = 0;
     } catch (error) {
-      if (isNotFound(error)) {
-        return { status: 'Fail', failure: 'versionGone', reason: 'the model version no longer exists' };
+      if (mayMeanMissing(error) && (await client.versionPresence?.(pending.modelId, undefined, { signal: options.signal })) === 'gone') {
+        return { status: 'Fail', failure: 'versionGone', reason: 'the model version no longer exists (absent from its model)' };
       }
-      if (!isAmbiguousFailure(error)) {
+      if (!isAmbiguousFailure(error) && !mayMeanMissing(error)) {
         throw error; // a cancel, or an answer that polling again will not change
       }
       if (++errors >= (options.maxConsecutiveErrors ?? 5)) {
         throw error;
       }
     }
-    if (task) {
+    if (task && isOurs(task, pending)) {
       options.onStatus?.(task);
-      if (task.hasRecord && task.status === 'Done') {
+      if (task.status === 'Done') {
         return { status: 'Done', task };
       }
-      if (task.hasRecord && task.status === 'Fail') {
+      if (task.status === 'Fail') {
         return { status: 'Fail', task, failure: 'failed', reason: 'the service reported the export as failed' };
       }
-      if (!task.hasRecord && now() - pending.startedAt > grace) {
-        return { status: 'Fail', task, failure: 'noRecord', reason: 'the service has no record of the export (failed exports are not listed)' };
-      }
+    } else if (task && age() > grace) {
+      const other = task.hasRecord ? task : undefined;
+      return {
+        status: 'Fail',
+        task,
+        failure: 'noRecord',
+        reason: other
+          ? `the service lists another export (${other.exportId ?? 'no ID'}, ${other.status ?? '?'}), not ${pending.exportId}: failed exports are not listed`
+          : 'the service has no record of the export (failed exports are not listed)',
+        ...(other?.status === 'Done' ? { earlier: other } : {}),
+      };
     }
     await sleep(interval, options.signal);
     interval = Math.min(maxInterval, Math.round(interval * 1.5));

@@ -3,13 +3,16 @@
  * Key or an empty box), then one signed read call tells apart the outcomes a user can act on.
  * The core returns codes only; the UI words them.
  *
- * Facts (docs/qianfan-api.md §3.10, §4): an unknown AK is 403 `InvalidAccessKeyId` (or the header
- * message "NotFound, cause: Could not find credential."); a wrong SK is 400 `SignatureDoesNotMatch`;
+ * Facts (docs/qianfan-api.md §3.10, §4, §6): an unknown AK is 400 `InvalidHTTPAuthHeader`
+ * (Qianfan's table), 403 `InvalidAccessKeyId` (BCE's), or a 403 with an empty body and the header
+ * message "NotFound, cause: Could not find credential." (the SDK's); a wrong SK is
+ * `SignatureDoesNotMatch`, in the body or only in the header message (errorCodes.authFailure);
  * a key without the policy is 403 `AccessDenied` or 400 `PermissionDeniedError`; a timestamp the
  * service does not accept is 400 `RequestExpired` (the client corrects a skewed clock once, from
  * the answer's Date header). An application API Key (`bce-v3/ALTAK-…/…`) authenticates the
  * inference APIs only; managing models needs the IAM Access Key / Secret Key.
  */
+import { authFailure } from './errorCodes';
 import { QianfanError, isCancelled } from './errors';
 import { READ_POLICIES } from './permissions';
 
@@ -70,13 +73,14 @@ export function classifyKeyFailure(error: unknown, accessKeyId: string, now: num
   if (error.kind === 'invalidInput') {
     return { kind: 'endpoint' };
   }
-  const code = error.code ?? '';
-  if (code === 'InvalidAccessKeyId' || /could not find credential/i.test(error.message)) {
+  const refused = authFailure(error);
+  if (refused === 'unknownAccessKey') {
     return { kind: 'unknownAccessKey', appKey: looksLikeAppKey(accessKeyId) };
   }
-  if (code === 'SignatureDoesNotMatch') {
+  if (refused === 'wrongSecretKey') {
     return { kind: 'wrongSecretKey' };
   }
+  const code = error.code ?? '';
   if (code === 'AccessDenied' || code === 'PermissionDeniedError') {
     return { kind: 'permission', policies: READ_POLICIES, requestId: error.requestId };
   }

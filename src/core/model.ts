@@ -13,6 +13,8 @@ export interface CustomModelSet {
   readonly modelCount: number;
   readonly modelIds: readonly string[];
   readonly modelNames: readonly string[];
+  /** False when the answer gave no list of versions (`modelIds` missing): then `modelIds` says nothing. */
+  readonly versionsListed?: boolean;
 }
 
 export interface PageInfo {
@@ -38,6 +40,8 @@ export interface ModelSetDetail {
   readonly description?: string;
   readonly modelIds: readonly string[];
   readonly modelNames: readonly string[];
+  /** False when the answer gave no list of versions (`modelIds` missing): then `modelIds` says nothing. */
+  readonly versionsListed?: boolean;
 }
 
 export interface ModelVersionDetail {
@@ -136,6 +140,7 @@ export function parseCustomModelSetPage(result: unknown): CustomModelSetPage {
       modelCount: num(m, 'modelCount') ?? modelIds.length,
       modelIds,
       modelNames: strArray(m, 'modelNames'),
+      ...(Array.isArray(m.modelIds) ? {} : { versionsListed: false }),
     };
   });
   const p = obj(r.pageInfo ?? {}, 'pageInfo');
@@ -161,6 +166,7 @@ export function parseModelSetDetail(result: unknown): ModelSetDetail {
     description: optStr(r, 'description'),
     modelIds: strArray(r, 'modelIds'),
     modelNames: strArray(r, 'modelNames'),
+    ...(Array.isArray(r.modelIds) ? {} : { versionsListed: false }),
   };
 }
 

@@ -15,11 +15,14 @@ export const READ_POLICIES = [
 /** DeleteModel, CreateModelExportTask and DescribeModelExportTask. */
 export const WRITE_POLICIES = ['QianfanFullControlAccessPolicy', 'QianfanModelTuningFullControlAccessPolicy'] as const;
 
-/** DescribeServices and DescribeService. */
+/** DescribeService (its page's 权限说明). */
 export const SERVICE_READ_POLICIES = ['QianfanServiceReadAccessPolicy', 'QianfanServiceOperateAccessPolicy', 'QianfanFullControlAccessPolicy'] as const;
 
+/** DescribeServices: its own page names these, not the service-read ones (docs/qianfan-api.md §6). */
+export const SERVICE_LIST_POLICIES = ['QianfanFullControlAccessPolicy', 'QianfanDataOperateAccessPolicy', 'QianfanDataFullControlAccessPolicy'] as const;
+
 /** What an action does, as a code the UI words. */
-export type ActionPurpose = 'read' | 'delete' | 'export' | 'followExport' | 'readServices';
+export type ActionPurpose = 'read' | 'delete' | 'export' | 'followExport' | 'readServices' | 'listServices';
 
 const PURPOSES: Readonly<Record<string, ActionPurpose>> = {
   DescribeCustomModelSets: 'read',
@@ -29,7 +32,7 @@ const PURPOSES: Readonly<Record<string, ActionPurpose>> = {
   DeleteModelSet: 'delete',
   CreateModelExportTask: 'export',
   DescribeModelExportTask: 'followExport',
-  DescribeServices: 'readServices',
+  DescribeServices: 'listServices',
   DescribeService: 'readServices',
 };
 
@@ -43,6 +46,8 @@ export function permissionFor(action: string | undefined): { purpose: ActionPurp
       return { purpose, policies: READ_POLICIES };
     case 'readServices':
       return { purpose, policies: SERVICE_READ_POLICIES };
+    case 'listServices':
+      return { purpose, policies: SERVICE_LIST_POLICIES };
     default:
       return { purpose, policies: WRITE_POLICIES };
   }

@@ -2,7 +2,8 @@
  * The signed `/v2/model` client: one method per action, pagination, reconciliation after an
  * ambiguous outcome, typed results and one error type (QianfanError).
  */
-import { QianfanError, isAmbiguousFailure, isNotFound } from './errors';
+import { QianfanError, isAmbiguousFailure, mayMeanMissing } from './errors';
+import { type Presence, PresenceChecker } from './presence';
 import { type HttpTransport } from './http';
 import { isModelSetId, isModelVersionId } from './ids';
 import { parseEndpoint } from './endpoint';
@@ -58,6 +59,11 @@ export interface ListAllOptions extends CallOptions {
   readonly onPage?: (page: CustomModelSetPage) => void;
 }
 
+export interface DeleteOptions extends CallOptions {
+  /** The version's model (`am-…`), when known: where to look whether the version is gone. */
+  readonly modelSetId?: string;
+}
+
 export interface DeleteResult {
   /** The version was gone when the service was asked again (an earlier attempt had deleted it). */
   readonly alreadyGone: boolean;
@@ -83,6 +89,7 @@ export class QianfanClient {
   /** Shared by every request of this client: bulk deletes and background loads keep one pace. */
   readonly limiter: RequestGate;
   private readonly maxListed: number;
+  private readonly presence: PresenceChecker;
 
   constructor(options: QianfanClientOptions) {
     this.origin = parseEndpoint(options.endpoint);
@@ -103,6 +110,7 @@ export class QianfanClient {
       random: this.random,
       gate: this.limiter,
     });
+    this.presence = new PresenceChecker(this);
   }
 
   get endpoint(): string {
@@ -148,16 +156,22 @@ export class QianfanClient {
     throw listingError('badResponse', `more than ${MAX_PAGES} pages`);
   }
 
-  /** A page of the account's custom services (`/v2/service`). */
-  async listServices(page: { marker?: string; maxKeys?: number } = {}, opts: CallOptions = {}): Promise<ServicePage> {
+  /**
+   * A page of the account's custom services (`/v2/service`) of one protocol version (1, the
+   * service's default, or 2: each lists its own services; findDeployments asks for both).
+   */
+  async listServices(page: { marker?: string; maxKeys?: number; protocolVersion?: 1 | 2 } = {}, opts: CallOptions = {}): Promise<ServicePage> {
     const body: Record<string, unknown> = { maxKeys: page.maxKeys ?? 100 };
     if (page.marker) {
       body.marker = page.marker;
     }
+    if (page.protocolVersion !== undefined) {
+      body.protocolVersion = page.protocolVersion;
+    }
     return this.parsed(parseServicePage, { path: SERVICE_PATH, action: 'DescribeServices', body, idempotency: 'safe' }, opts);
   }
 
-  /** One service: the version it runs (`modelId`) among the rest. */
+  /** One service: the version it runs (`modelId` or `modelVersionId`) among the rest. */
   async describeService(serviceId: string, opts: CallOptions = {}): Promise<ServiceRef> {
     if (!/^[A-Za-z0-9-]{1,64}$/.test(serviceId)) {
       throw new QianfanError({ kind: 'invalidInput', action: 'DescribeService', message: `not a service ID: ${serviceId.slice(0, 64)}` });
@@ -180,10 +194,13 @@ export class QianfanClient {
   }
 
   /**
-   * Deletes a version. When the outcome is ambiguous (no answer, 5xx, an unreadable answer),
-   * DescribeModel tells whether the version is gone: then the delete is done.
+   * Deletes a version. When the outcome is not a plain answer (an earlier attempt got no answer,
+   * a 5xx or an unreadable one; or the last answer may mean "no such version", which Baidu
+   * documents no code for), the service is asked whether the version is still there
+   * (presence.ts: its model's `modelIds`, or the listing): only when it is gone is the delete
+   * done. Any other doubt keeps the failure.
    */
-  async deleteModel(modelId: string, opts: CallOptions = {}): Promise<DeleteResult> {
+  async deleteModel(modelId: string, opts: DeleteOptions = {}): Promise<DeleteResult> {
     checkVersionId(modelId, 'DeleteModel');
     let ambiguousEarlierAttempt = false;
     try {
@@ -192,14 +209,17 @@ export class QianfanClient {
       });
       return { alreadyGone: false };
     } catch (error) {
-      if (ambiguousEarlierAttempt && isNotFound(error)) {
-        return { alreadyGone: true };
-      }
-      if (isAmbiguousFailure(error) && (await this.isGone(modelId, opts))) {
+      const look = ambiguousEarlierAttempt || isAmbiguousFailure(error) || mayMeanMissing(error);
+      if (look && (await this.versionPresence(modelId, opts.modelSetId, opts)) === 'gone') {
         return { alreadyGone: true };
       }
       throw error;
     }
+  }
+
+  /** Whether a version is still in Qianfan, on positive evidence only (presence.ts). A cancel is thrown on. */
+  versionPresence(modelId: string, modelSetId: string | undefined, opts: CallOptions = {}): Promise<Presence> {
+    return this.presence.presence(modelId, modelSetId, opts);
   }
 
   /** Sends CreateModelExportTask once, never repeated: use startExport, which looks before any repeat. */
@@ -222,15 +242,6 @@ export class QianfanClient {
   async startExport(modelId: string, opts: CallOptions = {}): Promise<StartExportResult> {
     checkVersionId(modelId, 'CreateModelExportTask');
     return joinExportStart(`${this.endpoint} ${modelId}`, () => startExportOnce(this, modelId, opts));
-  }
-
-  private async isGone(modelId: string, opts: CallOptions): Promise<boolean> {
-    try {
-      await this.describeModel(modelId, opts);
-      return false;
-    } catch (error) {
-      return isNotFound(error);
-    }
   }
 
   private async parsed<T>(parse: (result: unknown) => T, spec: ActionSpec, opts: CallOptions): Promise<T> {

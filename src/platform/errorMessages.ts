@@ -6,6 +6,7 @@
  * shown only quoted, as the server's words.
  */
 import * as vscode from 'vscode';
+import { authFailure } from '../core/errorCodes';
 import { QianfanError, isKeyFailure } from '../core/errors';
 import { type ActionPurpose, permissionFor } from '../core/permissions';
 
@@ -26,6 +27,8 @@ function purposeText(purpose: ActionPurpose): string {
       return vscode.l10n.t('follow an export (a read-only key cannot)');
     case 'readServices':
       return vscode.l10n.t('read services');
+    case 'listServices':
+      return vscode.l10n.t('list services');
   }
 }
 
@@ -71,15 +74,27 @@ function apiMessage(error: QianfanError): string {
         ? vscode.l10n.t('Qianfan is not activated for this account (OptInRequired). Activate it in the Baidu AI Cloud console.')
         : permissionMessage(error.action);
     case 'auth':
-      return vscode.l10n.t('Qianfan rejected the keys ({0}). Check the access key and secret key.', error.code ?? `HTTP ${error.status ?? '?'}`);
+      switch (authFailure(error)) {
+        case 'unknownAccessKey':
+          return vscode.l10n.t('Qianfan does not know this access key ({0}). Check the access key.', statusAndCode(error));
+        case 'wrongSecretKey':
+          return vscode.l10n.t('Qianfan refused the signature ({0}): the secret key does not match the access key.', statusAndCode(error));
+        default:
+          return vscode.l10n.t('Qianfan rejected the keys ({0}). Check the access key and secret key.', error.code ?? `HTTP ${error.status ?? '?'}`);
+      }
     case 'expired':
       return vscode.l10n.t("Qianfan says the request expired: check this computer's clock.");
     case 'throttled':
       return vscode.l10n.t('Qianfan is limiting the rate of requests ({0}) and still did after several waits. Try again in a moment.', statusAndCode(error));
+    case 'quota':
+      return vscode.l10n.t(
+        "Qianfan says this account's request quota (daily or total) is used up ({0}); waiting will not help. Check the quota in the Qianfan console.",
+        statusAndCode(error),
+      );
     case 'transient':
       return vscode.l10n.t('Qianfan had a problem ({0}) and still had after several tries. Try again later.', statusAndCode(error));
     case 'notFound':
-      return vscode.l10n.t('Qianfan does not know it ({0}).', statusAndCode(error));
+      return vscode.l10n.t('Qianfan says it does not know it ({0}).', statusAndCode(error));
     default:
       // the server's own words, quoted; they may be English or Chinese
       return vscode.l10n.t('Qianfan refused {0} ({1}): “{2}”', error.action ?? '?', statusAndCode(error), error.message);

@@ -309,7 +309,7 @@ describe('the detail loader', () => {
 
   it('marks a version the service does not know, and keeps a failure on its own node', async () => {
     const d = new ManualDescribe();
-    const { store, loader, logged } = loaderWith(d.describe);
+    const { store, loader, logged } = loaderWith(d.describe, { presence: (id) => Promise.resolve(id === 'amv-aaaaaaaa01' ? 'gone' : 'present') });
     const done = loader.load(['amv-aaaaaaaa01', 'amv-aaaaaaaa02']);
     await tick();
     d.fail('amv-aaaaaaaa01', new QianfanError({ kind: 'api', status: 404, code: 'ResourceNotFound', message: 'gone' }));
