@@ -16,7 +16,7 @@
  * that names its version is taken at its word; otherwise DescribeService is asked, one service
  * at a time through the client's limiter.
  */
-import { QianfanError, isCancelled } from './errors';
+import { CancelledError, QianfanError, isCancelled } from './errors';
 import { isModelVersionId } from './ids';
 import { ShapeError } from './model';
 import { SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, permissionFor } from './permissions';
@@ -118,6 +118,9 @@ async function listProtocol(api: ServicesApi, protocolVersion: 1 | 2, signal: Ab
   const seen = new Set<string>();
   let marker: string | undefined;
   for (let page = 0; ; page++) {
+    if (signal?.aborted) {
+      throw new CancelledError();
+    }
     if (page >= MAX_SERVICE_PAGES) {
       throw new QianfanError({ kind: 'tooLarge', action: 'DescribeServices', message: `more than ${MAX_SERVICE_PAGES} pages of services` });
     }
@@ -143,8 +146,17 @@ async function listProtocol(api: ServicesApi, protocolVersion: 1 | 2, signal: Ab
  */
 export async function findDeployments(versionIds: readonly string[], api: ServicesApi, signal?: AbortSignal): Promise<DeploymentCheck> {
   const wanted = new Set(versionIds);
+  const stop = new AbortController(); // a failure in one listing stops the other
+  const both = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
   try {
-    const lists = await Promise.all(PROTOCOL_VERSIONS.map((v) => listProtocol(api, v, signal)));
+    const lists = await Promise.all(
+      PROTOCOL_VERSIONS.map((v) =>
+        listProtocol(api, v, both).catch((error: unknown) => {
+          stop.abort();
+          throw error;
+        }),
+      ),
+    );
     const byId = new Map<string, ServiceRef>();
     for (const service of lists.flat()) {
       const known = byId.get(service.serviceId);
@@ -153,7 +165,7 @@ export async function findDeployments(versionIds: readonly string[], api: Servic
       }
     }
     const all = [...byId.values()];
-    const described = await Promise.all(all.map((s) => (s.modelId ? Promise.resolve(s) : api.describeService(s.serviceId, signal))));
+    const described = await Promise.all(all.map((s) => (s.modelId ? Promise.resolve(s) : api.describeService(s.serviceId, both))));
     const running = new Map<string, ServiceRef[]>();
     for (const service of described) {
       if (service.modelId && wanted.has(service.modelId)) {

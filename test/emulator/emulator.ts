@@ -8,7 +8,8 @@ import { type AddressInfo } from 'net';
 import { ExportFiles } from './exportFiles';
 import { type Fixture, DEMO_ACCESS_KEY, DEMO_SECRET_KEY, demoFixture } from './fixture';
 import { officialAuthorization, parseAuthorization } from './officialAuth';
-import { ApiError, ModelStore } from './store';
+import { type Dialect, DIALECTS } from './dialects';
+import { ApiError, ModelStore, missingError } from './store';
 
 export type Fault =
   | { kind: 'status'; status: number; code?: string; message?: string; retryAfter?: string }
@@ -65,6 +66,8 @@ export interface EmulatorOptions {
    * policies Qianfan documents for it (see ACTION_POLICIES), else 403 AccessDenied.
    */
   policies?: Record<string, string[]>;
+  /** How to answer where Baidu's sources allow several answers (dialects.ts); default `DIALECTS.today`. */
+  dialect?: Dialect;
 }
 
 export interface EmulatedService {
@@ -74,6 +77,8 @@ export interface EmulatedService {
   modelId: string;
   modelSetId?: string;
   runStatus?: 'New' | 'Deploying' | 'Serving' | 'Failed' | 'Stopped';
+  /** The protocol version it was created with (1 by default): a dialect that splits lists it only under its own. */
+  protocolVersion?: 1 | 2;
 }
 
 const MODEL_READ = [
@@ -84,6 +89,7 @@ const MODEL_READ = [
 ];
 const MODEL_WRITE = ['QianfanFullControlAccessPolicy', 'QianfanModelTuningFullControlAccessPolicy'];
 const SERVICE_READ = ['QianfanFullControlAccessPolicy', 'QianfanServiceReadAccessPolicy', 'QianfanServiceOperateAccessPolicy'];
+const SERVICE_LIST = ['QianfanFullControlAccessPolicy', 'QianfanDataOperateAccessPolicy', 'QianfanDataFullControlAccessPolicy'];
 
 /** The policies that allow each action (Qianfan's permission lists, docs/qianfan-api.md §3.9–3.10). */
 export const ACTION_POLICIES: Record<string, string[]> = {
@@ -94,7 +100,7 @@ export const ACTION_POLICIES: Record<string, string[]> = {
   DeleteModelSet: MODEL_WRITE,
   CreateModelExportTask: MODEL_WRITE,
   DescribeModelExportTask: MODEL_WRITE,
-  DescribeServices: SERVICE_READ,
+  DescribeServices: SERVICE_LIST,
   DescribeService: SERVICE_READ,
 };
 
@@ -125,6 +131,13 @@ export class QianfanEmulator {
   /** IAM policies per access key (a test may change them). */
   readonly policies: Record<string, string[]>;
   private faults: FaultRule[] = [];
+  /** How this emulator answers where Baidu's sources allow several answers; a test may change it. */
+  get dialect(): Dialect {
+    return this.store.dialect;
+  }
+  set dialect(dialect: Dialect) {
+    this.store.dialect = dialect;
+  }
   private bigPages = 0;
   private server?: http.Server;
   private readonly sockets = new Set<import('net').Socket>();
@@ -139,6 +152,7 @@ export class QianfanEmulator {
     this.services = options.services ?? [];
     this.listNamesVersion = options.listNamesVersion === true;
     this.policies = options.policies ?? {};
+    this.store.dialect = options.dialect ?? DIALECTS.today;
     if (options.exportBytes !== undefined) {
       const files = new ExportFiles(options.exportBytes);
       this.files = files;
@@ -237,6 +251,13 @@ export class QianfanEmulator {
       this.requests.push({ action, body, status, authorization: String(req.headers.authorization ?? '') });
       this.send(res, status, requestId, payload);
     };
+    const answerError = (error: ApiError) => {
+      this.requests.push({ action, body, status: error.status, authorization: String(req.headers.authorization ?? '') });
+      this.sendError(res, requestId, error);
+    };
+    if (this.dialect.rateHeader && this.rateLimit > 0) {
+      res.setHeader('x-ratelimit-limit-requests', String(this.rateLimit * 60)); // requests per minute, as the SDK reads it
+    }
     if (this.latencyMs > 0) {
       await new Promise((r) => setTimeout(r, this.latencyMs));
     }
@@ -254,9 +275,18 @@ export class QianfanEmulator {
       const waitMs = this.rateLimited();
       if (waitMs !== undefined) {
         this.throttled++;
-        res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)));
-        res.setHeader('retry-after-ms', String(waitMs));
-        return answer(429, { requestId, code: RATE_LIMIT_CODE, message: `Request rate exceeded the limit of ${this.rateLimit} per second.` });
+        if (this.dialect.retryAfter) {
+          res.setHeader('retry-after', String(Math.ceil(waitMs / 1000)));
+          res.setHeader('retry-after-ms', String(waitMs));
+        }
+        switch (this.dialect.throttle) {
+          case 'status429':
+            return answerError(new ApiError(429, RATE_LIMIT_CODE, `Request rate exceeded the limit of ${this.rateLimit} per second.`));
+          case 'quotaLimitExceeded':
+            return answerError(new ApiError(400, 'QuotaLimitExceeded', 'The request quota limit has been exceeded.'));
+          case 'legacyErrorCode':
+            return answer(200, { error_code: 18, error_msg: 'Open api qps request limit reached', log_id: requestId });
+        }
       }
       const before = this.takeFault(action, body, 'before');
       if (before) {
@@ -274,11 +304,7 @@ export class QianfanEmulator {
       }
       answer(200, { requestId, result });
     } catch (error) {
-      if (error instanceof ApiError) {
-        answer(error.status, { requestId, code: error.code, message: error.message });
-      } else {
-        answer(500, { requestId, code: 'InternalError', message: 'We encountered an internal error. Please try again.' });
-      }
+      answerError(error instanceof ApiError ? error : new ApiError(500, 'InternalError', 'We encountered an internal error. Please try again.'));
     }
   }
 
@@ -316,17 +342,21 @@ export class QianfanEmulator {
 
   /** DescribeServices (paged by serviceId, like the model list) and DescribeService. */
   private handleService(action: string, body: Record<string, unknown>): unknown {
+    const version = (s: EmulatedService) =>
+      this.dialect.serviceDetail === 'sdk'
+        ? { modelId: s.modelSetId ?? '', modelVersionId: s.modelId } // the SDK mock's shape
+        : { modelSetId: s.modelSetId ?? '', modelId: s.modelId }; // the doc's
     const view = (s: EmulatedService, withVersion: boolean) => ({
       serviceId: s.serviceId,
       name: s.name,
       serviceType: 'chat',
       runStatus: s.runStatus ?? 'Serving',
-      ...(withVersion ? { modelSetId: s.modelSetId ?? '', modelId: s.modelId } : {}),
+      ...(withVersion ? version(s) : {}),
     });
     if (action === 'DescribeService') {
       const service = this.services.find((s) => s.serviceId === body.serviceId);
       if (!service) {
-        throw new ApiError(404, 'ResourceNotFound', `The service ${String(body.serviceId)} does not exist.`);
+        throw missingError(this.dialect, `The service ${String(body.serviceId)} does not exist.`);
       }
       return view(service, true);
     }
@@ -334,12 +364,17 @@ export class QianfanEmulator {
       throw new ApiError(400, 'InvalidAction', `No such action: ${action}`);
     }
     const maxKeys = Math.min(100, Math.max(1, Number(body.maxKeys ?? 10) || 10));
-    const start = typeof body.marker === 'string' ? this.services.findIndex((s) => s.serviceId === body.marker) : 0;
+    const protocol = body.protocolVersion === undefined ? 1 : Number(body.protocolVersion);
+    if (protocol !== 1 && protocol !== 2) {
+      throw new ApiError(400, 'InvalidRequestArgumentError', 'param[protocolVersion] invalid.');
+    }
+    const listed = this.dialect.services === 'split' ? this.services.filter((s) => (s.protocolVersion ?? 1) === protocol) : this.services;
+    const start = typeof body.marker === 'string' ? listed.findIndex((s) => s.serviceId === body.marker) : 0;
     if (start < 0) {
       throw new ApiError(400, 'InvalidMarker', 'The marker is not valid.');
     }
-    const page = this.services.slice(start, start + maxKeys);
-    const next = this.services[start + maxKeys];
+    const page = listed.slice(start, start + maxKeys);
+    const next = listed[start + maxKeys];
     return {
       serviceList: page.map((s) => view(s, this.listNamesVersion)),
       pageInfo: {
@@ -358,7 +393,14 @@ export class QianfanEmulator {
     }
     const secret = this.keys.get(auth.accessKeyId);
     if (!secret) {
-      throw new ApiError(403, 'InvalidAccessKeyId', 'NotFound, cause: Could not find credential.');
+      switch (this.dialect.unknownAccessKey) {
+        case 'invalidAccessKeyId':
+          throw new ApiError(403, 'InvalidAccessKeyId', 'NotFound, cause: Could not find credential.');
+        case 'invalidHTTPAuthHeader':
+          throw new ApiError(400, 'InvalidHTTPAuthHeader', 'The Access Key ID you provided does notexist in our records.');
+        case 'credentialHeader':
+          throw new ApiError(403, 'NotFound', 'Could not find credential.', true);
+      }
     }
     if (!auth.signedHeaders.includes('host')) {
       throw new ApiError(400, 'InvalidHTTPAuthHeader', 'The host header must be signed.');
@@ -367,7 +409,7 @@ export class QianfanEmulator {
     url.searchParams.forEach((v, k) => (query[k] = v));
     const expected = officialAuthorization(auth, secret, req.method ?? '', url.pathname, query, req.headers);
     if (expected.slice(expected.lastIndexOf('/') + 1) !== auth.signature) {
-      throw new ApiError(400, 'SignatureDoesNotMatch', 'Fail to authn user: Signature does not match');
+      throw new ApiError(400, 'SignatureDoesNotMatch', 'Fail to authn user: Signature does not match', this.dialect.errors === 'headers');
     }
     const nowSeconds = this.now() / 1000;
     const dateHeader = req.headers['x-bce-date']?.toString();
@@ -395,6 +437,21 @@ export class QianfanEmulator {
     }
     res.writeHead(status);
     res.end(text);
+  }
+
+  /**
+   * An error as the dialect says: a JSON body, or an empty body with `X-Bce-Error-Code` and
+   * `X-Bce-Error-Message: <code>, cause: <message>` (only the message header for the SDK's auth answers).
+   */
+  private sendError(res: http.ServerResponse, requestId: string, error: ApiError): void {
+    if (this.dialect.errors === 'body' && !error.headerOnly) {
+      return this.send(res, error.status, requestId, { requestId, code: error.code, message: error.message });
+    }
+    if (!error.headerOnly) {
+      res.setHeader('x-bce-error-code', error.code);
+    }
+    res.setHeader('x-bce-error-message', `${error.code}, cause: ${error.message}`);
+    return this.send(res, error.status, requestId, '', 'text/plain; charset=utf-8');
   }
 
   private applyFault(res: http.ServerResponse, requestId: string, fault: Fault): void {

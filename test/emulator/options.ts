@@ -1,5 +1,6 @@
 /** The emulator's demo options, shared by `npm run emulator` and `npm start`. */
 import { type OptionSpec, type ParsedOptions, UsageError } from '../support/cli';
+import { type Dialect, DIALECT_NAMES, dialectNamed } from './dialects';
 import { QianfanEmulator } from './emulator';
 import { demoFixture, generatedFixture } from './fixture';
 
@@ -22,6 +23,13 @@ export const EMULATOR_OPTIONS: readonly OptionSpec[] = [
     help: 'requests per second (any 1-second window) beyond which the answer is HTTP 429 with Retry-After (0: no limit)',
   },
   { name: 'export-ms', env: 'QIANFAN_DEMO_EXPORT_MS', kind: 'count', fallback: 5000, help: 'how long an export stays Doing, in ms' },
+  {
+    name: 'dialect',
+    env: 'QIANFAN_DEMO_DIALECT',
+    kind: 'text',
+    fallback: 'today',
+    help: `how to answer where Baidu's sources allow several answers: ${DIALECT_NAMES.join(', ')} (see CONTRIBUTING or test/emulator/dialects.ts)`,
+  },
 ];
 
 const MAX_VERSIONS = 200_000;
@@ -39,7 +47,16 @@ export function emulatorFrom(options: ParsedOptions): QianfanEmulator {
     exportDurationMs: Number(options['export-ms']),
     exportBytes: Number(options['export-bytes']),
     rateLimit: Number(options['rate-limit']),
+    dialect: dialectOption(String(options.dialect)),
   });
+}
+
+function dialectOption(name: string): Dialect {
+  try {
+    return dialectNamed(name);
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** "3 models, 6 versions" for the banner. */

@@ -1,5 +1,6 @@
 /** The emulator's in-memory account and the six `/v2/model` actions over it. */
 import { createHash, randomBytes } from 'crypto';
+import { type Dialect, DIALECTS } from './dialects';
 import { type Fixture, type ModelRecord, type VersionRecord } from './fixture';
 
 export class ApiError extends Error {
@@ -7,9 +8,16 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent as an empty body with only `X-Bce-Error-Message: <code>, cause: <message>` (the SDK's auth answers). */
+    readonly headerOnly = false,
   ) {
     super(message);
   }
+}
+
+/** A missing version or model, as the dialect answers it (Baidu documents no code for it). */
+export function missingError(dialect: Dialect, message: string): ApiError {
+  return dialect.missing === 'notFound404' ? new ApiError(404, 'ResourceNotFound', message) : new ApiError(400, 'InvalidRequestArgumentError', message);
 }
 
 interface ExportRecord {
@@ -33,7 +41,12 @@ function requireString(body: Record<string, unknown>, key: string, pattern: RegE
 export class ModelStore {
   readonly models = new Map<string, ModelRecord>();
   readonly versions = new Map<string, VersionRecord>();
+  /** The newest export of each version. */
   readonly exports = new Map<string, ExportRecord>();
+  /** Every export of each version, oldest first (a dialect may show an older one instead of a failed one). */
+  readonly exportHistory = new Map<string, ExportRecord[]>();
+  /** How this store answers where Baidu's sources allow several answers. */
+  dialect: Dialect = DIALECTS.today;
   exportsCreated = 0;
   /** When set, the file fields of a finished export (served files, see exportFiles.ts). */
   exportFile?: (modelId: string, exportId: string, now: number) => Record<string, unknown>;
@@ -116,7 +129,7 @@ export class ModelStore {
         ? [...this.models.values()].find((x) => x.modelSetName === body.modelSetName)
         : this.models.get(requireString(body, 'modelSetId', MODEL_SET_ID));
     if (!m) {
-      throw new ApiError(404, 'ResourceNotFound', 'The model does not exist.');
+      throw missingError(this.dialect, 'The model does not exist.');
     }
     return {
       modelSetId: m.modelSetId,
@@ -135,7 +148,7 @@ export class ModelStore {
     const id = requireString(body, 'modelId', MODEL_VERSION_ID);
     const v = this.versions.get(id);
     if (!v) {
-      throw new ApiError(404, 'ResourceNotFound', `The model version ${id} does not exist.`);
+      throw missingError(this.dialect, `The model version ${id} does not exist.`);
     }
     return v;
   }
@@ -161,6 +174,7 @@ export class ModelStore {
     const v = this.version(body);
     this.versions.delete(v.modelId);
     this.exports.delete(v.modelId);
+    this.exportHistory.delete(v.modelId);
     const m = this.models.get(v.modelSetId);
     if (m) {
       m.versionIds = m.versionIds.filter((id) => id !== v.modelId);
@@ -174,7 +188,9 @@ export class ModelStore {
       throw new ApiError(400, 'ModelStatusInvalid', `The model version ${v.modelId} is ${v.status} and cannot be exported.`);
     }
     const exportId = `exp-${randomBytes(6).toString('hex')}`;
-    this.exports.set(v.modelId, { exportId, modelId: v.modelId, startedAt: now, fails: v.exportFails === true });
+    const record = { exportId, modelId: v.modelId, startedAt: now, fails: v.exportFails === true };
+    this.exports.set(v.modelId, record);
+    this.exportHistory.set(v.modelId, [...(this.exportHistory.get(v.modelId) ?? []), record]);
     this.exportsCreated++;
     return { exportId };
   }
@@ -185,11 +201,24 @@ export class ModelStore {
     if (!task) {
       return { hasRecord: false };
     }
-    if (now - task.startedAt < this.exportDurationMs) {
+    return this.exportView(v, task, now);
+  }
+
+  private finished(task: ExportRecord, now: number): boolean {
+    return now - task.startedAt >= this.exportDurationMs;
+  }
+
+  /** What DescribeModelExportTask shows of `task`; a failed task as the dialect shows it. */
+  private exportView(v: VersionRecord, task: ExportRecord, now: number): unknown {
+    if (!this.finished(task, now)) {
       return { exportId: task.exportId, hasRecord: true, status: 'Doing' };
     }
     if (task.fails) {
-      return { exportId: task.exportId, hasRecord: true, status: 'Fail' };
+      if (this.dialect.failedExport === 'fail') {
+        return { exportId: task.exportId, hasRecord: true, status: 'Fail' };
+      }
+      const older = (this.exportHistory.get(v.modelId) ?? []).filter((t) => t !== task && !t.fails && this.finished(t, now)).pop();
+      return this.dialect.failedExport === 'older' && older ? this.exportView(v, older, now) : { hasRecord: false };
     }
     if (this.exportFile) {
       return { exportId: task.exportId, hasRecord: true, status: 'Done', ...this.exportFile(v.modelId, task.exportId, now) };

@@ -1,7 +1,7 @@
 /** Small things the core promises: error names and hints, the default retry policy, batch progress, signer edges. */
 import * as assert from 'assert';
 import { runBatch } from '../../src/core/batch';
-import { READ_POLICIES, SERVICE_READ_POLICIES, WRITE_POLICIES, permissionFor } from '../../src/core/permissions';
+import { READ_POLICIES, SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, WRITE_POLICIES, permissionFor } from '../../src/core/permissions';
 import { CancelledError, QianfanError, isAmbiguousFailure, isCancelled } from '../../src/core/errors';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
 import { BceSigner, canonicalQueryString, formatBceTimestamp, uriEncode, uriEncodeExceptSlash } from '../../src/core/signer';
@@ -26,7 +26,9 @@ describe('basics: errors', () => {
     assert.deepStrictEqual(permissionFor('DeleteModel'), { purpose: 'delete', policies: WRITE_POLICIES });
     assert.deepStrictEqual(permissionFor('CreateModelExportTask'), { purpose: 'export', policies: WRITE_POLICIES });
     assert.deepStrictEqual(permissionFor('DescribeModelExportTask'), { purpose: 'followExport', policies: WRITE_POLICIES });
-    assert.deepStrictEqual(permissionFor('DescribeServices'), { purpose: 'readServices', policies: SERVICE_READ_POLICIES });
+    assert.deepStrictEqual(permissionFor('DescribeServices'), { purpose: 'listServices', policies: SERVICE_LIST_POLICIES });
+    assert.deepStrictEqual(permissionFor('DescribeService'), { purpose: 'readServices', policies: SERVICE_READ_POLICIES });
+    assert.deepStrictEqual(SERVICE_LIST_POLICIES, ['QianfanFullControlAccessPolicy', 'QianfanDataOperateAccessPolicy', 'QianfanDataFullControlAccessPolicy']);
     assert.ok(READ_POLICIES.includes('QianfanReadAccessPolicy') && !WRITE_POLICIES.some((p) => p.includes('Read')));
     assert.deepStrictEqual(
       ['DescribeCustomModelSets', 'DescribeModelSet', 'DeleteModelSet', 'DescribeService'].map((a) => permissionFor(a)?.purpose),

@@ -1,6 +1,6 @@
 /** Finding the services that run a version: parsing, paging, the version from DescribeService, and skipped checks. */
 import * as assert from 'assert';
-import { MAX_SERVICE_PAGES, SERVICE_READ_POLICIES, type ServicesApi, findDeployments, parseServiceDetail, parseServicePage } from '../../src/core/deployments';
+import { MAX_SERVICE_PAGES, SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, type ServicesApi, findDeployments, parseServiceDetail, parseServicePage } from '../../src/core/deployments';
 import { CancelledError, QianfanError } from '../../src/core/errors';
 import { ShapeError } from '../../src/core/model';
 import { DEMO_ACCESS_KEY } from '../emulator/fixture';
@@ -36,13 +36,15 @@ describe('deployments', () => {
     assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'not-a-version' }).modelId, undefined, 'a version ID that is not one is not believed');
   });
 
-  function api(pages: ReturnType<typeof svc>[][], versions: Record<string, string> = {}) {
+  /** Pages of protocol version 1's services, and (apart) of version 2's. */
+  function api(pages: ReturnType<typeof svc>[][], versions: Record<string, string> = {}, v2: ReturnType<typeof svc>[][] = [[]]) {
     const calls: string[] = [];
     const fake: ServicesApi = {
       listServices: (page) => {
-        calls.push(`list ${page.marker ?? ''}`);
+        calls.push(`list v${page.protocolVersion} ${page.marker ?? ''}`);
         const i = page.marker ? Number(page.marker) : 0;
-        return Promise.resolve(parseServicePage({ serviceList: pages[i], pageInfo: { isTruncated: i + 1 < pages.length, nextMarker: String(i + 1) } }));
+        const list = page.protocolVersion === 2 ? v2 : pages;
+        return Promise.resolve(parseServicePage({ serviceList: list[i], pageInfo: { isTruncated: i + 1 < list.length, nextMarker: String(i + 1) } }));
       },
       describeService: (id) => {
         calls.push(`describe ${id}`);
@@ -55,7 +57,7 @@ describe('deployments', () => {
   it('pages through every service and asks DescribeService only for those whose item names no version', async () => {
     const { fake, calls } = api([[svc(1, 'amv-g73j3faikzpz'), svc(2)], [svc(3, 'amv-34qkndzjf111')]], { 'svco-2': 'amv-g73j3faikzpz' });
     const check = await findDeployments(['amv-g73j3faikzpz', 'amv-k2m9x7c4q1ab'], fake);
-    assert.deepStrictEqual(calls, ['list ', 'list 1', 'describe svco-2']);
+    assert.deepStrictEqual(calls, ['list v1 ', 'list v2 ', 'list v1 1', 'describe svco-2']);
     assert.strictEqual(check.kind, 'checked');
     assert.ok(check.kind === 'checked');
     assert.strictEqual(check.services, 3);
@@ -66,21 +68,61 @@ describe('deployments', () => {
     );
   });
 
+  it('lists the services of both protocol versions, every page of each, merged by serviceId', async () => {
+    const { fake, calls } = api(
+      [[svc(1), svc(2, 'amv-34qkndzjf111')]],
+      { 'svco-1': 'amv-g73j3faikzpz', 'svco-5': 'amv-g73j3faikzpz' },
+      [[svc(2, 'amv-34qkndzjf111'), svc(4, 'amv-g73j3faikzpz')], [svc(5)]],
+    );
+    const check = await findDeployments(['amv-g73j3faikzpz', 'amv-34qkndzjf111'], fake);
+    assert.ok(check.kind === 'checked');
+    assert.strictEqual(check.services, 4, 'svco-2 listed under both counts once');
+    assert.deepStrictEqual(
+      [...check.running.entries()].map(([id, list]) => [id, list.map((s) => s.serviceId).sort()]),
+      [
+        ['amv-g73j3faikzpz', ['svco-1', 'svco-4', 'svco-5']],
+        ['amv-34qkndzjf111', ['svco-2']],
+      ],
+    );
+    assert.deepStrictEqual(calls.filter((c) => c.startsWith('list')).sort(), ['list v1 ', 'list v2 ', 'list v2 1']);
+  });
+
+  it('reads the version a service runs from modelId (the doc) or modelVersionId (the SDK), whichever holds a version ID', () => {
+    assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'am-abcdefgh', modelVersionId: 'amv-g73j3faikzpz' }).modelId, 'amv-g73j3faikzpz');
+    assert.strictEqual(parseServiceDetail({ serviceId: 's', modelSetId: 'am-abcdefgh', modelId: 'amv-34qkndzjf111' }).modelId, 'amv-34qkndzjf111');
+    assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'am-abcdefgh', modelVersionId: 'bad' }).modelId, undefined);
+  });
+
   it('skips, saying why: no permission (naming the policies), or the failure itself; a cancel is a cancel', async () => {
     const refuse = (code: string): ServicesApi => ({
       listServices: () => Promise.reject(new QianfanError({ kind: 'api', status: 403, code, message: 'no' })),
       describeService: () => Promise.reject(new Error('not reached')),
     });
-    assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuse('AccessDenied')), {
+    const refuseList = (code: string): ServicesApi => ({
+      listServices: () => Promise.reject(new QianfanError({ kind: 'api', action: 'DescribeServices', status: 403, code, message: 'no' })),
+      describeService: () => Promise.reject(new Error('not reached')),
+    });
+    assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuseList('AccessDenied')), {
       kind: 'skipped',
       reason: 'permission',
-      policies: SERVICE_READ_POLICIES,
+      policies: SERVICE_LIST_POLICIES,
     });
     assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuse('PermissionDeniedError')), {
       kind: 'skipped',
       reason: 'permission',
+      policies: SERVICE_LIST_POLICIES,
+    });
+    const refuseDetail: ServicesApi = {
+      listServices: () => Promise.resolve({ items: [{ serviceId: 'svco-1', name: 's' }], isTruncated: false }),
+      describeService: () => Promise.reject(new QianfanError({ kind: 'api', action: 'DescribeService', status: 403, code: 'AccessDenied', message: 'no' })),
+    };
+    assert.deepStrictEqual(await findDeployments(['amv-g73j3faikzpz'], refuseDetail), {
+      kind: 'skipped',
+      reason: 'permission',
       policies: SERVICE_READ_POLICIES,
     });
+    const notActivated = await findDeployments(['amv-g73j3faikzpz'], refuse('OptInRequired'));
+    assert.ok(notActivated.kind === 'skipped' && notActivated.reason === 'failed', 'a service not activated is not a missing policy');
     const failed = await findDeployments(['amv-g73j3faikzpz'], refuse('InternalError'));
     assert.ok(failed.kind === 'skipped' && failed.reason === 'failed' && (failed.error as QianfanError).code === 'InternalError');
     const cancelled: ServicesApi = { listServices: () => Promise.reject(new CancelledError()), describeService: () => Promise.reject(new Error('x')) };
@@ -109,7 +151,7 @@ describe('deployments', () => {
       [(tooMany.error as QianfanError).kind, (tooMany.error as QianfanError).action, (tooMany.error as QianfanError).message],
       ['tooLarge', 'DescribeServices', `more than ${MAX_SERVICE_PAGES} pages of services`],
     );
-    assert.strictEqual(n, MAX_SERVICE_PAGES);
+    assert.ok(n >= MAX_SERVICE_PAGES && n <= 2 * MAX_SERVICE_PAGES, 'each protocol version stops at the bound');
   });
 
   describe('the client against the emulator', function () {
@@ -148,7 +190,7 @@ describe('deployments', () => {
           listServices: (p) => h.client.listServices(p),
           describeService: (id) => h.client.describeService(id),
         });
-        assert.deepStrictEqual(check, { kind: 'skipped', reason: 'permission', policies: SERVICE_READ_POLICIES });
+        assert.deepStrictEqual(check, { kind: 'skipped', reason: 'permission', policies: SERVICE_LIST_POLICIES });
         await assert.rejects(h.client.deleteModel('amv-34qkndzjf111'), (e: QianfanError) => e.code === 'AccessDenied' && e.status === 403);
       } finally {
         await h.emulator.stop();

@@ -68,10 +68,24 @@ describe('client: retries where a repeat is safe', () => {
     assert.strictEqual(h.emulator.requests.at(-1)?.status, 200);
   });
 
-  it('does not retry a 4xx that will not change (InappropriateJSON, 404)', async () => {
-    const e = await failureOf(h.client.deleteModel('amv-doesnotexist1'));
+  it('does not retry a 4xx that will not change (InappropriateJSON, 404); a version no model lists is gone, found by looking', async () => {
+    assert.deepStrictEqual(await h.client.deleteModel('amv-doesnotexist1'), { alreadyGone: true });
+    assert.strictEqual(h.emulator.count('DeleteModel'), 1);
+    assert.deepStrictEqual(
+      h.emulator.requests.map((r) => r.action),
+      ['DeleteModel', 'DescribeModel', 'DescribeCustomModelSets'],
+    );
+  });
+
+  it('a "not found" for a version its model still lists is a failure, not a delete', async () => {
+    h.emulator.inject({ action: 'DeleteModel', fault: { kind: 'status', status: 404, code: 'ResourceNotFound', message: 'invented' } });
+    const e = await failureOf(h.client.deleteModel('amv-34qkndzjf111', { modelSetId: 'am-gh0azfeb9adu' }));
     assert.strictEqual(e.status, 404);
-    assert.strictEqual(h.emulator.requests.length, 1);
+    assert.strictEqual(h.emulator.store.versions.has('amv-34qkndzjf111'), true);
+    assert.deepStrictEqual(
+      h.emulator.requests.map((r) => r.action),
+      ['DeleteModel', 'DescribeModelSet'],
+    );
   });
 
   it('treats a repeated delete that finds nothing as done, after the first reply was lost', async () => {

@@ -10,13 +10,24 @@ describe('finding 2: an unreadable success is checked, not reported as a failure
   beforeEach(async () => (h = await startHarness()));
   afterEach(() => h.emulator.stop());
 
-  it('DeleteModel answered with a truncated 2xx body: confirmed deleted with DescribeModel', async () => {
+  it('DeleteModel answered with a truncated 2xx body: confirmed deleted by its model no longer listing it', async () => {
     h.emulator.inject({ action: 'DeleteModel', fault: { kind: 'malformed' }, phase: 'after' });
     assert.deepStrictEqual(await h.client.deleteModel('amv-34qkndzjf111'), { alreadyGone: true });
     assert.strictEqual(h.emulator.store.versions.has('amv-34qkndzjf111'), false);
     assert.deepStrictEqual(
       h.emulator.requests.map((r) => r.action),
-      ['DeleteModel', 'DescribeModel'],
+      ['DeleteModel', 'DescribeModel', 'DescribeCustomModelSets'],
+      'its model unknown: DescribeModel, then the listing',
+    );
+  });
+
+  it('DeleteModel answered with a truncated 2xx body, its model known: one DescribeModelSet tells', async () => {
+    const modelSetId = h.emulator.store.versions.get('amv-34qkndzjf111')!.modelSetId;
+    h.emulator.inject({ action: 'DeleteModel', fault: { kind: 'malformed' }, phase: 'after' });
+    assert.deepStrictEqual(await h.client.deleteModel('amv-34qkndzjf111', { modelSetId }), { alreadyGone: true });
+    assert.deepStrictEqual(
+      h.emulator.requests.map((r) => r.action),
+      ['DeleteModel', 'DescribeModelSet'],
     );
   });
 

@@ -115,8 +115,8 @@ describe('export polling', () => {
     const waits: number[] = [];
     const r = reader([
       { hasRecord: true, status: 'Doing', exportId: 'exp-1' },
-      { hasRecord: true, status: 'Doing' },
-      { hasRecord: true, status: 'Done', fileName: 'f', md5: 'm', fileSize: 1 },
+      { hasRecord: true, status: 'Doing', exportId: 'exp-1' },
+      { hasRecord: true, status: 'Done', fileName: 'f', md5: 'm', fileSize: 1, exportId: 'exp-1' },
     ]);
     const out = await pollExport(r, pending, { sleep: (ms) => Promise.resolve(void waits.push(ms)), intervalMs: 100, maxIntervalMs: 120, now: () => 0 });
     assert.strictEqual(out.status, 'Done');
@@ -124,12 +124,13 @@ describe('export polling', () => {
   });
 
   it('reports Fail, and "no record" after the grace period as a failure', async () => {
-    assert.strictEqual((await pollExport(reader([{ hasRecord: true, status: 'Fail' }]), pending, { sleep: noSleep })).status, 'Fail');
+    assert.strictEqual((await pollExport(reader([{ hasRecord: true, status: 'Fail', exportId: 'exp-1' }]), pending, { sleep: noSleep })).status, 'Fail');
     let now = 0;
     const out = await pollExport(reader([{ hasRecord: false }]), pending, {
       sleep: () => Promise.resolve(void (now += 1000)),
       noRecordGraceMs: 3000,
       now: () => now,
+      monotonic: () => now,
     });
     assert.strictEqual(out.status, 'Fail');
     assert.match((out as { reason: string }).reason, /no record/);
@@ -137,7 +138,7 @@ describe('export polling', () => {
 
   it('rides out passing errors but gives up after several in a row, and never swallows a 4xx', async () => {
     const net = new QianfanError({ kind: 'network', message: 'reset' });
-    const ok = await pollExport(reader([net, net, { hasRecord: true, status: 'Done' }]), pending, { sleep: noSleep });
+    const ok = await pollExport(reader([net, net, { hasRecord: true, status: 'Done', exportId: 'exp-1' }]), pending, { sleep: noSleep });
     assert.strictEqual(ok.status, 'Done');
     await assert.rejects(pollExport(reader([net]), pending, { sleep: noSleep, maxConsecutiveErrors: 3 }), /reset/);
     const denied = new QianfanError({ kind: 'api', status: 403, code: 'AccessDenied', message: 'no' });

@@ -204,7 +204,12 @@ describe('export polling: the edges', () => {
   it('waits exactly the grace period before calling "no record" a failure', async () => {
     let now = 1000;
     const r = reader([{ hasRecord: false }]);
-    const out = await pollExport(r, pending, { sleep: () => Promise.resolve(void (now += 1000)), noRecordGraceMs: 3000, now: () => now });
+    const out = await pollExport(r, pending, {
+      sleep: () => Promise.resolve(void (now += 1000)),
+      noRecordGraceMs: 3000,
+      now: () => now,
+      monotonic: () => now,
+    });
     assert.strictEqual(r.calls, 5); // at 1000, 2000, 3000, 4000 within the grace; at 5000 past it
     assert.deepStrictEqual(out, {
       status: 'Fail',
@@ -216,10 +221,10 @@ describe('export polling: the edges', () => {
 
   it('says why an export failed, and passes the signal on', async () => {
     const signal = new AbortController().signal;
-    const r = reader([{ hasRecord: true, status: 'Fail' }]);
+    const r = reader([{ hasRecord: true, status: 'Fail', exportId: 'e' }]);
     assert.deepStrictEqual(await pollExport(r, pending, { sleep: noSleep, signal }), {
       status: 'Fail',
-      task: { hasRecord: true, status: 'Fail' },
+      task: { hasRecord: true, status: 'Fail', exportId: 'e' },
       failure: 'failed',
       reason: 'the service reported the export as failed',
     });
@@ -236,13 +241,25 @@ describe('export polling: the edges', () => {
     assert.strictEqual(five.calls, 5);
   });
 
-  it('a version that is gone ends the poll at once', async () => {
-    const gone = new QianfanError({ kind: 'api', status: 404, code: 'ResourceNotFound', message: 'no' });
-    assert.deepStrictEqual(await pollExport(reader([gone]), pending, { sleep: noSleep }), {
+  it('a version found gone (absent from its model) ends the poll at once; a "not found" alone does not', async () => {
+    const notFound = new QianfanError({ kind: 'api', status: 404, code: 'ResourceNotFound', message: 'no' });
+    const asked: string[] = [];
+    const gone = Object.assign(reader([notFound]), {
+      versionPresence: (id: string) => Promise.resolve(void asked.push(id)).then(() => 'gone' as const),
+    });
+    assert.deepStrictEqual(await pollExport(gone, pending, { sleep: noSleep }), {
       status: 'Fail',
       failure: 'versionGone',
-      reason: 'the model version no longer exists',
+      reason: 'the model version no longer exists (absent from its model)',
     });
+    assert.deepStrictEqual(asked, [A]);
+    const present = Object.assign(reader([notFound, notFound, { hasRecord: true, status: 'Done', exportId: 'e' }]), {
+      versionPresence: () => Promise.resolve('present' as const),
+    });
+    assert.strictEqual((await pollExport(present, pending, { sleep: noSleep })).status, 'Done', 'still there: polled on');
+    const noLook = reader([notFound]);
+    await assert.rejects(pollExport(noLook, pending, { sleep: noSleep }), /no/, 'without a way to look, the error stands after several tries');
+    assert.strictEqual(noLook.calls, 5);
   });
 
   it('formats sizes in every unit', () => {
