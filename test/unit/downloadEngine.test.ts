@@ -49,22 +49,56 @@ describe('download: the engine decides', function () {
     verified(req.file.exportId!);
   });
 
-  it('a .part that no remembered download owns, or one of another export, is started over', async () => {
+  it('a .part that no remembered download of this export owns is left as it is: the download goes to the next free name', async () => {
     const req = await request();
+    const one = `${target} (1).part`;
+    const two = `${target} (2).part`;
     writeFileSync(partPath(target), 'not the export');
     const result = await h.downloader().download(req);
     assert.strictEqual(result.resumedFrom, 0);
-    assert.ok(h.logs.includes(`A ${partPath(target)} that no remembered download of this export owns is started over`));
+    assert.ok(h.logs.includes(`${partPath(target)} belongs to no remembered download of this export (another profile's?): it is left as it is`));
+    assert.strictEqual(readFileSync(partPath(target), 'utf8'), 'not the export');
+    assert.ok(!existsSync(one), 'renamed into place');
     verified(req.file.exportId!);
 
-    writeFileSync(partPath(target), h.files.content(req.file.exportId!).subarray(0, 1000));
-    await h.store.put({ target, modelId: req.file.modelId, md5: 'f'.repeat(32), fileSize: req.file.fileSize, bytes: 1000, updatedAt: 1 });
-    const other = await h.downloader().download({ ...req, overwrite: true });
-    assert.strictEqual(other.resumedFrom, 0, 'another md5');
-    await h.store.put({ target, modelId: req.file.modelId, md5: req.file.md5, fileSize: req.file.fileSize + 1, bytes: 1000, updatedAt: 1 });
-    writeFileSync(partPath(target), h.files.content(req.file.exportId!).subarray(0, 1000));
-    assert.strictEqual((await h.downloader().download({ ...req, overwrite: true })).resumedFrom, 0, 'another size');
+    const start = h.files.content(req.file.exportId!).subarray(0, 1000);
+    for (const other of [{ md5: 'f'.repeat(32) }, { fileSize: req.file.fileSize + 1 }, { modelId: 'amv-34qkndzjf111' }]) {
+      writeFileSync(partPath(target), start);
+      await h.store.put({ target, modelId: req.file.modelId, md5: req.file.md5, fileSize: req.file.fileSize, bytes: 1000, updatedAt: 1, ...other });
+      const again = await h.downloader().download({ ...req, overwrite: true });
+      assert.strictEqual(again.resumedFrom, 0, JSON.stringify(other));
+      assert.ok(readFileSync(partPath(target)).equals(start), "the other export's .part is untouched");
+      assert.strictEqual(h.store.list().length, 1, 'the other export is still remembered');
+      await h.store.remove({ target });
+      verified(req.file.exportId!);
+    }
+    assert.ok(h.logs.includes(`${partPath(target)} belongs to a remembered download of another export: it is left as it is`));
     assert.ok(h.logs.every((l) => !l.startsWith('Reading the first')));
+
+    writeFileSync(one, 'a stranger too');
+    await h.downloader().download({ ...req, overwrite: true });
+    assert.deepStrictEqual([readFileSync(partPath(target)), readFileSync(one, 'utf8'), existsSync(two)], [start, 'a stranger too', false]);
+    verified(req.file.exportId!);
+  });
+
+  it('remembers another .part name it chose, and resumes from it', async () => {
+    h.files.faults = { bytesPerSecond: 4 * MiB };
+    writeFileSync(partPath(target), 'a stranger');
+    const controller = new AbortController();
+    const req = await request(controller.signal);
+    await assert.rejects(
+      h.downloader().download(req, { progressIntervalMs: 0, onProgress: (p) => p.received > MiB / 2 && controller.abort() }),
+      CancelledError,
+    );
+    h.files.faults = {};
+    const kept = h.store.get(target)!;
+    assert.strictEqual(kept.part, `${target} (1).part`);
+    assert.ok(kept.bytes > 0);
+    const result = await h.downloader().download({ ...req, signal: new AbortController().signal });
+    assert.strictEqual(result.resumedFrom, kept.bytes);
+    assert.ok(h.logs.includes(`Reading the first ${kept.bytes} bytes of ${target} (1).part to resume its md5`));
+    assert.deepStrictEqual([readFileSync(partPath(target), 'utf8'), existsSync(`${target} (1).part`), h.store.list()], ['a stranger', false, []]);
+    verified(req.file.exportId!);
   });
 
   it('resumes from the shorter of the remembered length and the .part on disk, reading it once for the md5', async () => {
@@ -163,7 +197,7 @@ describe('download: the engine decides', function () {
     assert.deepStrictEqual([e.reason, e.detail.code, e.detail.partKept, e.detail.path], ['disk', 'EROFS', false, partPath(target)]);
   });
 
-  it('runs with the default hasher and no log, resuming a kept .part and starting over a stranger', async () => {
+  it('runs with the default hasher and no log, resuming a kept .part and leaving a stranger alone', async () => {
     const req = await request();
     writeFileSync(partPath(target), h.files.content(req.file.exportId!).subarray(0, 1000));
     await h.store.put({ target, modelId: req.file.modelId, md5: req.file.md5, fileSize: req.file.fileSize, bytes: 1000, updatedAt: 1 });
@@ -172,6 +206,7 @@ describe('download: the engine decides', function () {
     writeFileSync(partPath(target), 'a stranger');
     const again = await h.downloader({ hasher: undefined, log: undefined }).download({ ...req, overwrite: true });
     assert.strictEqual(again.resumedFrom, 0);
+    assert.strictEqual(readFileSync(partPath(target), 'utf8'), 'a stranger');
     verified(req.file.exportId!);
   });
 

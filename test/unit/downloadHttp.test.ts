@@ -1,8 +1,16 @@
 /** The download engine's HTTP adapter over Node's own http (src/platform/nodeHttpDownload.ts), against small loopback servers. */
 import * as assert from 'assert';
+import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import * as http from 'http';
-import { type AddressInfo } from 'net';
+import { type AddressInfo, type Socket } from 'net';
+import { tmpdir } from 'os';
+import * as path from 'path';
+import { Downloader } from '../../src/core/download/engine';
 import { DownloadError } from '../../src/core/download/errors';
+import { PartialDownloadsStore } from '../../src/core/download/partialStore';
+import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { abortableSleep } from '../../src/core/retry';
+import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
@@ -148,6 +156,50 @@ describe('download: the HTTP adapter (Node http)', function () {
       assert.ok(rest.length < 1000, 'nothing more is read after discard');
     } finally {
       await s.close();
+    }
+  });
+
+  it('refused answers (404, 400, a redirect without a Location) leave no connection open: each body is discarded', async () => {
+    const statuses = [404, 400, 302, 404, 400, 404];
+    const open = new Set<Socket>();
+    let asked = 0;
+    const server = http.createServer((_req, res) => {
+      const status = statuses[asked++ % statuses.length];
+      res.writeHead(status, { 'content-type': 'text/plain' });
+      res.end(`refused with ${status}: ${'x'.repeat(2000)}`);
+    });
+    server.keepAliveTimeout = 60_000; // the server would keep an idle connection long after the test
+    server.on('connection', (socket: Socket) => {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const dir = mkdtempSync(path.join(tmpdir(), 'qianfan-dl-refused-'));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/f?authorization=sig`;
+      const downloader = new Downloader({
+        http: new NodeHttpDownload(),
+        fs: new NodeDownloadFs(),
+        clock: { now: Date.now, sleep: abortableSleep },
+        store: new PartialDownloadsStore(new MemoryKeyValueStore()),
+      });
+      const file = { modelId: 'amv-a1b2c3d4', md5: 'a'.repeat(32), fileSize: 100, downloadUrl: url };
+      for (const status of statuses) {
+        await assert.rejects(
+          downloader.download({ file, target: path.join(dir, 'f.tar.gz'), overwrite: false, signal: signal(), refresh: () => Promise.resolve(file) }),
+          (e: unknown) => e instanceof DownloadError && e.reason === 'http' && e.detail.status === status,
+        );
+      }
+      assert.strictEqual(asked, statuses.length);
+      // Closing is not instant: wait for the server's sockets to close, at most 2 s (they close in a few ms when discarded).
+      const closed = Promise.all([...open].map((socket) => new Promise((resolve) => socket.once('close', resolve))));
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000))]);
+      assert.strictEqual(open.size, 0, `${open.size} connection(s) still open after ${statuses.length} refused answers`);
+      assert.deepStrictEqual(readdirSync(dir), [], 'nothing kept on disk');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -80,7 +80,7 @@ describe('download parts', () => {
     assert.deepStrictEqual(store.list(), [{ ...entry, md5: 'a'.repeat(32), bytes: 6, updatedAt: 2 }]);
     assert.strictEqual(store.forExport('amv-a1b2c3d4', 'A'.repeat(32))?.bytes, 6);
     await assert.rejects(store.put({ ...entry, bytes: 11 }));
-    await store.remove(entry.target);
+    await store.remove(entry);
     assert.deepStrictEqual(kv.get(PARTIAL_DOWNLOADS_KEY), [{ target: '/x', bytes: 'many' }]);
   });
 

@@ -27,6 +27,27 @@ describe('download rules', () => {
       assert.strictEqual(normalizePartial({ ...entry, updatedAt: -3.5 })?.updatedAt, -3.5);
     });
 
+    it('keeps another .part name the engine gave (`<target> (n).part`), and no other file', () => {
+      for (const n of [1, 7, 99]) {
+        assert.deepStrictEqual(normalizePartial({ ...entry, part: `/t/a.tar.gz (${n}).part` }), { ...entry, part: `/t/a.tar.gz (${n}).part` });
+      }
+      assert.deepStrictEqual(normalizePartial({ ...entry, part: '/t/a.tar.gz.part' }), entry, 'the usual name is not stored');
+      assert.deepStrictEqual(normalizePartial({ ...entry, part: undefined }), entry);
+      for (const part of [
+        '',
+        5,
+        '/etc/passwd',
+        '/t/b.tar.gz (1).part',
+        '/t/a.tar.gz (0).part',
+        '/t/a.tar.gz (100).part',
+        '/t/a.tar.gz (01).part',
+        '/t/a.tar.gz (1).partx',
+        '/t/a.tar.gz (1)/../x.part',
+      ]) {
+        assert.strictEqual(normalizePartial({ ...entry, part }), undefined, String(part));
+      }
+    });
+
     it('refuses what it cannot trust', () => {
       const bad: unknown[] = [
         undefined,
@@ -66,7 +87,28 @@ describe('download rules', () => {
       assert.strictEqual(store.forExport(entry.modelId, 'e'.repeat(32)), undefined);
       assert.strictEqual(store.get('/mid')?.updatedAt, 5);
       assert.strictEqual(store.get('/none'), undefined);
+      assert.strictEqual(store.owner('/mid', entry.modelId, MD5.toUpperCase(), entry.fileSize)?.updatedAt, 5);
+      for (const [modelId, md5, size] of [
+        ['amv-zzzzzzzz', MD5, entry.fileSize],
+        [entry.modelId, 'f'.repeat(32), entry.fileSize],
+        [entry.modelId, MD5, entry.fileSize + 1],
+      ] as const) {
+        assert.strictEqual(store.owner('/mid', modelId, md5, size), undefined, `${modelId} ${md5} ${size}`);
+      }
       await assert.rejects(store.put({ ...entry, md5: 'nope' }), /not a partial download entry/);
+    });
+
+    it('keeps one entry per .part: two downloads to one target live side by side, each forgotten alone', async () => {
+      const store = new PartialDownloadsStore(new MemoryKeyValueStore());
+      const other = { ...entry, md5: 'f'.repeat(32), part: `${entry.target} (1).part` };
+      await store.put(entry);
+      await store.put(other);
+      await store.put({ ...other, bytes: 6 });
+      assert.deepStrictEqual(store.list(), [entry, { ...other, bytes: 6 }]);
+      await store.remove({ target: entry.target });
+      assert.deepStrictEqual(store.list(), [{ ...other, bytes: 6 }]);
+      await store.remove(other);
+      assert.deepStrictEqual(store.list(), []);
     });
   });
 

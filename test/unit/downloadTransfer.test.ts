@@ -208,6 +208,7 @@ describe('download: transfer, case by case', () => {
           e instanceof DownloadError && e.reason === 'http' && e.detail.status === status && e.message === `the file server answered HTTP ${status}`,
       );
       assert.strictEqual(t.http.requests.length, 1);
+      assert.strictEqual(t.http.discarded, 1, 'the refused answer is discarded, not left holding its connection');
     }
   });
 

@@ -3,13 +3,17 @@
  * computed on the way (no second read), renamed into place only when both match. The `.part`
  * and its good length are remembered (PartialDownloadsStore) so that a later run resumes from
  * the same byte: after a dropped connection (inside one run), after Cancel, and after a reload.
+ * A `.part` is used only by the remembered download that owns it (this profile's store, this
+ * export's version, md5 and size): a `.part` no such entry owns (another profile's, another
+ * export's, or one nobody remembers) is never truncated nor written; the download goes to
+ * `<target> (n).part` instead, and remembers that name.
  * In one session the hash state of a cancelled download is kept in memory; after a reload it
  * cannot be restored (Node cannot serialize an MD5 state), so the kept `.part` is read once.
  */
 import { CancelledError } from '../errors';
 import { DownloadError, diskError } from './errors';
 import { type HasherFactory, type Md5Hasher, inlineHasher } from './hasher';
-import { type PartialDownload, type PartialDownloadsStore } from './partialStore';
+import { MAX_OTHER_PARTS, type PartialDownload, type PartialDownloadsStore, otherPartPath, partOf, partPath } from './partialStore';
 import { type TransferOptions, WriteFailure, transfer } from './transfer';
 import { checkDownloadUrl } from './url';
 import { BlockWriter } from './writer';
@@ -57,7 +61,7 @@ export interface DownloaderDeps {
   readonly log?: (line: string) => void;
 }
 
-export const partPath = (target: string): string => `${target}.part`;
+export { partPath };
 
 export class Downloader {
   /** Hash states of cancelled downloads in this session, by `.part` path. */
@@ -95,8 +99,7 @@ export class Downloader {
     if (!request.overwrite && (await fs.size(request.target)) !== undefined) {
       throw new DownloadError('targetExists', `${request.target} exists`, { path: request.target });
     }
-    const part = partPath(request.target);
-    const from = await this.resumePoint(request, part, md5);
+    const { part, from } = await this.choosePart(request, md5);
     let file: WritableFile;
     try {
       file = await fs.openForWrite(part);
@@ -110,6 +113,7 @@ export class Downloader {
       fileName: f.fileName,
       md5,
       fileSize: f.fileSize,
+      part,
       bytes,
       updatedAt: this.deps.clock.now(),
     });
@@ -141,28 +145,44 @@ export class Downloader {
       const actual = await writer.hasher.digest();
       writer.hasher.dispose();
       if (actual !== md5) {
-        await this.forget(request.target, part, true);
+        await this.forget(request.target, part);
         throw new DownloadError('md5Mismatch', `the file's md5 is ${actual}, not the export's ${md5}; the partial file was deleted`, { path: part });
       }
       await this.moveIntoPlace(request, part);
-      await store.remove(request.target);
+      await store.remove({ target: request.target, part });
       return { path: request.target, bytes: f.fileSize, md5: actual, resumedFrom: from, attempts: stats.attempts, urlRefreshes: stats.urlRefreshes };
     } catch (error) {
       throw await this.keepOrDrop(request, part, file, writer, entry, error);
     }
   }
 
-  /** Where a kept `.part` lets this download start; 0 when there is none it can trust. */
-  private async resumePoint(request: DownloadRequest, part: string, md5: string): Promise<number> {
-    const kept = this.deps.store.get(request.target);
-    const size = await this.deps.fs.size(part);
-    if (!kept || size === undefined || kept.md5 !== md5 || kept.fileSize !== request.file.fileSize) {
-      if (size !== undefined) {
-        this.deps.log?.(`A ${part} that no remembered download of this export owns is started over`);
-      }
-      return 0;
+  /**
+   * The `.part` of this download and the byte it starts from: the remembered one of this export
+   * (resumed from the shorter of its remembered length and its size on disk), else the first
+   * name that is on disk nowhere and remembered by no other download (from 0).
+   */
+  private async choosePart(request: DownloadRequest, md5: string): Promise<{ part: string; from: number }> {
+    const { fs, store } = this.deps;
+    const own = store.owner(request.target, request.file.modelId, md5, request.file.fileSize);
+    if (own) {
+      const part = partOf(own);
+      const size = await fs.size(part);
+      return { part, from: size === undefined ? 0 : Math.min(size, own.bytes) };
     }
-    return Math.min(size, kept.bytes);
+    const taken = new Set(store.list().map(partOf));
+    for (let n = 0; n <= MAX_OTHER_PARTS; n++) {
+      const part = n === 0 ? partPath(request.target) : otherPartPath(request.target, n);
+      if (taken.has(part)) {
+        this.deps.log?.(`${part} belongs to a remembered download of another export: it is left as it is`);
+      } else if ((await fs.size(part)) !== undefined) {
+        this.deps.log?.(`${part} belongs to no remembered download of this export (another profile's?): it is left as it is`);
+      } else {
+        return { part, from: 0 };
+      }
+    }
+    throw new DownloadError('targetExists', `${request.target} has ${MAX_OTHER_PARTS + 1} partial downloads of other exports or profiles beside it`, {
+      path: partPath(request.target),
+    });
   }
 
   /** The hash of the first `from` bytes: kept in memory from a Cancel, or read once from the file. */
@@ -240,7 +260,7 @@ export class Downloader {
       }
     } else {
       writer?.hasher.dispose();
-      await this.forget(request.target, part, true);
+      await this.forget(request.target, part);
     }
     if (error instanceof WriteFailure) {
       return diskError('write', part, error.cause, keep);
@@ -248,10 +268,9 @@ export class Downloader {
     return error instanceof CancelledError || (error instanceof Error && error.name === 'AbortError') ? new CancelledError() : error;
   }
 
-  private async forget(target: string, part: string, removePart: boolean): Promise<void> {
-    await this.deps.store.remove(target).catch(() => undefined);
-    if (removePart) {
-      await this.deps.fs.remove(part).catch(() => undefined);
-    }
+  /** Forgets this download and removes its own `.part`. */
+  private async forget(target: string, part: string): Promise<void> {
+    await this.deps.store.remove({ target, part }).catch(() => undefined);
+    await this.deps.fs.remove(part).catch(() => undefined);
   }
 }

@@ -113,7 +113,14 @@ async function attempt(writer: BlockWriter, url: string, o: TransferOptions, met
   }
   o.log?.(`GET ${urlForLog(url)}${from > 0 ? ` from byte ${from}` : ''}`);
   const response = await o.http.get({ url, headers, signal });
-  const verdict = judge(response, from, o.fileSize);
+  let verdict: Outcome | undefined;
+  try {
+    verdict = judge(response, from, o.fileSize);
+  } catch (error) {
+    // A refused answer: its unread body would hold the connection open.
+    response.discard();
+    throw error;
+  }
   if (verdict) {
     response.discard();
     return verdict;
