@@ -10,7 +10,10 @@ export interface BatchOptions<T, R> {
   readonly onSettled?: (outcome: ItemOutcome<T, R>, done: number, total: number) => void;
 }
 
-/** Results come back in the items' order. Items not started before a cancel are reported as cancelled. */
+/**
+ * Results come back in the items' order. Items not started before a cancel are reported as cancelled.
+ * Each item is settled (and reported to onSettled) exactly once; a throwing onSettled is ignored.
+ */
 export async function runBatch<T, R>(
   items: readonly T[],
   task: (item: T, signal?: AbortSignal) => Promise<R>,
@@ -23,7 +26,11 @@ export async function runBatch<T, R>(
   const settle = (index: number, outcome: ItemOutcome<T, R>) => {
     outcomes[index] = outcome;
     done++;
-    options.onSettled?.(outcome, done, items.length);
+    try {
+      options.onSettled?.(outcome, done, items.length);
+    } catch {
+      // a listener that throws (a progress already closed, say) changes no outcome and stops no item
+    }
   };
   const worker = async () => {
     while (next < items.length) {
@@ -33,11 +40,13 @@ export async function runBatch<T, R>(
         settle(index, { item, ok: false, error: new CancelledError(), cancelled: true });
         continue;
       }
+      let outcome: ItemOutcome<T, R>;
       try {
-        settle(index, { item, ok: true, value: await task(item, options.signal) });
+        outcome = { item, ok: true, value: await task(item, options.signal) };
       } catch (error) {
-        settle(index, { item, ok: false, error, cancelled: isCancelled(error) });
+        outcome = { item, ok: false, error, cancelled: isCancelled(error) };
       }
+      settle(index, outcome); // once, outside the task's try: what a listener does is not the task's outcome
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));

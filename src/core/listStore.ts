@@ -162,5 +162,13 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** The object without its undefined fields (so stored entries compare and serialize cleanly). */
 export function withoutUndefined<V extends object>(value: V): V {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as V;
+  // a plain loop: Object.fromEntries(Object.entries(…)) cost most of reading a list of 40,000
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) {
+      out[key] = v;
+    }
+  }
+  return out as V;
 }

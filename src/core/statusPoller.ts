@@ -34,6 +34,9 @@ export class StatusPoller implements Disposable {
   private delay: number;
   /** Versions seen Creating whose change is to be announced. */
   private readonly watching = new Set<string>();
+  /** The round in which each version now polled was last described: the longest waiting go first. */
+  private readonly polledIn = new Map<string, number>();
+  private round = 0;
   private readonly subscription: Disposable;
   timing: PollerTiming = DEFAULT_POLLER_TIMING;
 
@@ -79,6 +82,7 @@ export class StatusPoller implements Disposable {
   /** Starts over, as in a new window: nothing watched, the first interval next. */
   reset(): void {
     this.watching.clear();
+    this.polledIn.clear();
     this.delay = this.timing.intervalMs;
     if (this.active) {
       this.schedule(0);
@@ -104,7 +108,7 @@ export class StatusPoller implements Disposable {
     if (!this.active) {
       return;
     }
-    const ids = this.creating().slice(0, MAX_POLLED_PER_ROUND);
+    const ids = this.nextRound(this.creating());
     const before = ids.map((id) => this.deps.store.liveStatus(id));
     if (ids.length > 0) {
       await this.deps.loader.load(ids, { force: true, background: true });
@@ -115,6 +119,25 @@ export class StatusPoller implements Disposable {
     if (this.active) {
       this.schedule(this.delay);
     }
+  }
+
+  /**
+   * The versions to describe this round, at most MAX_POLLED_PER_ROUND: never polled first, then
+   * the longest unpolled, in view order among equals; so each of n versions is described within
+   * ceil(n / MAX_POLLED_PER_ROUND) rounds.
+   */
+  private nextRound(candidates: readonly string[]): string[] {
+    const round = ++this.round;
+    const current = new Set(candidates);
+    for (const id of this.polledIn.keys()) {
+      if (!current.has(id)) {
+        this.polledIn.delete(id); // no longer Creating or visible: starts afresh if seen again
+      }
+    }
+    const lastPolled = (id: string) => this.polledIn.get(id) ?? 0;
+    const ids = [...current].sort((a, b) => lastPolled(a) - lastPolled(b)).slice(0, MAX_POLLED_PER_ROUND); // a stable sort
+    ids.forEach((id) => this.polledIn.set(id, round));
+    return ids;
   }
 
   private onChange(ids: readonly string[]): void {

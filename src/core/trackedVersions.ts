@@ -53,7 +53,13 @@ export function normalizeTracked(value: unknown): TrackedVersion | undefined {
 }
 
 function merge(existing: TrackedVersion | undefined, info: TrackedInfo, addedAt: number): TrackedVersion {
-  const known = Object.fromEntries(Object.entries(info).filter(([, v]) => v !== undefined && v !== ''));
+  const known: Record<string, unknown> = {};
+  for (const key of Object.keys(info)) {
+    const v = (info as Record<string, unknown>)[key];
+    if (v !== undefined && v !== '') {
+      known[key] = v;
+    }
+  }
   const entry = normalizeTracked({ ...existing, ...known, modelId: info.modelId, addedAt: existing?.addedAt ?? addedAt });
   if (!entry) {
     throw new Error(`not a model version ID: ${String(info.modelId).slice(0, 64)}`);
@@ -116,7 +122,8 @@ export class TrackedVersionsStore {
       }
       return { items: [...byId.values()], result: fresh };
     });
-    this.changed({ added: added ?? [], removed: [], updated: checked.map((v) => v.modelId).filter((id) => !added?.includes(id)) });
+    const isNew = new Set(added); // a Set: an import of tens of thousands stays linear
+    this.changed({ added: added ?? [], removed: [], updated: checked.map((v) => v.modelId).filter((id) => !isNew.has(id)) });
     return added?.length ?? 0;
   }
 
