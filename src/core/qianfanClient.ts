@@ -241,7 +241,7 @@ export class QianfanClient {
    */
   async startExport(modelId: string, opts: CallOptions = {}): Promise<StartExportResult> {
     checkVersionId(modelId, 'CreateModelExportTask');
-    return joinExportStart(`${this.endpoint} ${modelId}`, () => startExportOnce(this, modelId, opts));
+    return joinExportStart(`${this.endpoint} ${modelId}`, (signal) => startExportOnce(this, modelId, { ...opts, signal }), opts.signal);
   }
 
   private async parsed<T>(parse: (result: unknown) => T, spec: ActionSpec, opts: CallOptions): Promise<T> {

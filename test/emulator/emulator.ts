@@ -460,13 +460,13 @@ export class QianfanEmulator {
         if (fault.retryAfter !== undefined) {
           res.setHeader('retry-after', fault.retryAfter);
         }
-        return this.send(res, fault.status, requestId, {
+        return this.sendError(
+          res,
           requestId,
-          code: fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'),
-          message: fault.message ?? `Injected HTTP ${fault.status}`,
-        });
+          new ApiError(fault.status, fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'), fault.message ?? `Injected HTTP ${fault.status}`),
+        );
       case 'requestExpired':
-        return this.send(res, 400, requestId, { requestId, code: 'RequestExpired', message: 'Request has expired.' });
+        return this.sendError(res, requestId, new ApiError(400, 'RequestExpired', 'Request has expired.'));
       case 'malformed':
         return this.send(res, 200, requestId, `{"requestId":"${requestId}","result":{"customModelSetList":[`);
       case 'html':
