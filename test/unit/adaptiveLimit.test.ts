@@ -1,40 +1,10 @@
 /** The adaptive limiter on a fake clock: growth, halving, Retry-After, pacing, cancel, no lost items. */
 import * as assert from 'assert';
-import { AdaptiveLimiter, type AdaptiveLimitOptions, type Timers } from '../../src/core/adaptiveLimit';
+import { AdaptiveLimiter, type AdaptiveLimitOptions } from '../../src/core/adaptiveLimit';
 import { runBatch } from '../../src/core/batch';
 import { CancelledError } from '../../src/core/errors';
 import { FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
-
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Timers that move only when the test says so. */
-class FakeTimers implements Timers {
-  t = 0;
-  private pending: { at: number; fn: () => void }[] = [];
-  now = () => this.t;
-  setTimer = (fn: () => void, ms: number) => {
-    const entry = { at: this.t + ms, fn };
-    this.pending.push(entry);
-    return () => void (this.pending = this.pending.filter((e) => e !== entry));
-  };
-  sleep = (ms: number) => new Promise<void>((resolve) => this.setTimer(resolve, ms));
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    await flush();
-    for (;;) {
-      const due = this.pending.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) {
-        break;
-      }
-      this.pending = this.pending.filter((e) => e !== due);
-      this.t = due.at;
-      due.fn();
-      await flush();
-    }
-    this.t = end;
-    await flush();
-  }
-}
+import { FakeTimers, flush } from '../support/fakeTimers';
 
 function limiter(options: Partial<AdaptiveLimitOptions> = {}): { gate: AdaptiveLimiter; clock: FakeTimers } {
   const clock = new FakeTimers();
@@ -212,6 +182,35 @@ describe('adaptive limiter', () => {
     c.abort();
     await waiting.done;
     assert.ok(waiting.error instanceof CancelledError);
+  });
+
+  it('keeps a reserved place for the same signal only, and takes it back when given back or cancelled', async () => {
+    const { gate } = limiter({ initial: 1 });
+    const c = new AbortController();
+    const giveBack = await gate.reserve(c.signal);
+    const other = ask(gate);
+    await flush();
+    assert.strictEqual(other.granted, false, 'the place is kept');
+    assert.strictEqual(gate.sending(c.signal), false, 'kept, not yet on the wire');
+    giveBack();
+    await other.done;
+    assert.strictEqual(other.granted, true, 'given back unused: the next in line gets it');
+    const d = new AbortController();
+    const kept = gate.reserve(d.signal);
+    other.permit!.release('answered');
+    await kept;
+    const mine = ask(gate, d.signal);
+    await mine.done;
+    assert.strictEqual(mine.granted, true, 'the request with that signal gets it at once');
+    assert.strictEqual(gate.sending(d.signal), true);
+    mine.permit!.release('answered');
+    assert.strictEqual(gate.sending(d.signal), false);
+    const e = new AbortController();
+    await gate.reserve(e.signal);
+    e.abort();
+    const last = ask(gate);
+    await last.done;
+    assert.strictEqual(last.granted, true, 'a cancel gives a kept place back');
   });
 
   it('a release counts once', async () => {
