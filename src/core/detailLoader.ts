@@ -32,6 +32,7 @@ export interface DetailLoaderDeps {
   readonly store: VersionDetailsStore;
   /** Writes what was learnt to the tracked list. */
   persist(info: readonly TrackedInfo[]): Promise<void>;
+  /** The system time of an answer (stored, shown as "n minutes ago" in later sessions); no wait is timed by it. */
   now(): number;
   log(message: string, error?: unknown): void;
   /** How long answers are gathered before one write (default 500 ms). */

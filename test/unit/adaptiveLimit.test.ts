@@ -1,6 +1,6 @@
 /** The adaptive limiter on a fake clock: growth, halving, Retry-After, pacing, cancel, no lost items. */
 import * as assert from 'assert';
-import { AdaptiveLimiter, type AdaptiveLimitOptions } from '../../src/core/adaptiveLimit';
+import { AdaptiveLimiter, type AdaptiveLimitOptions, REAL_TIMERS } from '../../src/core/adaptiveLimit';
 import { runBatch } from '../../src/core/batch';
 import { CancelledError } from '../../src/core/errors';
 import { FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
@@ -273,6 +273,51 @@ describe('adaptive limiter', () => {
     const seconds = clock.t / 1000;
     assert.ok(200 / seconds >= 0.9 * 20, `≥ 90 % of the limit: ${(200 / seconds).toFixed(1)}/s`);
     assert.ok(throttles < 40, `few 429s once the rate is learnt: ${throttles}`);
+  });
+});
+
+describe('the limiter on the real clock', () => {
+  /** Runs `body` with the system clock and the monotonic clock both read from `clock`, the system clock `wall()` ms off it. */
+  async function withClocks(clock: FakeTimers, wall: () => number, body: () => Promise<void>): Promise<void> {
+    const dateNow = Object.getOwnPropertyDescriptor(Date, 'now')!;
+    const start = Date.now();
+    Object.defineProperty(Date, 'now', { value: () => start + clock.t + wall(), configurable: true, writable: true });
+    Object.defineProperty(performance, 'now', { value: () => 5000 + clock.t, configurable: true, writable: true });
+    try {
+      await body();
+    } finally {
+      Object.defineProperty(Date, 'now', dateNow);
+      Reflect.deleteProperty(performance, 'now'); // the prototype's own again
+    }
+  }
+
+  it('paces on a monotonic clock: once a rate is learnt, setting the system clock back 10 minutes delays no start', async () => {
+    const clock = new FakeTimers();
+    let offset = 0;
+    await withClocks(
+      clock,
+      () => offset,
+      async () => {
+        const gate = new AdaptiveLimiter({ initial: 4, timers: { now: () => REAL_TIMERS.now(), setTimer: clock.setTimer } });
+        for (let i = 0; i < 10; i++) {
+          const a = ask(gate);
+          await clock.advance(50);
+          a.permit!.release('answered');
+        }
+        const throttled = ask(gate);
+        await clock.advance(50);
+        throttled.permit!.release('throttled');
+        assert.strictEqual(gate.state.rate, 0.95 * 10, 'a rate learnt from the 429');
+        offset = -10 * 60_000; // the system clock is set back; real time goes on
+        for (let i = 0; i < 3; i++) {
+          const next = ask(gate);
+          await clock.advance(150);
+          assert.ok(next.granted, `start ${i + 1} at the learnt pace (one every 105 ms), not 10 minutes later`);
+          next.permit!.release('answered');
+        }
+      },
+    );
+    assert.ok(Math.abs(Date.now() - new Date().getTime()) < 1000, 'the system clock is restored');
   });
 });
 
