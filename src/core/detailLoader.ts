@@ -174,9 +174,9 @@ export class DetailLoader {
     place.then(
       (giveBack) => {
         this.doneReserving(controller);
-        const id = this.queue.shift();
-        if (id === undefined || controller.signal.aborted) {
-          giveBack();
+        const id = controller.signal.aborted ? undefined : this.queue.shift();
+        if (id === undefined) {
+          giveBack(); // nothing left to send (or cancelled meanwhile): the limiter gets its place back
         } else {
           this.start(id, controller, giveBack);
         }
