@@ -5,6 +5,7 @@ import { Downloader } from '../core/download/engine';
 import { PartialDownloadsStore } from '../core/download/partialStore';
 import { ExportStateStore } from '../core/exportStates';
 import { PendingExportsStore } from '../core/exportTasks';
+import { type RequestGate } from '../core/gate';
 import { type QianfanClient } from '../core/qianfanClient';
 import { BusyTracker } from '../core/busy';
 import { ProfileStore, profileScopedStore } from '../core/profiles';
@@ -90,6 +91,24 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   const loader = new DetailLoader({
     describe: (id, signal) => core.client().describeModel(id, { signal }),
     presence: (id, signal) => core.client().versionPresence(id, tracked.get(id)?.modelSetId, { signal }),
+    // a version starts when the client's limiter has a place for it now: what waits stays in the
+    // loader's own queue (the user's order), and a collapse takes it back before it is sent
+    reserve: (signal) => {
+      let limiter: RequestGate;
+      try {
+        limiter = core.client().limiter;
+      } catch {
+        return Promise.resolve(() => undefined); // no client (an invalid endpoint): the first load says why
+      }
+      return limiter.reserve?.(signal) ?? Promise.resolve(() => undefined);
+    },
+    sending: (signal) => {
+      try {
+        return core.client().limiter.sending?.(signal) ?? true;
+      } catch {
+        return true; // no client: nothing to tell, so nothing is cancelled
+      }
+    },
     // enough for the limiter's ceiling: the client's adaptive limiter, shared with every other request, sets the pace
     concurrency: () => {
       try {

@@ -31,18 +31,23 @@
  * no attempt starts before it (at most `maxPauseMs` ahead); the runner still retries the
  * throttled request after its own backoff, which is at least the hint, so no item is lost and
  * a success is never turned into a failure: the limiter only delays. A cancel takes a waiting
- * caller out of the queue at once (CancelledError). Clock and timers are injected for tests.
+ * caller out of the queue at once (CancelledError). `reserve` hands a place to a caller that
+ * keeps its own queue (the detail loader), for its next request. Every pace, pause and wait is
+ * timed on a monotonic clock (`performance.now()`): setting the system clock back does not hold
+ * requests back. Clock and timers are injected for tests.
  */
-import { type AttemptOutcome, type Permit, type RequestGate, WaitQueue } from './gate';
+import { type AttemptOutcome, SignalPlaces, type Permit, type RequestGate, WaitQueue } from './gate';
 
 export interface Timers {
+  /** A monotonic clock in ms: never steps back when the system clock is set (the pace, pauses and timeouts). */
   now(): number;
   /** Calls `fn` after `ms`; returns a function that cancels it. */
   setTimer(fn: () => void, ms: number): () => void;
 }
 
+/** `performance.now()`, not `Date.now()`: a system clock set back must not hold every request back as long. */
 export const REAL_TIMERS: Timers = {
-  now: () => Date.now(),
+  now: () => performance.now(),
   setTimer: (fn, ms) => {
     const t = setTimeout(fn, ms);
     return () => clearTimeout(t);
@@ -83,7 +88,7 @@ export class AdaptiveLimiter implements RequestGate {
   private limit: number;
   private rate?: number;
   /** The attempts in flight, by when each started. */
-  private readonly running = new Set<{ readonly startedAt: number }>();
+  private readonly running = new Set<{ startedAt: number }>();
   private throttled = 0;
   private epoch = 0;
   private pausedUntil = -Infinity;
@@ -95,6 +100,7 @@ export class AdaptiveLimiter implements RequestGate {
   /** When each clean answer of the last second came. */
   private readonly recent: number[] = [];
   private readonly queue = new WaitQueue();
+  private readonly places = new SignalPlaces();
   private readonly timers: Timers;
   private readonly o: Required<Omit<AdaptiveLimitOptions, 'timers' | 'ceiling'>>;
   /** The last caller held back waited for the pace (not for a free place nor Retry-After). */
@@ -122,12 +128,30 @@ export class AdaptiveLimiter implements RequestGate {
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
-    const promise = this.queue.wait(() => this.grant(), signal);
+    const kept = this.places.take(signal);
+    if (kept) {
+      return Promise.resolve(kept);
+    }
+    const promise = this.queue.wait(() => this.places.track(signal, this.grant()), signal);
     this.pump();
     return promise;
   }
 
-  private grant(): Permit {
+  reserve(signal: AbortSignal): Promise<() => void> {
+    const promise = this.queue.wait(() => {
+      const permit = this.grant();
+      // the round trip is timed from when the request comes for its place, not from the grant
+      return this.places.keep(signal, permit, () => (permit.attempt.startedAt = this.timers.now()));
+    }, signal);
+    this.pump();
+    return promise;
+  }
+
+  sending(signal: AbortSignal): boolean {
+    return this.places.sending(signal);
+  }
+
+  private grant(): Permit & { readonly attempt: { startedAt: number } } {
     const startedAt = this.timers.now();
     const epoch = this.epoch;
     const attempt = { startedAt };
@@ -138,11 +162,12 @@ export class AdaptiveLimiter implements RequestGate {
     }
     let released = false;
     return {
+      attempt,
       release: (outcome, retryAfterMs) => {
         if (!released) {
           released = true;
           this.running.delete(attempt);
-          this.settle(outcome, startedAt, epoch, retryAfterMs);
+          this.settle(outcome, attempt.startedAt, epoch, retryAfterMs);
         }
       },
     };

@@ -5,6 +5,12 @@
  * to the tracked list in batches (last status and its time), so that the next start draws it
  * at once. Keys that are missing or refused, or an invalid endpoint, stop the loading (one
  * problem, not one error per version) until they change; the versions keep their last known status.
+ *
+ * The order is kept here, not in the client's limiter (a first-come queue shared with every other
+ * request): a version is started only once the limiter has a place for it now (`reserve`), so
+ * what waits stays in this queue, where an expand goes to the front and a collapse takes it back
+ * before anything is sent. The limiter's pace (say 5 requests/s) then delays the next version
+ * the user opens by at most one slot, not by everything asked for before it.
  */
 import { isCancelled, isSetupFailure, mayMeanMissing } from './errors';
 import { type Presence } from './presence';
@@ -19,11 +25,20 @@ export interface DetailLoaderDeps {
    * evidence only). Without it such a version shows the failure, never "no longer in Qianfan".
    */
   presence?(modelId: string, signal: AbortSignal): Promise<Presence>;
+  /**
+   * Waits until the client's limiter can start a request now and keeps that place for `describe`
+   * with this signal (RequestGate.reserve); resolves to a function that gives it back unused.
+   * Without it, versions start as soon as fewer than `concurrency` run.
+   */
+  reserve?(signal: AbortSignal): Promise<() => void>;
+  /** Whether the request made with this signal is on the wire now (RequestGate.sending); not between retries nor waiting for the limiter. */
+  sending?(signal: AbortSignal): boolean;
   /** How many requests at once. */
   concurrency(): number;
   readonly store: VersionDetailsStore;
   /** Writes what was learnt to the tracked list. */
   persist(info: readonly TrackedInfo[]): Promise<void>;
+  /** The system time of an answer (stored, shown as "n minutes ago" in later sessions); no wait is timed by it. */
   now(): number;
   log(message: string, error?: unknown): void;
   /** How long answers are gathered before one write (default 500 ms). */
@@ -46,6 +61,8 @@ export class DetailLoader {
   private queue: string[] = [];
   private readonly waiting = new Map<string, Waiter>();
   private readonly running = new Map<string, AbortController>();
+  /** The place being asked of the limiter for the next version (whichever is first when it comes). */
+  private reserving?: AbortController;
   private readonly toPersist = new Map<string, TrackedInfo>();
   private persistTimer?: ReturnType<typeof setTimeout>;
   private writes: Promise<void> = Promise.resolve();
@@ -89,14 +106,30 @@ export class DetailLoader {
     return Promise.all(waits).then(() => undefined);
   }
 
-  /** Takes back what waits and has not started (the user collapsed it); running requests finish. */
+  /**
+   * Takes back what the user no longer looks at (a collapse): none of what waits is sent, since
+   * it all waits here, not in the limiter's queue; a version started but not on the wire now (a
+   * retry waiting out its backoff or its turn) is cancelled. A request on the wire finishes.
+   */
   drop(modelIds: readonly string[]): void {
+    const sending = this.deps.sending?.bind(this.deps);
+    if (sending) {
+      for (const id of modelIds) {
+        const controller = this.running.get(id);
+        if (controller && !sending(controller.signal)) {
+          controller.abort(); // settles when its run ends, at once
+        }
+      }
+    }
     const drop = new Set(modelIds.filter((id) => !this.running.has(id) && this.waiting.has(id)));
     if (drop.size === 0) {
       return;
     }
     this.queue = this.queue.filter((id) => !drop.has(id));
     this.settle([...drop]);
+    if (this.queue.length === 0) {
+      this.stopReserving();
+    }
   }
 
   /** Stops everything: running requests are cancelled, what waits is dropped. */
@@ -104,6 +137,7 @@ export class DetailLoader {
     this.running.forEach((c) => c.abort());
     const dropped = this.queue;
     this.queue = [];
+    this.stopReserving();
     this.settle(dropped);
   }
 
@@ -129,16 +163,65 @@ export class DetailLoader {
 
   private pump(): void {
     const limit = Math.max(1, Math.floor(this.deps.concurrency()));
-    while (this.running.size < limit && this.queue.length > 0) {
-      const id = this.queue.shift()!;
-      const controller = new AbortController();
-      this.running.set(id, controller);
-      void this.run(id, controller.signal).finally(() => {
-        this.running.delete(id);
-        this.settle([id]);
-        this.pump();
-      });
+    const reserve = this.deps.reserve?.bind(this.deps);
+    if (!reserve) {
+      while (this.running.size < limit && this.queue.length > 0) {
+        this.start(this.queue.shift()!, new AbortController());
+      }
+      return;
     }
+    if (this.reserving || this.disposed || this.running.size >= limit || this.queue.length === 0) {
+      return;
+    }
+    // one place at a time; it goes to whatever is first in line when it comes
+    const controller = new AbortController();
+    this.reserving = controller;
+    const place = Promise.resolve().then(() => reserve(controller.signal));
+    place.then(
+      (giveBack) => {
+        this.doneReserving(controller);
+        const id = controller.signal.aborted ? undefined : this.queue.shift();
+        if (id === undefined) {
+          giveBack(); // nothing left to send (or cancelled meanwhile): the limiter gets its place back
+        } else {
+          this.start(id, controller, giveBack);
+        }
+        this.pump();
+      },
+      (error: unknown) => {
+        this.doneReserving(controller);
+        if (!controller.signal.aborted) {
+          // no limiter to ask (no client yet): go without a place; the request says what is wrong
+          this.deps.log('Could not wait for the limiter', error);
+          const id = this.queue.shift();
+          if (id !== undefined) {
+            this.start(id, controller);
+          }
+        }
+        this.pump();
+      },
+    );
+  }
+
+  private start(id: string, controller: AbortController, giveBack?: () => void): void {
+    this.running.set(id, controller);
+    void this.run(id, controller.signal).finally(() => {
+      giveBack?.(); // the request never came for its place (it failed before): the limiter gets it back
+      this.running.delete(id);
+      this.settle([id]);
+      this.pump();
+    });
+  }
+
+  private doneReserving(controller: AbortController): void {
+    if (this.reserving === controller) {
+      this.reserving = undefined;
+    }
+  }
+
+  private stopReserving(): void {
+    this.reserving?.abort();
+    this.reserving = undefined;
   }
 
   private async run(modelId: string, signal: AbortSignal): Promise<void> {

@@ -1,7 +1,10 @@
 /**
  * The gate every HTTP attempt of a client passes: `acquire` before the request is sent,
  * `release` with what came of it. Two gates: the adaptive limiter (adaptiveLimit.ts, the
- * default) and a fixed one (a plain semaphore: "the limiter off").
+ * default) and a fixed one (a plain semaphore: "the limiter off"). A caller with an order of its
+ * own (the detail loader: what the user just opened first) keeps its work in its own queue and
+ * `reserve`s a place for one request at a time, so the gate's first-come queue holds only what
+ * is about to go.
  */
 import { CancelledError } from './errors';
 
@@ -22,6 +25,16 @@ export interface RequestGate {
   acquire(signal?: AbortSignal): Promise<Permit>;
   /** The most attempts it may ever let run at once: a batch needs no more workers than this. */
   readonly ceiling: number;
+  /**
+   * Waits for a place as `acquire` does, then keeps it for the first `acquire` with this same
+   * signal (the caller's request, through a client that passes the signal on), which gets it at
+   * once. Resolves to a function that gives the place back unused (the request never came to
+   * the gate); an abort of the signal gives it back too. Rejects with CancelledError as soon as
+   * `signal` aborts while waiting.
+   */
+  reserve?(signal: AbortSignal): Promise<() => void>;
+  /** Whether an attempt made with this signal holds a place now: its request is on the wire (not waiting, nor between retries). */
+  sending?(signal: AbortSignal): boolean;
 }
 
 interface Waiter {
@@ -66,33 +79,118 @@ export class WaitQueue {
   }
 }
 
+/**
+ * What a gate knows of callers by their signal: the places kept for them (`reserve`) and their
+ * attempts under way (`sending`).
+ */
+export class SignalPlaces {
+  private readonly held = new WeakMap<AbortSignal, { readonly permit: Permit; readonly giveBack: () => void; readonly onTake?: () => void }>();
+  private readonly out = new WeakMap<AbortSignal, number>();
+
+  /** Keeps `permit` for `take(signal)`; returns the function that gives it back (released as cancelled) if not taken. */
+  keep(signal: AbortSignal, permit: Permit, onTake?: () => void): () => void {
+    this.held.get(signal)?.giveBack();
+    const giveBack = () => {
+      if (this.held.get(signal) === entry) {
+        this.held.delete(signal);
+        signal.removeEventListener('abort', giveBack);
+        permit.release('cancelled');
+      }
+    };
+    const entry = { permit, giveBack, onTake };
+    this.held.set(signal, entry);
+    if (signal.aborted) {
+      giveBack();
+    } else {
+      signal.addEventListener('abort', giveBack, { once: true });
+    }
+    return giveBack;
+  }
+
+  /** The place kept for this signal, if any: no longer kept, and under way from now on. */
+  take(signal: AbortSignal | undefined): Permit | undefined {
+    const entry = signal && !signal.aborted ? this.held.get(signal) : undefined;
+    if (!signal || !entry) {
+      return undefined;
+    }
+    this.held.delete(signal);
+    signal.removeEventListener('abort', entry.giveBack);
+    entry.onTake?.();
+    return this.track(signal, entry.permit);
+  }
+
+  /** Counts `permit` as an attempt of `signal` under way until it is released. */
+  track(signal: AbortSignal | undefined, permit: Permit): Permit {
+    if (!signal) {
+      return permit;
+    }
+    this.out.set(signal, (this.out.get(signal) ?? 0) + 1);
+    let released = false;
+    return {
+      release: (outcome, retryAfterMs) => {
+        if (!released) {
+          released = true;
+          const left = (this.out.get(signal) ?? 1) - 1;
+          if (left > 0) {
+            this.out.set(signal, left);
+          } else {
+            this.out.delete(signal);
+          }
+        }
+        permit.release(outcome, retryAfterMs);
+      },
+    };
+  }
+
+  /** Whether an attempt of this signal holds a place now (its request is on the wire). */
+  sending(signal: AbortSignal): boolean {
+    return (this.out.get(signal) ?? 0) > 0;
+  }
+}
+
 /** At most `limit` attempts at once, nothing else: no pacing, no adaptation. */
 export class FixedGate implements RequestGate {
   readonly ceiling: number;
   private inFlight = 0;
   private readonly queue = new WaitQueue();
+  private readonly places = new SignalPlaces();
 
   constructor(limit: number) {
     this.ceiling = Math.max(1, Math.floor(limit));
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
-    const grant = (): Permit => {
-      this.inFlight++;
-      let released = false;
-      return {
-        release: () => {
-          if (!released) {
-            released = true;
-            this.inFlight--;
-            this.pump();
-          }
-        },
-      };
-    };
-    const promise = this.queue.wait(grant, signal);
+    const kept = this.places.take(signal);
+    if (kept) {
+      return Promise.resolve(kept);
+    }
+    const promise = this.queue.wait(() => this.places.track(signal, this.grant()), signal);
     this.pump();
     return promise;
+  }
+
+  reserve(signal: AbortSignal): Promise<() => void> {
+    const promise = this.queue.wait(() => this.places.keep(signal, this.grant()), signal);
+    this.pump();
+    return promise;
+  }
+
+  sending(signal: AbortSignal): boolean {
+    return this.places.sending(signal);
+  }
+
+  private grant(): Permit {
+    this.inFlight++;
+    let released = false;
+    return {
+      release: () => {
+        if (!released) {
+          released = true;
+          this.inFlight--;
+          this.pump();
+        }
+      },
+    };
   }
 
   private pump(): void {

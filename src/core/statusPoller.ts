@@ -3,7 +3,8 @@
  * the user can see (under an expanded model) whose known status is Creating is described again, with backoff (the interval grows while
  * nothing changes and starts over when something does); hidden, nothing is polled. When a
  * version seen Creating reaches another status (by a poll or by any other load), that is
- * announced once.
+ * announced once. Its waits are timers (`setTimeout`, on Node's monotonic clock), never the
+ * system time, so a clock set back does not hold polling back.
  */
 import { type DetailLoader } from './detailLoader';
 import { type Disposable } from './events';

@@ -1,40 +1,10 @@
 /** The adaptive limiter on a fake clock: growth, halving, Retry-After, pacing, cancel, no lost items. */
 import * as assert from 'assert';
-import { AdaptiveLimiter, type AdaptiveLimitOptions, type Timers } from '../../src/core/adaptiveLimit';
+import { AdaptiveLimiter, type AdaptiveLimitOptions, REAL_TIMERS } from '../../src/core/adaptiveLimit';
 import { runBatch } from '../../src/core/batch';
 import { CancelledError } from '../../src/core/errors';
 import { FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
-
-const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** Timers that move only when the test says so. */
-class FakeTimers implements Timers {
-  t = 0;
-  private pending: { at: number; fn: () => void }[] = [];
-  now = () => this.t;
-  setTimer = (fn: () => void, ms: number) => {
-    const entry = { at: this.t + ms, fn };
-    this.pending.push(entry);
-    return () => void (this.pending = this.pending.filter((e) => e !== entry));
-  };
-  sleep = (ms: number) => new Promise<void>((resolve) => this.setTimer(resolve, ms));
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms;
-    await flush();
-    for (;;) {
-      const due = this.pending.filter((e) => e.at <= end).sort((a, b) => a.at - b.at)[0];
-      if (!due) {
-        break;
-      }
-      this.pending = this.pending.filter((e) => e !== due);
-      this.t = due.at;
-      due.fn();
-      await flush();
-    }
-    this.t = end;
-    await flush();
-  }
-}
+import { FakeTimers, flush } from '../support/fakeTimers';
 
 function limiter(options: Partial<AdaptiveLimitOptions> = {}): { gate: AdaptiveLimiter; clock: FakeTimers } {
   const clock = new FakeTimers();
@@ -214,6 +184,35 @@ describe('adaptive limiter', () => {
     assert.ok(waiting.error instanceof CancelledError);
   });
 
+  it('keeps a reserved place for the same signal only, and takes it back when given back or cancelled', async () => {
+    const { gate } = limiter({ initial: 1 });
+    const c = new AbortController();
+    const giveBack = await gate.reserve(c.signal);
+    const other = ask(gate);
+    await flush();
+    assert.strictEqual(other.granted, false, 'the place is kept');
+    assert.strictEqual(gate.sending(c.signal), false, 'kept, not yet on the wire');
+    giveBack();
+    await other.done;
+    assert.strictEqual(other.granted, true, 'given back unused: the next in line gets it');
+    const d = new AbortController();
+    const kept = gate.reserve(d.signal);
+    other.permit!.release('answered');
+    await kept;
+    const mine = ask(gate, d.signal);
+    await mine.done;
+    assert.strictEqual(mine.granted, true, 'the request with that signal gets it at once');
+    assert.strictEqual(gate.sending(d.signal), true);
+    mine.permit!.release('answered');
+    assert.strictEqual(gate.sending(d.signal), false);
+    const e = new AbortController();
+    await gate.reserve(e.signal);
+    e.abort();
+    const last = ask(gate);
+    await last.done;
+    assert.strictEqual(last.granted, true, 'a cancel gives a kept place back');
+  });
+
   it('a release counts once', async () => {
     const { gate } = limiter({ initial: 2 });
     const [a] = [ask(gate), ask(gate)];
@@ -274,6 +273,51 @@ describe('adaptive limiter', () => {
     const seconds = clock.t / 1000;
     assert.ok(200 / seconds >= 0.9 * 20, `≥ 90 % of the limit: ${(200 / seconds).toFixed(1)}/s`);
     assert.ok(throttles < 40, `few 429s once the rate is learnt: ${throttles}`);
+  });
+});
+
+describe('the limiter on the real clock', () => {
+  /** Runs `body` with the system clock and the monotonic clock both read from `clock`, the system clock `wall()` ms off it. */
+  async function withClocks(clock: FakeTimers, wall: () => number, body: () => Promise<void>): Promise<void> {
+    const dateNow = Object.getOwnPropertyDescriptor(Date, 'now')!;
+    const start = Date.now();
+    Object.defineProperty(Date, 'now', { value: () => start + clock.t + wall(), configurable: true, writable: true });
+    Object.defineProperty(performance, 'now', { value: () => 5000 + clock.t, configurable: true, writable: true });
+    try {
+      await body();
+    } finally {
+      Object.defineProperty(Date, 'now', dateNow);
+      Reflect.deleteProperty(performance, 'now'); // the prototype's own again
+    }
+  }
+
+  it('paces on a monotonic clock: once a rate is learnt, setting the system clock back 10 minutes delays no start', async () => {
+    const clock = new FakeTimers();
+    let offset = 0;
+    await withClocks(
+      clock,
+      () => offset,
+      async () => {
+        const gate = new AdaptiveLimiter({ initial: 4, timers: { now: () => REAL_TIMERS.now(), setTimer: clock.setTimer } });
+        for (let i = 0; i < 10; i++) {
+          const a = ask(gate);
+          await clock.advance(50);
+          a.permit!.release('answered');
+        }
+        const throttled = ask(gate);
+        await clock.advance(50);
+        throttled.permit!.release('throttled');
+        assert.strictEqual(gate.state.rate, 0.95 * 10, 'a rate learnt from the 429');
+        offset = -10 * 60_000; // the system clock is set back; real time goes on
+        for (let i = 0; i < 3; i++) {
+          const next = ask(gate);
+          await clock.advance(150);
+          assert.ok(next.granted, `start ${i + 1} at the learnt pace (one every 105 ms), not 10 minutes later`);
+          next.permit!.release('answered');
+        }
+      },
+    );
+    assert.ok(Math.abs(Date.now() - new Date().getTime()) < 1000, 'the system clock is restored');
   });
 });
 

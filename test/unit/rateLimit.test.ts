@@ -1,5 +1,6 @@
 /** The emulator's rate limit, and the client's limiter against it over loopback (127.0.0.1). */
 import * as assert from 'assert';
+import { AdaptiveLimiter } from '../../src/core/adaptiveLimit';
 import { runBatch } from '../../src/core/batch';
 import { CancelledError, QianfanError } from '../../src/core/errors';
 import { type AttemptOutcome, FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
@@ -98,6 +99,23 @@ describe('client: every attempt passes the limiter', () => {
     await assert.rejects(second, (e) => e instanceof CancelledError);
     await first;
     assert.strictEqual(h.emulator.count('DescribeModel'), 1);
+  });
+
+  it('a place reserved for a signal goes to the request made with that signal, before those already waiting', async () => {
+    for (const gate of [new FixedGate(1), new AdaptiveLimiter({ initial: 1 })]) {
+      const client = h.makeClient({ limiter: gate });
+      const [first, second] = [...h.emulator.store.versions.keys()];
+      const c = new AbortController();
+      await gate.reserve(c.signal); // the only place, kept
+      const before = h.emulator.requests.length;
+      const waiting = client.describeModel(second);
+      const mine = client.describeModel(first, { signal: c.signal });
+      await mine;
+      assert.strictEqual(gate.sending(c.signal), false, 'answered: no longer on the wire');
+      await waiting;
+      const sent = h.emulator.requests.slice(before).map((r) => (r.body as { modelId?: string }).modelId);
+      assert.deepStrictEqual(sent, [first, second]);
+    }
   });
 
   it('builds an adaptive limiter from the concurrency option', () => {
