@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { type BusyKind } from '../core/busy';
 import { PARTIAL_DOWNLOADS_KEY } from '../core/download/partialStore';
 import { PENDING_EXPORTS_KEY } from '../core/exportTasks';
-import { type Profile, type ProfileNameProblem, profileKey, profileNameProblem } from '../core/profiles';
+import { type Profile, type ProfileChange, type ProfileNameProblem, profileKey, profileNameProblem, writeLearntBeforeSwitch } from '../core/profiles';
 import { TRACKED_KEY } from '../core/trackedVersions';
 import { type PollTiming } from './exportWatcher';
 import { askKeys, hostOf, keyCheckMessage, runKeyCheck } from './credentials';
@@ -207,7 +207,21 @@ export async function reloadState(s: Services, timing?: PollTiming): Promise<voi
   await startUp(s);
 }
 
-/** The status bar item: the active profile; a click switches. */
+/** This window's profile was removed in another one: the switch away is said, never silent. */
+function tellRemovedElsewhere(s: Services, change: ProfileChange): void {
+  if (change.kind !== 'switched' || !change.removedElsewhere) {
+    return;
+  }
+  s.logger.warn(`Profile ${change.from.name} was removed in another window; switched to ${change.to.name}`);
+  void notify(s, 'warn', vscode.l10n.t('The profile "{0}" was removed in another window; switched to "{1}".', change.from.name, change.to.name));
+}
+
+/**
+ * The status bar item: the active profile; a click switches. Before any switch, loads stop and
+ * what was learnt is written to the profile it was learnt in. The active profile is watched: when
+ * this window comes to the front or secret storage changes (another window removing a profile
+ * clears its keys), and whenever it is read, the stored list is looked at again.
+ */
 export function registerProfiles(context: vscode.ExtensionContext, s: Services): vscode.StatusBarItem {
   const item = vscode.window.createStatusBarItem('qianfan.profile', vscode.StatusBarAlignment.Left, 0);
   item.name = vscode.l10n.t('Qianfan Profile');
@@ -223,13 +237,21 @@ export function registerProfiles(context: vscode.ExtensionContext, s: Services):
   };
   context.subscriptions.push(
     item,
+    s.profiles.onWillSwitch(writeLearntBeforeSwitch(s.loader)),
     s.profiles.onDidChange((change) => {
       if (change.kind === 'switched') {
         void reloadState(s);
+        tellRemovedElsewhere(s, change);
       }
       void update();
     }),
     s.credentials.onDidChange(() => void update()),
+    vscode.window.onDidChangeWindowState((e) => {
+      if (e.focused) {
+        void s.profiles.checkActive();
+      }
+    }),
+    context.secrets.onDidChange(() => void s.profiles.checkActive()),
   );
   void update();
   return item;

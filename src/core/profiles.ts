@@ -6,13 +6,16 @@
  * The list and the last active profile are kept in a KeyValueStore (globalState). The profile a
  * window works with is chosen when the window starts (the last one chosen anywhere) and changes
  * only by `switchTo` in that window: another window's switch does not pull the state from under
- * this one.
+ * this one. Another window can remove it, though (globalState is shared): then this window
+ * switches to the first profile left, explicitly (`checkActive`, a 'switched' change that says
+ * so), never by quietly reading another profile's keys.
  *
  * The first profile, "default", is what there was before profiles: its data stays under the keys
  * it always had, so an existing key pair and tracked list become the "default" profile without
  * anything being moved. Every other profile's data lives under keys with its ID in them.
  */
 import { Emitter } from './events';
+import { type Disposable } from './events';
 import { type KeyValueStore } from './keyValueStore';
 import { isRecord } from './listStore';
 
@@ -22,7 +25,17 @@ export interface Profile {
 }
 
 export type ProfileChange =
-  { readonly kind: 'switched'; readonly from: Profile; readonly to: Profile } | { readonly kind: 'added' | 'renamed' | 'removed'; readonly profile: Profile };
+  | {
+      readonly kind: 'switched';
+      readonly from: Profile;
+      readonly to: Profile;
+      /** Not chosen here: another window removed `from`. */
+      readonly removedElsewhere?: true;
+    }
+  | { readonly kind: 'added' | 'renamed' | 'removed'; readonly profile: Profile };
+
+/** Runs before the active profile changes, while it is still `from` (what was learnt in it is written there). */
+export type WillSwitch = (from: Profile) => Promise<void> | void;
 
 export type ProfileNameProblem = 'empty' | 'tooLong' | 'taken' | 'control';
 
@@ -78,14 +91,24 @@ export function profileKey(profileId: string, key: string): string {
 }
 
 export class ProfileStore {
-  private activeId: string;
+  /** The active profile as last seen in the list (it stays so, removed or not, until a switch). */
+  private current: Profile;
   private readonly emitter = new Emitter<ProfileChange>();
   readonly onDidChange = this.emitter.event;
+  private readonly willSwitch = new Set<WillSwitch>();
+  private checking?: Promise<boolean>;
+  private checkQueued = false;
 
   constructor(private readonly state: KeyValueStore) {
     const wanted = state.get<unknown>(ACTIVE_PROFILE_KEY);
     const profiles = this.list();
-    this.activeId = profiles.find((p) => p.id === wanted)?.id ?? profiles[0].id;
+    this.current = profiles.find((p) => p.id === wanted) ?? profiles[0];
+  }
+
+  /** `run` is awaited before each switch, the active profile still the old one. */
+  onWillSwitch(run: WillSwitch): Disposable {
+    this.willSwitch.add(run);
+    return { dispose: () => this.willSwitch.delete(run) };
   }
 
   /** The profiles, in the order they were added; never empty ("default" when none was stored). */
@@ -107,9 +130,65 @@ export class ProfileStore {
     return this.list().find((p) => p.id === id);
   }
 
-  /** The profile this window works with. */
+  /**
+   * The profile this window works with. When another window removed it, it stays this one (no
+   * other profile's data is touched in its name) and the switch away follows at once, explicitly.
+   */
   get active(): Profile {
-    return this.get(this.activeId) ?? this.list()[0];
+    const profile = this.get(this.current.id);
+    if (profile) {
+      this.current = profile; // a rename in another window
+      return profile;
+    }
+    if (!this.checkQueued) {
+      this.checkQueued = true;
+      queueMicrotask(() => {
+        this.checkQueued = false;
+        void this.checkActive();
+      });
+    }
+    return this.current;
+  }
+
+  /**
+   * Whether the stored list changed under this window and lost the active profile (another window
+   * removed it): then this window switches to the first profile left, as a switch here does (what
+   * runs before a switch, then a 'switched' change marked `removedElsewhere`), and it resolves true.
+   */
+  checkActive(): Promise<boolean> {
+    this.checking ??= this.followRemoval().finally(() => (this.checking = undefined));
+    return this.checking;
+  }
+
+  private async followRemoval(): Promise<boolean> {
+    const from = this.current;
+    if (this.get(from.id)) {
+      return false;
+    }
+    await this.beforeSwitch(from, false);
+    if (this.current !== from || this.get(from.id)) {
+      return false; // switched meanwhile (or the profile is back)
+    }
+    const to = this.list()[0];
+    this.current = to;
+    this.emitter.fire({ kind: 'switched', from, to, removedElsewhere: true });
+    return true;
+  }
+
+  /** Runs what waits for a switch; a failure stops a switch asked for here, but not the move away from a removed profile. */
+  private async beforeSwitch(from: Profile, stopOnFailure: boolean): Promise<void> {
+    for (const run of [...this.willSwitch]) {
+      try {
+        await run(from);
+      } catch (error) {
+        if (stopOnFailure) {
+          throw error;
+        }
+        queueMicrotask(() => {
+          throw error; // surfaces on its own (the host logs it)
+        });
+      }
+    }
   }
 
   /** The store's key for a per-profile value of the active profile. */
@@ -160,7 +239,7 @@ export class ProfileStore {
     if (!profile) {
       return;
     }
-    if (id === this.activeId || profiles.length === 1) {
+    if (id === this.current.id || profiles.length === 1) {
       throw new Error('the active profile cannot be removed');
     }
     await this.state.update(
@@ -176,11 +255,15 @@ export class ProfileStore {
     if (!to) {
       throw new Error(`no profile ${id}`);
     }
-    const from = this.active;
+    if (this.active.id === to.id) {
+      return;
+    }
+    await this.beforeSwitch(this.current, true);
+    const from = this.current; // after what ran before: a move away from a removed profile may have come first
     if (from.id === to.id) {
       return;
     }
-    this.activeId = to.id;
+    this.current = to;
     // the list is written too, so that "default" (never stored while alone) is kept once there are two
     await this.state.update(PROFILES_KEY, this.list());
     await this.state.update(ACTIVE_PROFILE_KEY, to.id);
@@ -190,6 +273,19 @@ export class ProfileStore {
   dispose(): void {
     this.emitter.dispose();
   }
+}
+
+/**
+ * What runs before a switch (the same for one asked for here and the move away from a profile
+ * removed elsewhere): loads stop, and the statuses learnt in the old profile, which the loader
+ * gathers for a while before writing, are written now, while its keys are still the active ones.
+ */
+export function writeLearntBeforeSwitch(loader: { cancelAll(): void; idle(): Promise<void>; flush(): Promise<void> }): WillSwitch {
+  return async () => {
+    loader.cancelAll();
+    await loader.idle(); // answers already on their way are learnt, and gathered, before the write
+    await loader.flush();
+  };
 }
 
 /** A KeyValueStore whose keys belong to the active profile (read at each call). */

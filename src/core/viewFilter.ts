@@ -3,7 +3,9 @@
  * version name, ID, model ID and base model, and `status:Ready`-style terms (any of them). One
  * store with a change event; the tree draws only what matches.
  */
-import { Emitter } from './events';
+import { type Disposable, Emitter } from './events';
+import { type TrackedVersion } from './trackedVersions';
+import { type LiveState, type VersionDetailsStore } from './versionDetails';
 
 export interface ViewFilter {
   /** Lower-case words that must all appear. */
@@ -48,6 +50,41 @@ export function matches(filter: ViewFilter | undefined, v: Matchable): boolean {
   }
   const haystack = [v.modelId, v.modelSetId, v.modelSetName, v.name, v.baseModel].filter(Boolean).join('\n').toLowerCase();
   return filter.words.every((w) => haystack.includes(w));
+}
+
+/** What a tracked version offers the filter: what Qianfan said of it in this session, else what was stored. */
+export function matchable(t: TrackedVersion, live: LiveState | undefined): Matchable {
+  const detail = live?.kind === 'loaded' ? live.detail : undefined;
+  return { ...t, name: detail?.modelName || t.name, baseModel: detail?.model, status: detail?.status ?? t.status };
+}
+
+export interface FilteredViewDeps {
+  readonly filter: { readonly filter: ViewFilter | undefined };
+  readonly details: Pick<VersionDetailsStore, 'get' | 'onDidChange'>;
+  readonly tracked: { get(modelId: string): TrackedVersion | undefined };
+  /** Whether the view shows this version now. */
+  shown(modelId: string): boolean;
+}
+
+/**
+ * Tells (`outdated`) when what was learnt of versions changes what a filtered view shows: a
+ * version shown that no longer matches (it became Ready under `status:creating`), or one left out
+ * that now matches (under `status:ready`). Nothing is told while no filter is set.
+ */
+export function watchFilteredView(deps: FilteredViewDeps, outdated: () => void): Disposable {
+  return deps.details.onDidChange((modelIds) => {
+    const filter = deps.filter.filter;
+    if (!filter) {
+      return;
+    }
+    const changed = modelIds.some((id) => {
+      const t = deps.tracked.get(id);
+      return t !== undefined && matches(filter, matchable(t, deps.details.get(id))) !== deps.shown(id);
+    });
+    if (changed) {
+      outdated();
+    }
+  });
 }
 
 export class ViewFilterStore {

@@ -13,6 +13,7 @@
  * when the active profile's pair changed (also when a switch brings another pair).
  */
 import * as vscode from 'vscode';
+import { CancelledError } from '../core/errors';
 import { type KeyValueStore } from '../core/keyValueStore';
 import { type ProfileStore, profileKey } from '../core/profiles';
 import { type Redactor } from '../core/redact';
@@ -108,7 +109,11 @@ export class SecretCredentialStore implements vscode.Disposable {
     return pair;
   }
 
-  set(pair: AccessKeyPair): Promise<void> {
+  /** Into the active profile; nothing when another window removed it meanwhile (the switch away is told instead). */
+  async set(pair: AccessKeyPair): Promise<void> {
+    if (await this.profiles.checkActive()) {
+      throw new CancelledError();
+    }
     return this.setFor(this.activeId, pair);
   }
 

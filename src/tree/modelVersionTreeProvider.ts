@@ -9,7 +9,7 @@ import { type DetailLoader } from '../core/detailLoader';
 import { type ExportStateStore } from '../core/exportStates';
 import { isKeyFailure } from '../core/errors';
 import { naturalOrder } from '../core/naturalOrder';
-import { type ViewFilterStore, matches } from '../core/viewFilter';
+import { type ViewFilterStore, matchable, matches, watchFilteredView } from '../core/viewFilter';
 import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/trackedVersions';
 import { type VersionDetailsStore } from '../core/versionDetails';
 import { userMessage } from '../platform/errorMessages';
@@ -58,6 +58,13 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       deps.filter.onDidChange(() => {
         this.root = undefined;
         this.emitter.fire(undefined);
+      }),
+      // a status (or name) learnt that the filter judges otherwise: the filtered list is drawn again
+      watchFilteredView({ ...deps, shown: (id) => this.versionNodes.has(id) }, () => {
+        if (this.root) {
+          this.root = undefined;
+          this.emitter.fire(undefined);
+        }
       }),
     ];
   }
@@ -159,14 +166,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   }
 
   private matchesFilter(t: TrackedVersion): boolean {
-    const live = this.deps.details.get(t.modelId);
-    const detail = live?.kind === 'loaded' ? live.detail : undefined;
-    return matches(this.deps.filter.filter, {
-      ...t,
-      name: this.nameOf(t),
-      baseModel: detail?.model,
-      status: detail?.status ?? t.status,
-    });
+    return matches(this.deps.filter.filter, matchable(t, this.deps.details.get(t.modelId)));
   }
 
   /** The version's name: as Qianfan gave it in this session, else as stored. */

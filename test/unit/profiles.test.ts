@@ -1,6 +1,7 @@
 /** Profiles (named key pairs), their per-profile keys, the key check's outcomes, and what blocks a switch. */
 import * as assert from 'assert';
 import { BusyTracker } from '../../src/core/busy';
+import { DetailLoader } from '../../src/core/detailLoader';
 import { CancelledError, QianfanError } from '../../src/core/errors';
 import { READ_POLICIES, checkKeys, classifyKeyFailure, keyFormatProblem, looksLikeAppKey } from '../../src/core/keyCheck';
 import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
@@ -14,8 +15,10 @@ import {
   profileKey,
   profileNameProblem,
   profileScopedStore,
+  writeLearntBeforeSwitch,
 } from '../../src/core/profiles';
-import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { TRACKED_KEY, type TrackedVersion, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { VersionDetailsStore } from '../../src/core/versionDetails';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
 
@@ -157,6 +160,86 @@ describe('profiles', () => {
       { id: 'long', name: 'n'.repeat(40) },
     ]);
     assert.strictEqual(profiles.active.id, 'team');
+  });
+});
+
+describe('profiles across windows and switches', () => {
+  const VERSION = 'amv-g73j3faikzpz';
+  const TEAM = { id: 'team', name: 'Team' };
+  const settle = () => new Promise((r) => setImmediate(r));
+  const statusIn = (kv: MemoryKeyValueStore, profileId: string) =>
+    kv.get<TrackedVersion[]>(profileKey(profileId, TRACKED_KEY))?.find((t) => t.modelId === VERSION)?.status;
+
+  /** A window with "default" and "Team" (active), the same version tracked in both, and a loader whose writes wait a minute. */
+  async function window() {
+    const kv = new MemoryKeyValueStore();
+    const profiles = new ProfileStore(kv);
+    const tracked = new TrackedVersionsStore(profileScopedStore(kv, profiles));
+    await tracked.add([{ modelId: VERSION, status: 'Creating' }]);
+    await profiles.add('Team');
+    await profiles.switchTo(TEAM.id);
+    await tracked.add([{ modelId: VERSION, status: 'Creating' }]);
+    const loader = new DetailLoader({
+      describe: (modelId) => Promise.resolve({ modelId, modelSetId: 'am-aaaaaaaaaaaa', modelName: 'V1', status: 'Ready' }),
+      concurrency: () => 2,
+      store: new VersionDetailsStore(),
+      persist: (info) => tracked.updateInfo(info),
+      now: () => 1000,
+      log: () => undefined,
+      persistDelayMs: 60_000,
+    });
+    const seen: ProfileChange[] = [];
+    profiles.onDidChange((c) => seen.push(c));
+    return { kv, profiles, tracked, loader, seen };
+  }
+
+  it('another window removes the active profile: this one stays on it until it switches to the first left, and says so', async () => {
+    const { kv, profiles, tracked, loader, seen } = await window();
+    // the other window (whose profile is "default") removes Team and clears its data
+    await kv.update(PROFILES_KEY, [DEFAULT_PROFILE]);
+    await kv.update(profileKey(TEAM.id, TRACKED_KEY), undefined);
+    assert.deepStrictEqual(profiles.active, TEAM, 'not the other profile, silently');
+    assert.deepStrictEqual(seen, []);
+    await settle();
+    assert.deepStrictEqual(seen, [{ kind: 'switched', from: TEAM, to: DEFAULT_PROFILE, removedElsewhere: true }]);
+    assert.strictEqual(profiles.active.id, 'default');
+    assert.strictEqual(await profiles.checkActive(), false, 'told once');
+    await tracked.add([{ modelId: 'amv-34qkndzjf111' }]);
+    assert.strictEqual(kv.get(profileKey(TEAM.id, TRACKED_KEY)), undefined, 'nothing comes back under the removed profile');
+    await loader.dispose();
+  });
+
+  it('the move away from a removed profile runs what runs before a switch; what was learnt there goes nowhere else', async () => {
+    const { kv, profiles, loader, seen } = await window();
+    profiles.onWillSwitch(writeLearntBeforeSwitch(loader));
+    await loader.load([VERSION]); // learnt in Team, written a minute later
+    await kv.update(PROFILES_KEY, [DEFAULT_PROFILE]);
+    await kv.update(profileKey(TEAM.id, TRACKED_KEY), undefined);
+    assert.strictEqual(await profiles.checkActive(), true);
+    assert.strictEqual(seen.length, 1);
+    await loader.dispose();
+    assert.strictEqual(statusIn(kv, 'default'), 'Creating', "the default profile's list is not written with Team's statuses");
+    assert.strictEqual(kv.get(profileKey(TEAM.id, TRACKED_KEY)), undefined);
+  });
+
+  it('statuses learnt just before a switch are written to the profile they were learnt in, not to the next one', async () => {
+    const { kv, profiles, loader } = await window();
+    profiles.onWillSwitch(writeLearntBeforeSwitch(loader));
+    await loader.load([VERSION]);
+    assert.strictEqual(statusIn(kv, TEAM.id), 'Creating', 'not written yet');
+    await profiles.switchTo('default');
+    await loader.dispose();
+    assert.strictEqual(statusIn(kv, TEAM.id), 'Ready');
+    assert.strictEqual(statusIn(kv, 'default'), 'Creating');
+  });
+
+  it('a failure before a switch asked for here stops it', async () => {
+    const { profiles, loader, seen } = await window();
+    profiles.onWillSwitch(() => Promise.reject(new Error('no')));
+    await assert.rejects(profiles.switchTo('default'), /no/);
+    assert.strictEqual(profiles.active.id, TEAM.id);
+    assert.deepStrictEqual(seen, []);
+    await loader.dispose();
   });
 });
 

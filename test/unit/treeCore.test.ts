@@ -10,7 +10,7 @@ import { naturalOrder } from '../../src/core/naturalOrder';
 import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/statusPoller';
 import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/trackedVersions';
 import { VersionDetailsStore } from '../../src/core/versionDetails';
-import { ViewFilterStore, matches, parseFilter } from '../../src/core/viewFilter';
+import { ViewFilterStore, matchable, matches, parseFilter, watchFilteredView } from '../../src/core/viewFilter';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 
@@ -588,6 +588,60 @@ describe('the view filter', () => {
     store.set('');
     assert.deepStrictEqual(seen, ['news', undefined]);
     assert.strictEqual(store.filter, undefined);
+  });
+});
+
+describe('a filtered view, as statuses arrive', () => {
+  /** The tree's way: the versions the filter lets through are drawn; a told change draws them again. */
+  async function setup(text: string) {
+    const tracked = new TrackedVersionsStore(new MemoryKeyValueStore());
+    const [a, b] = ids(2);
+    await tracked.add([
+      { modelId: a, status: 'Creating' },
+      { modelId: b, status: 'Creating' },
+    ]);
+    const details = new VersionDetailsStore();
+    const filter = new ViewFilterStore();
+    filter.set(text);
+    let shown = new Set<string>();
+    let draws = 0;
+    const draw = () => {
+      draws++;
+      shown = new Set(
+        tracked
+          .view()
+          .filter((t) => matches(filter.filter, matchable(t, details.get(t.modelId))))
+          .map((t) => t.modelId),
+      );
+    };
+    draw();
+    watchFilteredView({ filter, details, tracked, shown: (id) => shown.has(id) }, draw);
+    return { a, b, details, filter, shown: () => [...shown].sort(), draws: () => draws };
+  }
+
+  it('under status:creating, a version that became Ready leaves the list at once', async () => {
+    const view = await setup('status:creating');
+    assert.deepStrictEqual(view.shown(), [view.a, view.b]);
+    view.details.set(view.a, { kind: 'loaded', detail: detail(view.a, 'Ready'), at: 1 });
+    assert.deepStrictEqual(view.shown(), [view.b]);
+    assert.strictEqual(view.draws(), 2);
+  });
+
+  it('under status:ready, a version that became Ready joins the list at once', async () => {
+    const view = await setup('status:ready');
+    assert.deepStrictEqual(view.shown(), []);
+    view.details.set(view.b, { kind: 'loaded', detail: detail(view.b, 'Ready'), at: 1 });
+    assert.deepStrictEqual(view.shown(), [view.b]);
+  });
+
+  it('draws nothing again when what arrived changes nothing the filter sees, or when there is no filter', async () => {
+    const view = await setup('status:creating');
+    view.details.set(view.a, { kind: 'loaded', detail: detail(view.a, 'Creating'), at: 1 });
+    view.details.setLoading([view.b], true);
+    assert.strictEqual(view.draws(), 1);
+    view.filter.set('');
+    view.details.set(view.b, { kind: 'loaded', detail: detail(view.b, 'Ready'), at: 1 });
+    assert.strictEqual(view.draws(), 1, 'without a filter every version is shown already');
   });
 });
 

@@ -246,6 +246,28 @@ describe('profiles', function () {
     );
   });
 
+  it('a profile removed in another window: this window switches away and says so, never silently', async () => {
+    f = await setUp({ keys });
+    const s = f.api.services;
+    await track(f, { modelId: 'amv-g73j3faikzpz' });
+    f.prompts.inputs.push('team', TEAM_AK, TEAM_SK);
+    await run('qianfan.addProfile');
+    await track(f, { modelId: 'amv-p8r2t6y1u3io' });
+    assert.strictEqual(f.api.profileItem.text, '$(account) team');
+    // another window (on "default") removes "team": the shared list, its data, then its keys
+    await s.store.update('qianfan.profiles.v1', [{ id: 'default', name: 'default' }]);
+    await s.store.update('qianfan.trackedVersions.v1@team', undefined);
+    await f.api.secrets.delete('qianfan.accessKeyId@team');
+    await f.api.secrets.delete('qianfan.secretAccessKey@team');
+    await waitFor('the switch away from the removed profile', () => f.api.profileItem.text === '$(account) default');
+    assert.strictEqual(s.profiles.active.id, 'default');
+    assert.match(f.prompts.last('warn').message, /^The profile "team" was removed in another window; switched to "default"\.$/);
+    assert.deepStrictEqual(await shown(f), ['V1'], "default's list, as a switch here shows it");
+    await track(f, { modelId: 'amv-34qkndzjf111' });
+    assert.strictEqual(f.api.globalStateDump()['qianfan.trackedVersions.v1@team'], undefined, 'nothing written under the removed profile');
+    assert.strictEqual(await f.api.secrets.get('qianfan.accessKeyId@team'), undefined);
+  });
+
   it('a switch waits until a delete under way in this profile is over', async () => {
     f = await setUp({ keys });
     const s = f.api.services;
