@@ -170,6 +170,20 @@ export async function setCredentials(s: Services): Promise<void> {
   if (!pair) {
     return;
   }
+  if (s.profiles.active.id !== profile.id) {
+    // the profile changed while the boxes were open (a switch, or a removal in another window): save nowhere
+    s.logger.warn(`Keys not saved: the active profile changed from ${profile.name} to ${s.profiles.active.name} while they were typed`);
+    void notify(
+      s,
+      'warn',
+      vscode.l10n.t(
+        'The keys were not saved: the active profile changed from {0} to {1} while you typed them. Set them again.',
+        profile.name,
+        s.profiles.active.name,
+      ),
+    );
+    return;
+  }
   await s.credentials.set(pair);
   s.logger.info(`Credentials set for profile ${profile.name}: access key ${pair.accessKeyId}`);
   void notify(s, 'info', vscode.l10n.t('Qianfan keys saved in profile {0} for access key {1}.', profile.name, pair.accessKeyId));

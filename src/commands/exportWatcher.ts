@@ -181,7 +181,11 @@ export class ExportWatcher implements vscode.Disposable {
       s.exportStates.set(pending.modelId, { status: 'Fail', failure: outcome.failure });
       s.logger.error(`Export ${pending.exportId} of ${titleOf(pending)} failed: ${outcome.reason}`);
       const earlier = outcome.earlier
-        ? ' ' + vscode.l10n.t('Qianfan still shows an earlier export of this version ({0}); it is not this one.', outcome.earlier.fileName ?? outcome.earlier.exportId ?? '?')
+        ? ' ' +
+          vscode.l10n.t(
+            'Qianfan still shows an earlier export of this version ({0}); it is not this one.',
+            outcome.earlier.fileName ?? outcome.earlier.exportId ?? '?',
+          )
         : '';
       const again = vscode.l10n.t('Export Again');
       const message = vscode.l10n.t('The export of {0} failed: {1}', label, reason) + earlier;

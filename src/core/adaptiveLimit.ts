@@ -87,6 +87,8 @@ export class AdaptiveLimiter implements RequestGate {
   readonly ceiling: number;
   private limit: number;
   private rate?: number;
+  /** The pace the service announced (X-Ratelimit-Limit-Requests), per second: a ceiling on the pace. */
+  private serviceRate?: number;
   /** The attempts in flight, by when each started. */
   private readonly running = new Set<{ startedAt: number }>();
   private throttled = 0;
@@ -124,7 +126,7 @@ export class AdaptiveLimiter implements RequestGate {
   }
 
   get state(): LimiterState {
-    return { limit: Math.floor(this.limit), rate: this.rate, inFlight: this.running.size, waiting: this.queue.length, throttled: this.throttled };
+    return { limit: Math.floor(this.limit), rate: this.pace(), inFlight: this.running.size, waiting: this.queue.length, throttled: this.throttled };
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
@@ -151,13 +153,30 @@ export class AdaptiveLimiter implements RequestGate {
     return this.places.sending(signal);
   }
 
+  /** Takes the service's announced pace (requests per second) as a ceiling on the pace; a value that is not a positive number is ignored. */
+  setServiceRate(perSecond: number): void {
+    if (Number.isFinite(perSecond) && perSecond > 0 && perSecond !== this.serviceRate) {
+      this.serviceRate = perSecond;
+      this.pump();
+    }
+  }
+
+  /** Starts per second: the learnt rate, never above what the service announced; undefined while neither is known. */
+  private pace(): number | undefined {
+    if (this.serviceRate === undefined) {
+      return this.rate;
+    }
+    return this.rate === undefined ? this.serviceRate : Math.min(this.rate, this.serviceRate);
+  }
+
   private grant(): Permit & { readonly attempt: { startedAt: number } } {
     const startedAt = this.timers.now();
     const epoch = this.epoch;
     const attempt = { startedAt };
     this.running.add(attempt);
-    if (this.rate !== undefined) {
-      const interval = 1000 / this.rate;
+    const pace = this.pace();
+    if (pace !== undefined) {
+      const interval = 1000 / pace;
       this.nextStartAt = Math.max(this.nextStartAt, startedAt - CATCH_UP * interval) + interval;
     }
     let released = false;
@@ -253,7 +272,7 @@ export class AdaptiveLimiter implements RequestGate {
   private pump(): void {
     while (this.queue.length > 0 && this.running.size < Math.floor(this.limit)) {
       const now = this.timers.now();
-      const openAt = Math.max(this.pausedUntil, this.rate === undefined ? -Infinity : this.nextStartAt);
+      const openAt = Math.max(this.pausedUntil, this.pace() === undefined ? -Infinity : this.nextStartAt);
       if (now < openAt) {
         this.paceBound = openAt > this.pausedUntil;
         this.wakeAt(openAt, now);

@@ -132,7 +132,11 @@ export function isNotFound(error: unknown): boolean {
  */
 export function mayMeanMissing(error: unknown): boolean {
   const c = classOf(error);
-  return error instanceof QianfanError && error.kind === 'api' && (c === 'notFound' || (c === 'other' && error.status !== undefined && error.status >= 400 && error.status < 500));
+  return (
+    error instanceof QianfanError &&
+    error.kind === 'api' &&
+    (c === 'notFound' || (c === 'other' && error.status !== undefined && error.status >= 400 && error.status < 500))
+  );
 }
 
 /**

@@ -35,6 +35,11 @@ export interface RequestGate {
   reserve?(signal: AbortSignal): Promise<() => void>;
   /** Whether an attempt made with this signal holds a place now: its request is on the wire (not waiting, nor between retries). */
   sending?(signal: AbortSignal): boolean;
+  /**
+   * The pace the service announced (`X-Ratelimit-Limit-Requests`, in requests per minute, as
+   * the official SDK reads it), in requests per second: never start faster than this.
+   */
+  setServiceRate?(perSecond: number): void;
 }
 
 interface Waiter {

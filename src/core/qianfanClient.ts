@@ -42,7 +42,10 @@ export interface QianfanClientOptions {
   /** The most models a full listing collects before it stops with a 'tooLarge' error. */
   readonly maxListedModels?: number;
   readonly userAgent?: string;
+  /** Wall time: signing and the server's dates only. */
   readonly now?: () => number;
+  /** A monotonic clock (ms) for durations; default performance.now. */
+  readonly monotonic?: () => number;
   readonly sleep?: Sleep;
   readonly random?: () => number;
   /** The starting concurrency of the default adaptive limiter (the qianfan.maxConcurrentRequests setting); default 10. */

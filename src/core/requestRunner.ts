@@ -38,7 +38,10 @@ export interface RunnerOptions {
   readonly expirationSeconds: number;
   readonly maxResponseBytes: number;
   readonly userAgent?: string;
+  /** Wall time: only for signing (`x-bce-date`), the server's Date and Retry-After dates. */
   readonly now: () => number;
+  /** A monotonic clock (ms) for durations; default performance.now. */
+  readonly monotonic?: () => number;
   readonly sleep: Sleep;
   readonly random: () => number;
   /** Every attempt waits here for its turn (the client's adaptive limiter). */
@@ -78,6 +81,10 @@ export class RequestRunner {
 
   constructor(private readonly o: RunnerOptions) {}
 
+  private elapsed(): number {
+    return this.o.monotonic ? this.o.monotonic() : performance.now();
+  }
+
   /** The `result` of one action; onFailedAttempt sees every failure that is retried. */
   async call(spec: ActionSpec, opts: CallOptions, onFailedAttempt?: (e: QianfanError) => void): Promise<unknown> {
     try {
@@ -95,9 +102,10 @@ export class RequestRunner {
         throw new CancelledError();
       }
       const permit = await this.o.gate.acquire(opts.signal); // a cancel while waiting: nothing was sent
-      const started = this.o.now();
+      const started = this.elapsed();
       try {
         const response = await this.send(spec.path ?? MODEL_PATH, spec.action, bodyText, signer, opts.signal);
+        this.learnServiceRate(response);
         const result = interpretResponse(spec.action, response, this.o.now());
         permit.release('answered');
         this.log(spec, attempt, started, 'ok', response.status, response.headers['x-bce-request-id']);
@@ -175,6 +183,15 @@ export class RequestRunner {
     }
   }
 
+  /** `X-Ratelimit-Limit-Requests` (requests per minute, as the official SDK reads it) sets the gate's ceiling on the pace. */
+  private learnServiceRate(response: HttpResponse): void {
+    const header = response.headers['x-ratelimit-limit-requests'];
+    const perMinute = header === undefined || header.trim() === '' ? NaN : Number(header);
+    if (Number.isFinite(perMinute) && perMinute > 0) {
+      this.o.gate.setServiceRate?.(perMinute / 60);
+    }
+  }
+
   /** Learns serverTime - localTime from a RequestExpired answer, anew each time, within ±1 day. */
   private learnClockSkew(error: QianfanError): void {
     if (error.errorClass !== 'expired' || error.serverDate === undefined) {
@@ -213,7 +230,16 @@ export class RequestRunner {
     requestId?: string,
     error?: string,
   ): void {
-    const entry: RequestLogEntry = { action: spec.action, target: spec.target, attempt, status, requestId, ms: this.o.now() - started, outcome, error };
+    const entry: RequestLogEntry = {
+      action: spec.action,
+      target: spec.target,
+      attempt,
+      status,
+      requestId,
+      ms: Math.round(this.elapsed() - started),
+      outcome,
+      error,
+    };
     try {
       this.o.onRequest?.(entry);
     } catch {

@@ -463,7 +463,11 @@ export class QianfanEmulator {
         return this.sendError(
           res,
           requestId,
-          new ApiError(fault.status, fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'), fault.message ?? `Injected HTTP ${fault.status}`),
+          new ApiError(
+            fault.status,
+            fault.code ?? (fault.status === 429 ? 'TooManyRequests' : 'InternalError'),
+            fault.message ?? `Injected HTTP ${fault.status}`,
+          ),
         );
       case 'requestExpired':
         return this.sendError(res, requestId, new ApiError(400, 'RequestExpired', 'Request has expired.'));

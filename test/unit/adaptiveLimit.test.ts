@@ -152,6 +152,30 @@ describe('adaptive limiter', () => {
     );
   });
 
+  it('paces at the rate the service announced (after the catch-up burst any pace allows)', async () => {
+    const { gate, clock } = limiter({ initial: 8 });
+    gate.setServiceRate(10);
+    gate.setServiceRate(NaN);
+    gate.setServiceRate(0);
+    gate.setServiceRate(-3);
+    assert.strictEqual(gate.state.rate, 10, 'a value that is not a positive number is ignored');
+    const starts: number[] = [];
+    const asked = Array.from({ length: 12 }, () => ask(gate));
+    for (let i = 0; i < 120; i++) {
+      await clock.advance(10);
+      asked.forEach((a, k) => {
+        if (a.granted && starts[k] === undefined) {
+          starts[k] = clock.t;
+          a.permit!.release('answered');
+        }
+      });
+    }
+    const gaps = starts.slice(4).map((t, i) => t - starts[i + 3]);
+    assert.ok(starts.length === 12 && gaps.every((g) => g >= 90 && g <= 110), `after the first 4, one start every ~100 ms, got ${gaps.join(', ')}`);
+    gate.setServiceRate(1000);
+    assert.strictEqual(gate.state.rate, 1000);
+  });
+
   it('a cancel takes a waiting caller out at once; the others keep their turn', async () => {
     const { gate } = limiter({ initial: 1 });
     const holder = ask(gate);

@@ -1,6 +1,14 @@
 /** Finding the services that run a version: parsing, paging, the version from DescribeService, and skipped checks. */
 import * as assert from 'assert';
-import { MAX_SERVICE_PAGES, SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, type ServicesApi, findDeployments, parseServiceDetail, parseServicePage } from '../../src/core/deployments';
+import {
+  MAX_SERVICE_PAGES,
+  SERVICE_LIST_POLICIES,
+  SERVICE_READ_POLICIES,
+  type ServicesApi,
+  findDeployments,
+  parseServiceDetail,
+  parseServicePage,
+} from '../../src/core/deployments';
 import { CancelledError, QianfanError } from '../../src/core/errors';
 import { ShapeError } from '../../src/core/model';
 import { DEMO_ACCESS_KEY } from '../emulator/fixture';
@@ -69,11 +77,10 @@ describe('deployments', () => {
   });
 
   it('lists the services of both protocol versions, every page of each, merged by serviceId', async () => {
-    const { fake, calls } = api(
-      [[svc(1), svc(2, 'amv-34qkndzjf111')]],
-      { 'svco-1': 'amv-g73j3faikzpz', 'svco-5': 'amv-g73j3faikzpz' },
-      [[svc(2, 'amv-34qkndzjf111'), svc(4, 'amv-g73j3faikzpz')], [svc(5)]],
-    );
+    const { fake, calls } = api([[svc(1), svc(2, 'amv-34qkndzjf111')]], { 'svco-1': 'amv-g73j3faikzpz', 'svco-5': 'amv-g73j3faikzpz' }, [
+      [svc(2, 'amv-34qkndzjf111'), svc(4, 'amv-g73j3faikzpz')],
+      [svc(5)],
+    ]);
     const check = await findDeployments(['amv-g73j3faikzpz', 'amv-34qkndzjf111'], fake);
     assert.ok(check.kind === 'checked');
     assert.strictEqual(check.services, 4, 'svco-2 listed under both counts once');

@@ -5,6 +5,7 @@
  * export that failed, and the services check.
  */
 import * as assert from 'assert';
+import { type AdaptiveLimiter } from '../../src/core/adaptiveLimit';
 import { runBatch } from '../../src/core/batch';
 import { findDeployments } from '../../src/core/deployments';
 import { pollExport } from '../../src/core/exportTasks';
@@ -117,9 +118,20 @@ for (const name of DIALECT_NAMES) {
         assert.ok(h.emulator.throttled > 0, 'the limit was reached');
       });
 
+      it('the pace the service announces (X-Ratelimit-Limit-Requests, per minute) caps the limiter', async () => {
+        h = await startHarness({ dialect, rateLimit: 8 });
+        const client = h.makeClient();
+        await client.describeModel('amv-34qkndzjf111');
+        const limiter = client.limiter as AdaptiveLimiter;
+        assert.strictEqual(limiter.state.rate, dialect.rateHeader ? 8 : undefined);
+      });
+
       it('a daily quota (legacy 17) is reported at once, not retried', async () => {
         h = await startHarness({ dialect });
-        h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'raw', status: 200, body: '{"error_code":17,"error_msg":"Open api daily request limit reached"}' } });
+        h.emulator.inject({
+          action: 'DescribeModel',
+          fault: { kind: 'raw', status: 200, body: '{"error_code":17,"error_msg":"Open api daily request limit reached"}' },
+        });
         const e = await failureOf(h.client.describeModel('amv-34qkndzjf111'));
         assert.strictEqual(e.errorClass, 'quota');
         assert.strictEqual(h.emulator.count('DescribeModel'), 1);
@@ -144,7 +156,11 @@ for (const name of DIALECT_NAMES) {
         h.emulator.store.versions.get(id)!.exportFails = true;
         const second = await h.client.startExport(id);
         assert.notStrictEqual(second.exportId, first.exportId);
-        const out = await pollExport(h.client, { modelId: id, exportId: second.exportId, startedAt: Date.now() }, { intervalMs: 20, maxIntervalMs: 40, noRecordGraceMs: 300 });
+        const out = await pollExport(
+          h.client,
+          { modelId: id, exportId: second.exportId, startedAt: Date.now() },
+          { intervalMs: 20, maxIntervalMs: 40, noRecordGraceMs: 300 },
+        );
         assert.strictEqual(out.status, 'Fail');
         if (out.status === 'Fail') {
           assert.strictEqual(out.failure, dialect.failedExport === 'fail' ? 'failed' : 'noRecord');
@@ -169,7 +185,13 @@ for (const name of DIALECT_NAMES) {
         });
         assert.ok(check.kind === 'checked', JSON.stringify(check));
         assert.strictEqual(check.services, 3);
-        assert.deepStrictEqual(check.running.get('amv-34qkndzjf111')?.map((s) => s.name).sort(), ['one', 'two']);
+        assert.deepStrictEqual(
+          check.running
+            .get('amv-34qkndzjf111')
+            ?.map((s) => s.name)
+            .sort(),
+          ['one', 'two'],
+        );
       });
     });
   });

@@ -28,6 +28,7 @@ function recorder(options: Partial<QianfanClientOptions> = {}, answer?: (r: Http
   const log: RequestLogEntry[] = [];
   const skews: number[] = [];
   let clock = 1_700_000_000_000;
+  let mono = 0;
   const client = new QianfanClient({
     endpoint: 'https://qianfan.baidubce.com',
     credentials: () => ({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY }),
@@ -39,6 +40,7 @@ function recorder(options: Partial<QianfanClientOptions> = {}, answer?: (r: Http
       },
     },
     now: () => (clock += 7),
+    monotonic: () => (mono += 21), // durations come from the monotonic clock, not the wall clock
     sleep: () => Promise.resolve(),
     onRequest: (e) => log.push(e),
     onClockSkew: (ms) => skews.push(ms),
