@@ -1,6 +1,6 @@
 /** Tells the user, once, that a version they saw being created is ready (or failed). */
 import * as vscode from 'vscode';
-import { type TrackedVersionsStore } from '../core/trackedVersions';
+import { type TrackedVersionsStore } from '../core/state/trackedVersions';
 import { trackedTitle } from '../tree/nodes';
 import { type Reporter, notify, notifyWithLog } from './notify';
 

@@ -3,9 +3,9 @@
  * reports a skewed clock once (the log says it each time).
  */
 import * as vscode from 'vscode';
-import { QianfanError } from '../core/errors';
-import { QianfanClient } from '../core/qianfanClient';
-import { type AccessKeyPair } from '../core/signer';
+import { QianfanError } from '../core/qianfan/errors';
+import { QianfanClient } from '../core/qianfan/qianfanClient';
+import { type AccessKeyPair } from '../core/qianfan/signer';
 import { type Settings } from '../platform/config';
 import { NodeFetchTransport } from '../platform/nodeFetchTransport';
 import { type Reporter, notify } from './notify';

@@ -3,8 +3,8 @@
  * pair goes through before it is saved. The keys go to SecretStorage only.
  */
 import * as vscode from 'vscode';
-import { type KeyCheckOutcome, type KeyFormatProblem, checkKeys, keyFormatProblem } from '../core/keyCheck';
-import { type AccessKeyPair } from '../core/signer';
+import { type KeyCheckOutcome, type KeyFormatProblem, checkKeys, keyFormatProblem } from '../core/qianfan/keyCheck';
+import { type AccessKeyPair } from '../core/qianfan/signer';
 import { notify } from './notify';
 import { type Services } from './services';
 

@@ -6,9 +6,9 @@
  * deleted versions leave the tracked list and the tree.
  */
 import * as vscode from 'vscode';
-import { type ItemOutcome, runBatch } from '../core/batch';
-import { type DeploymentCheck, findDeployments } from '../core/deployments';
-import { type DeleteResult } from '../core/qianfanClient';
+import { type ItemOutcome, runBatch } from '../core/work/batch';
+import { type DeploymentCheck, findDeployments } from '../core/qianfan/deployments';
+import { type DeleteResult } from '../core/qianfan/qianfanClient';
 import { describeError } from '../platform/logger';
 import { userMessage } from '../platform/errorMessages';
 import { notify, notifyWithLog } from './notify';

@@ -5,11 +5,11 @@
  * The document is made on request (a `qianfan-details:` URI), so it never holds stale text.
  */
 import * as vscode from 'vscode';
-import { mayMeanMissing } from '../core/errors';
+import { mayMeanMissing } from '../core/qianfan/errors';
 import { failureText } from './exportWatcher';
-import { formatBytes } from '../core/exportTasks';
-import { type ExportTask, type ModelSetDetail, type ModelVersionDetail } from '../core/model';
-import { isModelSetId, isModelVersionId } from '../core/ids';
+import { formatBytes } from '../core/work/exportTasks';
+import { type ExportTask, type ModelSetDetail, type ModelVersionDetail } from '../core/qianfan/model';
+import { isModelSetId, isModelVersionId } from '../core/base/ids';
 import { userMessage } from '../platform/errorMessages';
 import { ModelNode, VersionNode, statusText, versionTitle } from '../tree/nodes';
 import { targetsFor } from './selection';

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { type DownloadError } from '../core/download/errors';
 import { type DownloadProgress } from '../core/download/types';
-import { formatBytes } from '../core/exportTasks';
+import { formatBytes } from '../core/work/exportTasks';
 
 function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -1,6 +1,6 @@
 /** Export a model version: start (never twice), then follow it to the end. */
 import * as vscode from 'vscode';
-import { type ExportOutcome, formatBytes } from '../core/exportTasks';
+import { type ExportOutcome, formatBytes } from '../core/work/exportTasks';
 import { targetsFor } from './selection';
 import { type Services } from './services';
 

@@ -5,11 +5,11 @@
  * elsewhere ends there and is forgotten (followExport).
  */
 import * as vscode from 'vscode';
-import { isCancelled } from '../core/errors';
-import { type ExportStateStore } from '../core/exportStates';
-import { type ExportFailure, type ExportOutcome, type PendingExport, type PendingExportsStore, followExport, formatBytes } from '../core/exportTasks';
-import { type QianfanClient } from '../core/qianfanClient';
-import { type TrackedVersionsStore } from '../core/trackedVersions';
+import { isCancelled } from '../core/qianfan/errors';
+import { type ExportStateStore } from '../core/work/exportStates';
+import { type ExportFailure, type ExportOutcome, type PendingExport, type PendingExportsStore, followExport, formatBytes } from '../core/work/exportTasks';
+import { type QianfanClient } from '../core/qianfan/qianfanClient';
+import { type TrackedVersionsStore } from '../core/state/trackedVersions';
 import { describeError } from '../platform/logger';
 import { type SecretCredentialStore } from '../platform/secretCredentialStore';
 import { type Reporter, notify, notifyWithLog, reportError } from './notify';

@@ -1,8 +1,8 @@
 /** Every notification goes through notify(): one clean line, redacted; errors are logged and shown alike. */
 import * as vscode from 'vscode';
-import { isCancelled } from '../core/errors';
-import { cleanText } from '../core/text';
-import { type Redactor } from '../core/redact';
+import { isCancelled } from '../core/qianfan/errors';
+import { cleanText } from '../core/base/text';
+import { type Redactor } from '../core/base/redact';
 import { needsKeys, userMessage } from '../platform/errorMessages';
 import { type Logger } from '../platform/logger';
 import { type NotifyLevel, type Prompts } from '../platform/prompts';

@@ -4,11 +4,11 @@
  */
 import { createHash } from 'crypto';
 import * as vscode from 'vscode';
-import { type BusyKind } from '../core/busy';
+import { type BusyKind } from '../core/base/busy';
 import { PARTIAL_DOWNLOADS_KEY } from '../core/download/partialStore';
-import { PENDING_EXPORTS_KEY } from '../core/exportTasks';
-import { type Profile, type ProfileChange, type ProfileNameProblem, profileKey, profileNameProblem, writeLearntBeforeSwitch } from '../core/profiles';
-import { TRACKED_KEY } from '../core/trackedVersions';
+import { PENDING_EXPORTS_KEY } from '../core/work/exportTasks';
+import { type Profile, type ProfileChange, type ProfileNameProblem, profileKey, profileNameProblem, writeLearntBeforeSwitch } from '../core/state/profiles';
+import { TRACKED_KEY } from '../core/state/trackedVersions';
 import { type PollTiming } from './exportWatcher';
 import { askKeys, hostOf, keyCheckMessage, runKeyCheck } from './credentials';
 import { notify } from './notify';

@@ -4,7 +4,7 @@
  * A target's label names it fully: "model / V1 (amv-…)".
  */
 import * as vscode from 'vscode';
-import { type TrackedVersion } from '../core/trackedVersions';
+import { type TrackedVersion } from '../core/state/trackedVersions';
 import { type TreeNode, VersionNode, statusText, trackedTitle } from '../tree/nodes';
 import { notify } from './notify';
 import { type Services } from './services';

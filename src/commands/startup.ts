@@ -5,7 +5,7 @@
  * (which wait for keys when there are none).
  */
 import * as vscode from 'vscode';
-import { isLoopbackHost, parseEndpoint } from '../core/endpoint';
+import { isLoopbackHost, parseEndpoint } from '../core/qianfan/endpoint';
 import { notifyWithLog } from './notify';
 import { type Services } from './services';
 

@@ -1,8 +1,8 @@
 /** Track by ID, import from the account, untrack. */
 import * as vscode from 'vscode';
-import { mayMeanMissing } from '../core/errors';
-import { type VersionIdProblem, modelVersionIdProblem } from '../core/ids';
-import { type CustomModelSet, type ModelVersionDetail } from '../core/model';
+import { mayMeanMissing } from '../core/qianfan/errors';
+import { type VersionIdProblem, modelVersionIdProblem } from '../core/base/ids';
+import { type CustomModelSet, type ModelVersionDetail } from '../core/qianfan/model';
 import { versionTitle } from '../tree/nodes';
 import { targetsFor } from './selection';
 import { notify } from './notify';

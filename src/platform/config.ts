@@ -1,6 +1,6 @@
 /** The extension's settings, read fresh each time they are needed. */
 import * as vscode from 'vscode';
-import { DEFAULT_ENDPOINT } from '../core/endpoint';
+import { DEFAULT_ENDPOINT } from '../core/qianfan/endpoint';
 
 export type DeleteConfirmation = 'clickButton' | 'enterId';
 

@@ -1,14 +1,14 @@
 /**
  * Short, localized notification text for an error; the full detail goes to the log. What an
- * API error means comes from the one table of error classes (core/errorCodes.ts), what a key
- * needs for an action from the table of policies (core/permissions.ts). The core's own English
+ * API error means comes from the one table of error classes (core/qianfan/errorCodes.ts), what a key
+ * needs for an action from the table of policies (core/qianfan/permissions.ts). The core's own English
  * (its error messages are for the log) never reaches these sentences; the server's message is
  * shown only quoted, as the server's words.
  */
 import * as vscode from 'vscode';
-import { authFailure } from '../core/errorCodes';
-import { QianfanError, isKeyFailure } from '../core/errors';
-import { type ActionPurpose, permissionFor } from '../core/permissions';
+import { authFailure } from '../core/qianfan/errorCodes';
+import { QianfanError, isKeyFailure } from '../core/qianfan/errors';
+import { type ActionPurpose, permissionFor } from '../core/qianfan/permissions';
 
 /** The request ID, once: the text itself never carries it. */
 function withRequestId(text: string, error: QianfanError): string {

@@ -1,9 +1,9 @@
 /** The "Qianfan" LogOutputChannel. Everything passes through the redactor on the way in. */
 import * as vscode from 'vscode';
-import { QianfanError } from '../core/errors';
-import { type RequestLogEntry } from '../core/qianfanClient';
-import { type Redactor } from '../core/redact';
-import { cleanText } from '../core/text';
+import { QianfanError } from '../core/qianfan/errors';
+import { type RequestLogEntry } from '../core/qianfan/qianfanClient';
+import { type Redactor } from '../core/base/redact';
+import { cleanText } from '../core/base/text';
 
 export class Logger implements vscode.Disposable {
   readonly channel: vscode.LogOutputChannel;

@@ -1,6 +1,6 @@
 /** globalState as the core's KeyValueStore. */
 import type * as vscode from 'vscode';
-import { type KeyValueStore } from '../core/keyValueStore';
+import { type KeyValueStore } from '../core/state/keyValueStore';
 
 export function mementoStore(memento: vscode.Memento): KeyValueStore {
   return {

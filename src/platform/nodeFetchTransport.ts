@@ -5,8 +5,8 @@
  * drained, so an over-large or endless answer can exhaust neither memory nor the connection.
  */
 import fetch, { type FetchError } from 'node-fetch';
-import { QianfanError } from '../core/errors';
-import { type HttpRequest, type HttpResponse, type HttpTransport } from '../core/http';
+import { QianfanError } from '../core/qianfan/errors';
+import { type HttpRequest, type HttpResponse, type HttpTransport } from '../core/qianfan/http';
 
 type Body = NodeJS.ReadableStream;
 

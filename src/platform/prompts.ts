@@ -3,7 +3,7 @@
  * can script the answers (no test hangs on a dialog) while the rest of the code stays real.
  */
 import * as vscode from 'vscode';
-import { Redactor } from '../core/redact';
+import { Redactor } from '../core/base/redact';
 
 export type NotifyLevel = 'info' | 'warn' | 'error';
 

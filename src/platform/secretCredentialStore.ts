@@ -13,11 +13,11 @@
  * when the active profile's pair changed (also when a switch brings another pair).
  */
 import * as vscode from 'vscode';
-import { CancelledError } from '../core/errors';
-import { type KeyValueStore } from '../core/keyValueStore';
-import { type ProfileStore, profileKey } from '../core/profiles';
-import { type Redactor } from '../core/redact';
-import { type AccessKeyPair } from '../core/signer';
+import { CancelledError } from '../core/qianfan/errors';
+import { type KeyValueStore } from '../core/state/keyValueStore';
+import { type ProfileStore, profileKey } from '../core/state/profiles';
+import { type Redactor } from '../core/base/redact';
+import { type AccessKeyPair } from '../core/qianfan/signer';
 
 const ACCESS_KEY = 'qianfan.accessKeyId';
 const SECRET_KEY = 'qianfan.secretAccessKey';

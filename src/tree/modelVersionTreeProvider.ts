@@ -5,13 +5,13 @@
  * fires change events for what changed; it writes no state while drawing.
  */
 import * as vscode from 'vscode';
-import { type DetailLoader } from '../core/detailLoader';
-import { type ExportStateStore } from '../core/exportStates';
-import { isKeyFailure } from '../core/errors';
-import { naturalOrder } from '../core/naturalOrder';
-import { type ViewFilterStore, matchable, matches, watchFilteredView } from '../core/viewFilter';
-import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/trackedVersions';
-import { type VersionDetailsStore } from '../core/versionDetails';
+import { type DetailLoader } from '../core/work/detailLoader';
+import { type ExportStateStore } from '../core/work/exportStates';
+import { isKeyFailure } from '../core/qianfan/errors';
+import { naturalOrder } from '../core/base/naturalOrder';
+import { type ViewFilterStore, matchable, matches, watchFilteredView } from '../core/state/viewFilter';
+import { type TrackedChange, type TrackedVersion, type TrackedVersionsStore } from '../core/state/trackedVersions';
+import { type VersionDetailsStore } from '../core/state/versionDetails';
 import { userMessage } from '../platform/errorMessages';
 import { ActionNode, ErrorNode, ModelNode, type TreeNode, VersionNode, actionTreeItem, errorTreeItem, modelTreeItem, versionTreeItem } from './nodes';
 

@@ -1,9 +1,9 @@
 /** The tree's nodes and how each becomes a TreeItem (a pure function of the node and what is known of it). */
 import * as vscode from 'vscode';
-import { type ExportState } from '../core/exportStates';
-import { formatBytes } from '../core/exportTasks';
-import { type TrackedVersion } from '../core/trackedVersions';
-import { type LiveState } from '../core/versionDetails';
+import { type ExportState } from '../core/work/exportStates';
+import { formatBytes } from '../core/work/exportTasks';
+import { type TrackedVersion } from '../core/state/trackedVersions';
+import { type LiveState } from '../core/state/versionDetails';
 import { userMessage } from '../platform/errorMessages';
 import { CONTEXT, versionContext } from './contextValues';
 

@@ -14,7 +14,7 @@ import { cpus, loadavg, tmpdir } from 'os';
 import * as path from 'path';
 import { promisify } from 'util';
 import { exportFileOf } from '../../src/core/download/exportFile';
-import { QianfanClient } from '../../src/core/qianfanClient';
+import { QianfanClient } from '../../src/core/qianfan/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 

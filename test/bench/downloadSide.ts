@@ -12,8 +12,8 @@ import fetch from 'node-fetch';
 import { Downloader } from '../../src/core/download/engine';
 import { inlineHasher, workerHasher } from '../../src/core/download/hasher';
 import { PartialDownloadsStore } from '../../src/core/download/partialStore';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { abortableSleep } from '../../src/core/retry';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { abortableSleep } from '../../src/core/qianfan/retry';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
 

@@ -8,9 +8,9 @@
  * in the limiter: everything asked for waits in the limiter's first-come queue) runs beside it.
  * `node out/test/bench/expandOrder.js` runs it alone.
  */
-import { DetailLoader, type DetailLoaderDeps } from '../../src/core/detailLoader';
-import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
-import { VersionDetailsStore } from '../../src/core/versionDetails';
+import { DetailLoader, type DetailLoaderDeps } from '../../src/core/work/detailLoader';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { generatedFixture } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
 

@@ -5,8 +5,8 @@
  * the unit tests' MemoryKeyValueStore, which copies through JSON on every get and update.
  */
 import { performance } from 'perf_hooks';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 
 const COUNT = 40_000;
 const RUNS = 7;

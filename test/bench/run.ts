@@ -10,7 +10,7 @@ import { build } from 'esbuild';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import { BceSigner, formatBceTimestamp } from '../../src/core/signer';
+import { BceSigner, formatBceTimestamp } from '../../src/core/qianfan/signer';
 import { QianfanEmulator } from '../emulator/emulator';
 import { BaiduAuth } from '../emulator/officialAuth';
 import { generatedFixture } from '../emulator/fixture';

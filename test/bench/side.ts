@@ -10,9 +10,9 @@
  */
 import { createRequire } from 'module';
 import * as path from 'path';
-import { runBatch } from '../../src/core/batch';
-import { FixedGate } from '../../src/core/gate';
-import { QianfanClient } from '../../src/core/qianfanClient';
+import { runBatch } from '../../src/core/work/batch';
+import { FixedGate } from '../../src/core/qianfan/gate';
+import { QianfanClient } from '../../src/core/qianfan/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generatedFixture } from '../emulator/fixture';
 

@@ -1,7 +1,7 @@
 /** Starts an emulator on 127.0.0.1 and builds a client for it, with short retry delays. */
 import * as assert from 'assert';
-import { QianfanError } from '../../src/core/errors';
-import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfanClient';
+import { QianfanError } from '../../src/core/qianfan/errors';
+import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfan/qianfanClient';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { type EmulatorOptions, QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';

@@ -1,5 +1,5 @@
 /** Timers that move only when the test says so (the limiter's and the loader's tests). */
-import { type Timers } from '../../src/core/adaptiveLimit';
+import { type Timers } from '../../src/core/qianfan/adaptiveLimit';
 
 export const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 

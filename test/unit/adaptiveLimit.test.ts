@@ -1,9 +1,9 @@
 /** The adaptive limiter on a fake clock: growth, halving, Retry-After, pacing, cancel, no lost items. */
 import * as assert from 'assert';
-import { AdaptiveLimiter, type AdaptiveLimitOptions, REAL_TIMERS } from '../../src/core/adaptiveLimit';
-import { runBatch } from '../../src/core/batch';
-import { CancelledError } from '../../src/core/errors';
-import { FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
+import { AdaptiveLimiter, type AdaptiveLimitOptions, REAL_TIMERS } from '../../src/core/qianfan/adaptiveLimit';
+import { runBatch } from '../../src/core/work/batch';
+import { CancelledError } from '../../src/core/qianfan/errors';
+import { FixedGate, type Permit, type RequestGate } from '../../src/core/qianfan/gate';
 import { FakeTimers, flush } from '../support/fakeTimers';
 
 function limiter(options: Partial<AdaptiveLimitOptions> = {}): { gate: AdaptiveLimiter; clock: FakeTimers } {

@@ -1,10 +1,10 @@
 /** Small things the core promises: error names and hints, the default retry policy, batch progress, signer edges. */
 import * as assert from 'assert';
-import { runBatch } from '../../src/core/batch';
-import { READ_POLICIES, SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, WRITE_POLICIES, permissionFor } from '../../src/core/permissions';
-import { CancelledError, QianfanError, isAmbiguousFailure, isCancelled } from '../../src/core/errors';
-import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
-import { BceSigner, canonicalQueryString, formatBceTimestamp, uriEncode, uriEncodeExceptSlash } from '../../src/core/signer';
+import { runBatch } from '../../src/core/work/batch';
+import { READ_POLICIES, SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, WRITE_POLICIES, permissionFor } from '../../src/core/qianfan/permissions';
+import { CancelledError, QianfanError, isAmbiguousFailure, isCancelled } from '../../src/core/qianfan/errors';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
+import { BceSigner, canonicalQueryString, formatBceTimestamp, uriEncode, uriEncodeExceptSlash } from '../../src/core/qianfan/signer';
 
 describe('basics: errors', () => {
   it('names its errors and keeps a cause only when there is one', () => {

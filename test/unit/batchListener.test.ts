@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { runBatch } from '../../src/core/batch';
+import { runBatch } from '../../src/core/work/batch';
 
 describe('a batch whose listener throws', () => {
   it('settles each item once, keeps its outcome, and runs every item', async () => {

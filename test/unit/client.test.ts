@@ -1,6 +1,6 @@
 /** The client against the local emulator over real loopback HTTP. */
 import * as assert from 'assert';
-import { type QianfanError, isCancelled } from '../../src/core/errors';
+import { type QianfanError, isCancelled } from '../../src/core/qianfan/errors';
 import { generatedFixture } from '../emulator/fixture';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 

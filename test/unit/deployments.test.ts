@@ -8,9 +8,9 @@ import {
   findDeployments,
   parseServiceDetail,
   parseServicePage,
-} from '../../src/core/deployments';
-import { CancelledError, QianfanError } from '../../src/core/errors';
-import { ShapeError } from '../../src/core/model';
+} from '../../src/core/qianfan/deployments';
+import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
+import { ShapeError } from '../../src/core/qianfan/model';
 import { DEMO_ACCESS_KEY } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
 

@@ -4,12 +4,12 @@
  * learnt, and a collapsed model sends nothing more.
  */
 import * as assert from 'assert';
-import { AdaptiveLimiter } from '../../src/core/adaptiveLimit';
-import { DetailLoader } from '../../src/core/detailLoader';
-import { CancelledError } from '../../src/core/errors';
-import { FixedGate, type RequestGate } from '../../src/core/gate';
-import { type ModelVersionDetail } from '../../src/core/model';
-import { VersionDetailsStore } from '../../src/core/versionDetails';
+import { AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
+import { DetailLoader } from '../../src/core/work/detailLoader';
+import { CancelledError } from '../../src/core/qianfan/errors';
+import { FixedGate, type RequestGate } from '../../src/core/qianfan/gate';
+import { type ModelVersionDetail } from '../../src/core/qianfan/model';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { FakeTimers } from '../support/fakeTimers';
 
 const RATE = 5;

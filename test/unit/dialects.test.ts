@@ -5,14 +5,14 @@
  * export that failed, and the services check.
  */
 import * as assert from 'assert';
-import { type AdaptiveLimiter } from '../../src/core/adaptiveLimit';
-import { runBatch } from '../../src/core/batch';
-import { findDeployments } from '../../src/core/deployments';
-import { pollExport } from '../../src/core/exportTasks';
-import { checkKeys } from '../../src/core/keyCheck';
-import { READ_POLICIES } from '../../src/core/permissions';
-import { type QianfanClient } from '../../src/core/qianfanClient';
-import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
+import { type AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
+import { runBatch } from '../../src/core/work/batch';
+import { findDeployments } from '../../src/core/qianfan/deployments';
+import { pollExport } from '../../src/core/work/exportTasks';
+import { checkKeys } from '../../src/core/qianfan/keyCheck';
+import { READ_POLICIES } from '../../src/core/qianfan/permissions';
+import { type QianfanClient } from '../../src/core/qianfan/qianfanClient';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
 import { DIALECTS, DIALECT_NAMES } from '../emulator/dialects';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generatedFixture } from '../emulator/fixture';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';

@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import { BaiduAuth } from '../emulator/officialAuth';
 import { prng } from '../emulator/fixture';
-import { BceSigner } from '../../src/core/signer';
+import { BceSigner } from '../../src/core/qianfan/signer';
 
 const UNRESERVED = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~';
 const VALUE_PIECES = [

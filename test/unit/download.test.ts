@@ -5,7 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { DownloadError } from '../../src/core/download/errors';
 import { partPath } from '../../src/core/download/engine';
-import { CancelledError } from '../../src/core/errors';
+import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, failingFs, startDownloadHarness } from '../support/downloadHarness';
 
 const MiB = 1024 * 1024;

@@ -6,7 +6,7 @@ import { partPath } from '../../src/core/download/engine';
 import { DownloadError } from '../../src/core/download/errors';
 import { type GetRequest } from '../../src/core/download/types';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
-import { CancelledError } from '../../src/core/errors';
+import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, startDownloadHarness } from '../support/downloadHarness';
 
 const MiB = 1024 * 1024;

@@ -8,8 +8,8 @@ import * as path from 'path';
 import { Downloader } from '../../src/core/download/engine';
 import { DownloadError } from '../../src/core/download/errors';
 import { PartialDownloadsStore } from '../../src/core/download/partialStore';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { abortableSleep } from '../../src/core/retry';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { abortableSleep } from '../../src/core/qianfan/retry';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
 

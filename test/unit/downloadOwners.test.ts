@@ -4,8 +4,8 @@ import { existsSync, readFileSync } from 'fs';
 import * as path from 'path';
 import { type Downloader, type DownloadRequest, partPath } from '../../src/core/download/engine';
 import { PartialDownloadsStore } from '../../src/core/download/partialStore';
-import { CancelledError } from '../../src/core/errors';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { CancelledError } from '../../src/core/qianfan/errors';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { type DownloadHarness, MODEL_ID, startDownloadHarness } from '../support/downloadHarness';
 
 const MiB = 1024 * 1024;

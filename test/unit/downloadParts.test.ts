@@ -6,7 +6,7 @@ import { DownloadError } from '../../src/core/download/errors';
 import { InlineMd5, WorkerMd5 } from '../../src/core/download/hasher';
 import { PARTIAL_DOWNLOADS_KEY, PartialDownloadsStore } from '../../src/core/download/partialStore';
 import { checkDownloadUrl, urlForLog } from '../../src/core/download/url';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 
 describe('download parts', () => {
   it('the worker hasher gives the same md5 as a plain one, across chunk sizes and with backpressure', async () => {

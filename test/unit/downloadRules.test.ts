@@ -4,7 +4,7 @@ import { DownloadError, diskCode, diskError } from '../../src/core/download/erro
 import { exportFileOf } from '../../src/core/download/exportFile';
 import { PartialDownloadsStore, normalizePartial } from '../../src/core/download/partialStore';
 import { checkDownloadUrl, urlForLog } from '../../src/core/download/url';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 
 const MD5 = '0123456789abcdef0123456789abcdef';
 const entry = { target: '/t/a.tar.gz', modelId: 'amv-a1b2c3d4', exportId: 'exp-1', fileName: 'a.tar.gz', md5: MD5, fileSize: 10, bytes: 4, updatedAt: 7 };

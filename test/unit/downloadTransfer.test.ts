@@ -5,7 +5,7 @@ import { InlineMd5 } from '../../src/core/download/hasher';
 import { type TransferOptions, transfer } from '../../src/core/download/transfer';
 import { BlockWriter } from '../../src/core/download/writer';
 import { type DownloadProgress, type GetRequest, type GetResponse, type StreamingHttp, type WritableFile } from '../../src/core/download/types';
-import { CancelledError } from '../../src/core/errors';
+import { CancelledError } from '../../src/core/qianfan/errors';
 
 /** A file in memory; `failAt` makes the write at that position fail. */
 class MemoryFile implements WritableFile {

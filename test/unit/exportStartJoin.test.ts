@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { CancelledError } from '../../src/core/errors';
-import { type ExportStart, joinExportStart } from '../../src/core/exportStart';
+import { CancelledError } from '../../src/core/qianfan/errors';
+import { type ExportStart, joinExportStart } from '../../src/core/qianfan/exportStart';
 
 /** A start whose outcome the test gives by hand; it records each call and the signal it was given. */
 class ManualStart {

@@ -1,6 +1,6 @@
 /** Finding 2: an unreadable 2xx after a mutating action is ambiguous and reconciled, not a failure. */
 import * as assert from 'assert';
-import { QianfanError, isAmbiguousFailure } from '../../src/core/errors';
+import { QianfanError, isAmbiguousFailure } from '../../src/core/qianfan/errors';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 const noRetry = { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 };

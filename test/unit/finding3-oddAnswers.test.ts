@@ -1,6 +1,6 @@
 /** Finding 3: odd answers never crash the client; every failure is a QianfanError. */
 import * as assert from 'assert';
-import { QianfanError } from '../../src/core/errors';
+import { QianfanError } from '../../src/core/qianfan/errors';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 const VERSION = 'amv-g73j3faikzpz';

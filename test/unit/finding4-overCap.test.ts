@@ -5,7 +5,7 @@
 import * as assert from 'assert';
 import * as http from 'http';
 import { type AddressInfo } from 'net';
-import { QianfanError } from '../../src/core/errors';
+import { QianfanError } from '../../src/core/qianfan/errors';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 
 interface Streamer {

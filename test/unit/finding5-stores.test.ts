@@ -1,8 +1,8 @@
 /** Finding 5: the stores never lose data silently. */
 import * as assert from 'assert';
-import { PENDING_EXPORTS_KEY, PendingExportsStore, followExport } from '../../src/core/exportTasks';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { PENDING_EXPORTS_KEY, PendingExportsStore, followExport } from '../../src/core/work/exportTasks';
+import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 import { type Harness, startHarness } from '../support/clientHarness';
 
 /** globalState as two windows see it: a write lands only after a few milliseconds. */

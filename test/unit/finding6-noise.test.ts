@@ -1,6 +1,6 @@
 /** Finding 6: a redirect is not success; server text is short and clean; the request ID appears once. */
 import * as assert from 'assert';
-import { QianfanError } from '../../src/core/errors';
+import { QianfanError } from '../../src/core/qianfan/errors';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 const VERSION = 'amv-g73j3faikzpz';

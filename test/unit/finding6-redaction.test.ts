@@ -1,6 +1,6 @@
 /** Finding 6: the redactor covers every form of credential the review found. */
 import * as assert from 'assert';
-import { REDACTED, Redactor, redact } from '../../src/core/redact';
+import { REDACTED, Redactor, redact } from '../../src/core/base/redact';
 
 const SIG = '420152e400cd6ade856b31ca2eea8ef4c0fe0c4b77db35740a0ddbeeb4a93254';
 

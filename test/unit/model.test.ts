@@ -1,6 +1,13 @@
 /** The checked parsers of model.ts: every field, and what a wrong shape reads as. */
 import * as assert from 'assert';
-import { ShapeError, parseCustomModelSetPage, parseExportId, parseExportTask, parseModelSetDetail, parseModelVersionDetail } from '../../src/core/model';
+import {
+  ShapeError,
+  parseCustomModelSetPage,
+  parseExportId,
+  parseExportTask,
+  parseModelSetDetail,
+  parseModelVersionDetail,
+} from '../../src/core/qianfan/model';
 
 function shapeError(fn: () => unknown, message: string): void {
   assert.throws(fn, (e) => e instanceof ShapeError && e.message === message);

@@ -1,10 +1,10 @@
 /** Profiles (named key pairs), their per-profile keys, the key check's outcomes, and what blocks a switch. */
 import * as assert from 'assert';
-import { BusyTracker } from '../../src/core/busy';
-import { DetailLoader } from '../../src/core/detailLoader';
-import { CancelledError, QianfanError } from '../../src/core/errors';
-import { READ_POLICIES, checkKeys, classifyKeyFailure, keyFormatProblem, looksLikeAppKey } from '../../src/core/keyCheck';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { BusyTracker } from '../../src/core/base/busy';
+import { DetailLoader } from '../../src/core/work/detailLoader';
+import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
+import { READ_POLICIES, checkKeys, classifyKeyFailure, keyFormatProblem, looksLikeAppKey } from '../../src/core/qianfan/keyCheck';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import {
   ACTIVE_PROFILE_KEY,
   DEFAULT_PROFILE,
@@ -16,9 +16,9 @@ import {
   profileNameProblem,
   profileScopedStore,
   writeLearntBeforeSwitch,
-} from '../../src/core/profiles';
-import { TRACKED_KEY, type TrackedVersion, TrackedVersionsStore } from '../../src/core/trackedVersions';
-import { VersionDetailsStore } from '../../src/core/versionDetails';
+} from '../../src/core/state/profiles';
+import { TRACKED_KEY, type TrackedVersion, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
 

@@ -1,12 +1,12 @@
 /** The emulator's rate limit, and the client's limiter against it over loopback (127.0.0.1). */
 import * as assert from 'assert';
-import { AdaptiveLimiter } from '../../src/core/adaptiveLimit';
-import { runBatch } from '../../src/core/batch';
-import { CancelledError, QianfanError } from '../../src/core/errors';
-import { type AttemptOutcome, FixedGate, type Permit, type RequestGate } from '../../src/core/gate';
-import { type HttpTransport } from '../../src/core/http';
-import { type QianfanClient } from '../../src/core/qianfanClient';
-import { DEFAULT_RETRY_POLICY } from '../../src/core/retry';
+import { AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
+import { runBatch } from '../../src/core/work/batch';
+import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
+import { type AttemptOutcome, FixedGate, type Permit, type RequestGate } from '../../src/core/qianfan/gate';
+import { type HttpTransport } from '../../src/core/qianfan/http';
+import { type QianfanClient } from '../../src/core/qianfan/qianfanClient';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
 import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
 import { RATE_LIMIT_CODE } from '../emulator/emulator';
 import { generatedFixture } from '../emulator/fixture';

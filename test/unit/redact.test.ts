@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { REDACTED, Redactor, redact } from '../../src/core/redact';
+import { REDACTED, Redactor, redact } from '../../src/core/base/redact';
 
 const SK = 'mySecretKeyValue0123456789abcdef';
 const AUTH = 'bce-auth-v1/myAccessKey/2024-01-01T00:00:00Z/1800/host;x-bce-date/420152e400cd6ade856b31ca2eea8ef4c0fe0c4b77db35740a0ddbeeb4a93254';

@@ -1,7 +1,7 @@
 /** What the client sends for each action, through a recording transport (no network). */
 import * as assert from 'assert';
-import { type HttpRequest, type HttpResponse } from '../../src/core/http';
-import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfanClient';
+import { type HttpRequest, type HttpResponse } from '../../src/core/qianfan/http';
+import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfan/qianfanClient';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { failureOf } from '../support/clientHarness';
 

@@ -1,8 +1,8 @@
 /** interpretResponse and the retry arithmetic, without a network. */
 import * as assert from 'assert';
-import { CancelledError, QianfanError } from '../../src/core/errors';
-import { interpretResponse } from '../../src/core/response';
-import { abortableSleep, isRetryable, retryAfterMs } from '../../src/core/retry';
+import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
+import { interpretResponse } from '../../src/core/qianfan/response';
+import { abortableSleep, isRetryable, retryAfterMs } from '../../src/core/qianfan/retry';
 
 const answer = (status: number, body: string, headers: Record<string, string> = {}) => ({ status, headers, body });
 

@@ -1,5 +1,13 @@
 import * as assert from 'assert';
-import { BceSigner, canonicalHeaders, canonicalQueryString, formatBceTimestamp, signingKeyFor, uriEncode, uriEncodeExceptSlash } from '../../src/core/signer';
+import {
+  BceSigner,
+  canonicalHeaders,
+  canonicalQueryString,
+  formatBceTimestamp,
+  signingKeyFor,
+  uriEncode,
+  uriEncodeExceptSlash,
+} from '../../src/core/qianfan/signer';
 
 const A32 = 'a'.repeat(32);
 const B32 = 'b'.repeat(32);

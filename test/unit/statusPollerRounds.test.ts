@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { type ModelVersionDetail } from '../../src/core/model';
-import { MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/statusPoller';
-import { VersionDetailsStore } from '../../src/core/versionDetails';
+import { type ModelVersionDetail } from '../../src/core/qianfan/model';
+import { MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/work/statusPoller';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 

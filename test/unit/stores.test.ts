@@ -1,12 +1,12 @@
 import * as assert from 'assert';
-import { runBatch } from '../../src/core/batch';
-import { CancelledError, QianfanError } from '../../src/core/errors';
-import { PendingExportsStore, formatBytes, pollExport } from '../../src/core/exportTasks';
-import { accessKeyProblem, modelVersionIdProblem } from '../../src/core/ids';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { type ExportTask } from '../../src/core/model';
-import { backoffDelay, retryAfterMs } from '../../src/core/retry';
-import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { runBatch } from '../../src/core/work/batch';
+import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
+import { PendingExportsStore, formatBytes, pollExport } from '../../src/core/work/exportTasks';
+import { accessKeyProblem, modelVersionIdProblem } from '../../src/core/base/ids';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { type ExportTask } from '../../src/core/qianfan/model';
+import { backoffDelay, retryAfterMs } from '../../src/core/qianfan/retry';
+import { TRACKED_KEY, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 
 describe('tracked versions store', () => {
   it('adds, de-duplicates, updates names and removes', async () => {

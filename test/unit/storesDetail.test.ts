@@ -1,11 +1,11 @@
 /** The stores in detail: what is checked, what is written, and when listeners hear of it. */
 import * as assert from 'assert';
-import { PENDING_EXPORTS_KEY, PendingExportsStore, formatBytes, normalizePending, pollExport } from '../../src/core/exportTasks';
-import { QianfanError } from '../../src/core/errors';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { ListStore, isRecord, optionalText } from '../../src/core/listStore';
-import { type ExportTask } from '../../src/core/model';
-import { TRACKED_KEY, TrackedVersionsStore, normalizeTracked } from '../../src/core/trackedVersions';
+import { PENDING_EXPORTS_KEY, PendingExportsStore, formatBytes, normalizePending, pollExport } from '../../src/core/work/exportTasks';
+import { QianfanError } from '../../src/core/qianfan/errors';
+import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { ListStore, isRecord, optionalText } from '../../src/core/state/listStore';
+import { type ExportTask } from '../../src/core/qianfan/model';
+import { TRACKED_KEY, TrackedVersionsStore, normalizeTracked } from '../../src/core/state/trackedVersions';
 
 const A = 'amv-aaaaaaaaaaaa';
 

@@ -1,6 +1,6 @@
 /** Server text made one short clean line (finding 6). */
 import * as assert from 'assert';
-import { cleanOptional, cleanText } from '../../src/core/text';
+import { cleanOptional, cleanText } from '../../src/core/base/text';
 
 describe('finding 6: cleaning server text', () => {
   it('turns control characters into single spaces and trims', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { TRACKED_KEY, type TrackedChange, TrackedVersionsStore } from '../../src/core/trackedVersions';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { TRACKED_KEY, type TrackedChange, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 
 const versionId = (prefix: string, i: number) => `amv-${prefix}${String(i).padStart(8, '0')}`;
 

@@ -1,16 +1,16 @@
 import * as assert from 'assert';
-import { DetailLoader, type DetailLoaderDeps } from '../../src/core/detailLoader';
-import { QianfanError } from '../../src/core/errors';
-import { Emitter } from '../../src/core/events';
-import { ExportStateStore } from '../../src/core/exportStates';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/keyValueStore';
-import { ListStore } from '../../src/core/listStore';
-import { type ModelVersionDetail } from '../../src/core/model';
-import { naturalOrder } from '../../src/core/naturalOrder';
-import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/statusPoller';
-import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/trackedVersions';
-import { VersionDetailsStore } from '../../src/core/versionDetails';
-import { ViewFilterStore, matchable, matches, parseFilter, watchFilteredView } from '../../src/core/viewFilter';
+import { DetailLoader, type DetailLoaderDeps } from '../../src/core/work/detailLoader';
+import { QianfanError } from '../../src/core/qianfan/errors';
+import { Emitter } from '../../src/core/base/events';
+import { ExportStateStore } from '../../src/core/work/exportStates';
+import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { ListStore } from '../../src/core/state/listStore';
+import { type ModelVersionDetail } from '../../src/core/qianfan/model';
+import { naturalOrder } from '../../src/core/base/naturalOrder';
+import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../../src/core/work/statusPoller';
+import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
+import { ViewFilterStore, matchable, matches, parseFilter, watchFilteredView } from '../../src/core/state/viewFilter';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 

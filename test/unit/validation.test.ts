@@ -1,10 +1,10 @@
 /** Endpoint rules, IDs, keys, the in-memory store and the error-class table. */
 import * as assert from 'assert';
-import { DEFAULT_ENDPOINT, isLoopbackHost, parseEndpoint } from '../../src/core/endpoint';
-import { classifyError, isRejectedClass } from '../../src/core/errorCodes';
-import { CancelledError, QianfanError, asQianfanError, classOf, isCancelled, isNotFound } from '../../src/core/errors';
-import { accessKeyProblem, isModelSetId, isModelVersionId, modelVersionIdProblem } from '../../src/core/ids';
-import { MemoryKeyValueStore } from '../../src/core/keyValueStore';
+import { DEFAULT_ENDPOINT, isLoopbackHost, parseEndpoint } from '../../src/core/qianfan/endpoint';
+import { classifyError, isRejectedClass } from '../../src/core/qianfan/errorCodes';
+import { CancelledError, QianfanError, asQianfanError, classOf, isCancelled, isNotFound } from '../../src/core/qianfan/errors';
+import { accessKeyProblem, isModelSetId, isModelVersionId, modelVersionIdProblem } from '../../src/core/base/ids';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 
 describe('endpoint rules', () => {
   it('knows loopback hosts', () => {

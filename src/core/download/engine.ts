@@ -10,7 +10,7 @@
  * In one session the hash state of a cancelled download is kept in memory; after a reload it
  * cannot be restored (Node cannot serialize an MD5 state), so the kept `.part` is read once.
  */
-import { CancelledError } from '../errors';
+import { CancelledError } from '../qianfan/errors';
 import { DownloadError, diskError } from './errors';
 import { type HasherFactory, type Md5Hasher, inlineHasher } from './hasher';
 import { MAX_OTHER_PARTS, type PartialDownload, type PartialDownloadsStore, otherPartPath, partOf, partPath } from './partialStore';

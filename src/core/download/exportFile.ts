@@ -1,5 +1,5 @@
 /** The finished export's file as the download engine needs it, from DescribeModelExportTask. */
-import { type ExportTask } from '../model';
+import { type ExportTask } from '../qianfan/model';
 import { type ExportFile } from './engine';
 import { DownloadError } from './errors';
 

@@ -4,8 +4,8 @@
  * and how many of its bytes are known good. One entry per `.part` file: a `.part` belongs to the
  * entry that names it, and to no other download (another profile's, another export's).
  */
-import { type KeyValueStore } from '../keyValueStore';
-import { ListStore, isRecord, optionalText, withoutUndefined } from '../listStore';
+import { type KeyValueStore } from '../state/keyValueStore';
+import { ListStore, isRecord, optionalText, withoutUndefined } from '../state/listStore';
 
 export interface PartialDownload {
   readonly target: string;

@@ -3,7 +3,7 @@
  * dropped or stalled connection (from the same byte), with a fresh URL when the old one has
  * expired (401 / 403 / 410), and restarted from zero when the server ignores the Range.
  */
-import { CancelledError } from '../errors';
+import { CancelledError } from '../qianfan/errors';
 import { DownloadError } from './errors';
 import { urlForLog } from './url';
 import { type BlockWriter } from './writer';

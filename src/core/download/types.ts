@@ -2,7 +2,7 @@
  * The edges of the download engine, injected so that it runs in plain Node tests: an HTTP GET
  * that streams its body, a small file system, and a clock.
  */
-import { type Sleep } from '../retry';
+import { type Sleep } from '../qianfan/retry';
 
 export interface GetRequest {
   readonly url: string;

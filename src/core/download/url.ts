@@ -3,7 +3,7 @@
  * (plain http only on loopback, for the emulator), and only host and path ever written to a log
  * (the query holds the URL's signature).
  */
-import { isLoopbackHost } from '../endpoint';
+import { isLoopbackHost } from '../qianfan/endpoint';
 import { DownloadError } from './errors';
 
 export function checkDownloadUrl(value: string): URL {

@@ -4,7 +4,7 @@
  * action needs, from keys the emulator holds to IAM policies.
  */
 import * as assert from 'assert';
-import { QianfanError, type QianfanErrorKind } from '../../../src/core/errors';
+import { QianfanError, type QianfanErrorKind } from '../../../src/core/qianfan/errors';
 import { userMessage } from '../../../src/platform/errorMessages';
 import { DEMO_ACCESS_KEY, type Fixture, run, setUp, tearDown, track, treeLines, versionNode } from './harness';
 

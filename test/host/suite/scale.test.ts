@@ -6,7 +6,7 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { generatedFixture } from '../../emulator/fixture';
-import { type TrackedInfo } from '../../../src/core/trackedVersions';
+import { type TrackedInfo } from '../../../src/core/state/trackedVersions';
 import { type ErrorNode, type ModelNode, type TreeNode } from '../../../src/tree/nodes';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
 

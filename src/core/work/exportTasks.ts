@@ -2,13 +2,13 @@
  * Exports in progress: remembered in a KeyValueStore so polling resumes after a reload, and
  * the poll loop that follows DescribeModelExportTask until the export is done or failed.
  */
-import { type KeyValueStore } from './keyValueStore';
-import { type ExportTask } from './model';
-import { isAmbiguousFailure, mayMeanMissing } from './errors';
-import { type Presence } from './presence';
-import { isModelVersionId } from './ids';
-import { ListStore, isRecord, optionalText, withoutUndefined } from './listStore';
-import { type Sleep, abortableSleep } from './retry';
+import { type KeyValueStore } from '../state/keyValueStore';
+import { type ExportTask } from '../qianfan/model';
+import { isAmbiguousFailure, mayMeanMissing } from '../qianfan/errors';
+import { type Presence } from '../qianfan/presence';
+import { isModelVersionId } from '../base/ids';
+import { ListStore, isRecord, optionalText, withoutUndefined } from '../state/listStore';
+import { type Sleep, abortableSleep } from '../qianfan/retry';
 
 export interface PendingExport {
   readonly modelId: string;

@@ -17,7 +17,7 @@
  * at a time through the client's limiter.
  */
 import { CancelledError, QianfanError, isCancelled } from './errors';
-import { isModelVersionId } from './ids';
+import { isModelVersionId } from '../base/ids';
 import { ShapeError } from './model';
 import { SERVICE_LIST_POLICIES, SERVICE_READ_POLICIES, permissionFor } from './permissions';
 

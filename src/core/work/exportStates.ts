@@ -2,9 +2,9 @@
  * What this window knows of each version's export (running, done with its file, failed), in one
  * store with a change event: the export watcher writes it, the tree and the commands read it.
  */
-import { Emitter } from './events';
+import { Emitter } from '../base/events';
 import { type ExportFailure } from './exportTasks';
-import { type ExportTask } from './model';
+import { type ExportTask } from '../qianfan/model';
 
 export type ExportState =
   { readonly status: 'Doing' } | { readonly status: 'Done'; readonly task: ExportTask } | { readonly status: 'Fail'; readonly failure: ExportFailure };

@@ -7,8 +7,8 @@
  * system time, so a clock set back does not hold polling back.
  */
 import { type DetailLoader } from './detailLoader';
-import { type Disposable } from './events';
-import { type VersionDetailsStore } from './versionDetails';
+import { type Disposable } from '../base/events';
+import { type VersionDetailsStore } from '../state/versionDetails';
 
 export interface PollerTiming {
   readonly intervalMs: number;

@@ -12,11 +12,11 @@
  * before anything is sent. The limiter's pace (say 5 requests/s) then delays the next version
  * the user opens by at most one slot, not by everything asked for before it.
  */
-import { isCancelled, isSetupFailure, mayMeanMissing } from './errors';
-import { type Presence } from './presence';
-import { type ModelVersionDetail } from './model';
-import { type TrackedInfo } from './trackedVersions';
-import { type VersionDetailsStore } from './versionDetails';
+import { isCancelled, isSetupFailure, mayMeanMissing } from '../qianfan/errors';
+import { type Presence } from '../qianfan/presence';
+import { type ModelVersionDetail } from '../qianfan/model';
+import { type TrackedInfo } from '../state/trackedVersions';
+import { type VersionDetailsStore } from '../state/versionDetails';
 
 export interface DetailLoaderDeps {
   describe(modelId: string, signal: AbortSignal): Promise<ModelVersionDetail>;

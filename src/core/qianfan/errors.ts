@@ -1,6 +1,6 @@
 /** Every failure the client reports is one of these; none carries a secret. */
 import { type ErrorClass, classifyError } from './errorCodes';
-import { cleanOptional, cleanText } from './text';
+import { cleanOptional, cleanText } from '../base/text';
 
 export type QianfanErrorKind =
   | 'api' // the service answered with an error body or status

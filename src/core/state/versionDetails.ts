@@ -5,8 +5,8 @@
  * the loader writes it; the tree, the poller and the commands read it.
  * What was known before this window started is in the tracked list (last status and its time).
  */
-import { Emitter } from './events';
-import { type ModelVersionDetail } from './model';
+import { Emitter } from '../base/events';
+import { type ModelVersionDetail } from '../qianfan/model';
 
 export type LiveState =
   | { readonly kind: 'loaded'; readonly detail: ModelVersionDetail; readonly at: number }

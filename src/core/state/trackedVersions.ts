@@ -4,7 +4,7 @@
  * Entries are only removed when the user untracks them or a delete succeeds.
  */
 import { type KeyValueStore } from './keyValueStore';
-import { isModelSetId, isModelVersionId } from './ids';
+import { isModelSetId, isModelVersionId } from '../base/ids';
 import { ListStore, isRecord, optionalText, withoutUndefined } from './listStore';
 
 export interface TrackedVersion {

@@ -5,7 +5,7 @@
 import { QianfanError, isAmbiguousFailure, mayMeanMissing } from './errors';
 import { type Presence, PresenceChecker } from './presence';
 import { type HttpTransport } from './http';
-import { isModelSetId, isModelVersionId } from './ids';
+import { isModelSetId, isModelVersionId } from '../base/ids';
 import { parseEndpoint } from './endpoint';
 import { startExportOnce, joinExportStart } from './exportStart';
 import {

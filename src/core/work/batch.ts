@@ -1,5 +1,5 @@
 /** Runs one task per item, at most `concurrency` at once, and reports every item's outcome. */
-import { CancelledError, isCancelled } from './errors';
+import { CancelledError, isCancelled } from '../qianfan/errors';
 
 export type ItemOutcome<T, R> =
   { readonly item: T; readonly ok: true; readonly value: R } | { readonly item: T; readonly ok: false; readonly error: unknown; readonly cancelled: boolean };

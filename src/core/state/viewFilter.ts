@@ -3,7 +3,7 @@
  * version name, ID, model ID and base model, and `status:Ready`-style terms (any of them). One
  * store with a change event; the tree draws only what matches.
  */
-import { type Disposable, Emitter } from './events';
+import { type Disposable, Emitter } from '../base/events';
 import { type TrackedVersion } from './trackedVersions';
 import { type LiveState, type VersionDetailsStore } from './versionDetails';
 

@@ -14,8 +14,8 @@
  * it always had, so an existing key pair and tracked list become the "default" profile without
  * anything being moved. Every other profile's data lives under keys with its ID in them.
  */
-import { Emitter } from './events';
-import { type Disposable } from './events';
+import { Emitter } from '../base/events';
+import { type Disposable } from '../base/events';
 import { type KeyValueStore } from './keyValueStore';
 import { isRecord } from './listStore';
 
