@@ -5,7 +5,7 @@ import { TRACKED_KEY, type TrackedChange, TrackedVersionsStore } from '../../src
 const versionId = (prefix: string, i: number) => `amv-${prefix}${String(i).padStart(8, '0')}`;
 
 describe('tracked versions: a large import is linear', () => {
-  it('adds 40,000 new versions to a store holding 40,000 well within a second of store work', async () => {
+  it('adds 40,000 new versions to a store holding 40,000 in a few seconds of store work at most (linear: a quadratic check took 9 to 13 s)', async () => {
     const kv = new MemoryKeyValueStore();
     // the 40,000 already tracked, stored as a window would have left them
     await kv.update(
@@ -23,8 +23,9 @@ describe('tracked versions: a large import is linear', () => {
     const used = process.cpuUsage(cpu);
     const ms = (used.user + used.system) / 1000;
 
-    // the bound is generous (the work measured about 0.25 s with this in-memory store, which copies through JSON); a quadratic check of who is new took seconds
-    assert.ok(ms < 1000, `store work took ${Math.round(ms)} ms`);
+    // the bound is generous (the work measured about 0.25 s with this in-memory store, which copies through JSON, and 1.5 s
+    // under mutation testing's instrumentation on a busy machine); a quadratic check of who is new took 9 to 13 s
+    assert.ok(ms < 4000, `store work took ${Math.round(ms)} ms`);
     assert.strictEqual(added, 40_000);
     assert.strictEqual(store.view().length, 80_000);
     assert.strictEqual(changes.length, 1);
