@@ -85,8 +85,18 @@ describe('delete', () => {
     f.emulator.latencyMs = 200;
     const nodes = await Promise.all(ALL.slice(0, 4).map((id) => versionNode(f.api, id)));
     f.prompts.confirms.push(true);
-    setTimeout(() => f.prompts.cancelProgress(), 300);
-    await run('qianfan.deleteVersion', nodes[0], nodes);
+    // cancel once the deletes are under way (the services check before the confirmation takes its own time)
+    const cancelWhenDeleting = setInterval(() => {
+      if (f.emulator.count('DeleteModel') >= 1) {
+        clearInterval(cancelWhenDeleting);
+        setTimeout(() => f.prompts.cancelProgress(), 100);
+      }
+    }, 10);
+    try {
+      await run('qianfan.deleteVersion', nodes[0], nodes);
+    } finally {
+      clearInterval(cancelWhenDeleting);
+    }
     assert.ok(f.emulator.count('DeleteModel') < 4);
     assert.match(f.prompts.last('warn').message, /Cancelled|取消/);
     const stillTracked = f.api.services.tracked.list().map((t) => t.modelId);

@@ -43,7 +43,7 @@ describe('delete: services that run the version', function () {
     );
     assert.match(prompt, /Type amv-34qkndzjf111 to delete it/);
     assert.ok(!f.prompts.asked.some((a) => a.startsWith('confirm:')), 'no modal: the typed confirmation instead');
-    assert.strictEqual(f.emulator.count('DescribeServices'), 3, 'every page of services');
+    assert.strictEqual(f.emulator.count('DescribeServices'), 6, 'every page of services (3), for each protocol version (this emulator lists all under both)');
     assert.strictEqual(f.emulator.count('DescribeService'), 250, 'each service asked for the version it runs');
     assert.ok(!f.emulator.store.versions.has('amv-34qkndzjf111'), 'deleted once confirmed');
   });
@@ -73,7 +73,7 @@ describe('delete: services that run the version', function () {
     const asked = f.prompts.asked.find((a) => a.startsWith('confirm:'))!;
     assert.match(
       asked,
-      /Could not check whether these versions run in a service: the key may not read services \(it needs one of QianfanServiceReadAccessPolicy, QianfanServiceOperateAccessPolicy, QianfanFullControlAccessPolicy\)/,
+      /Could not check whether these versions run in a service: the key may not read services \(it needs one of QianfanFullControlAccessPolicy, QianfanDataOperateAccessPolicy, QianfanDataFullControlAccessPolicy\)/,
     );
     assert.strictEqual(f.emulator.count('DeleteModel'), 0);
   });

@@ -95,6 +95,9 @@ describe('tracked versions and the tree', () => {
     it('keeps a version the service no longer knows, marked, and lets the user untrack it', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' }, { modelId: 'amv-34qkndzjf111' });
       await treeLines(f.api);
+      // deleted elsewhere: gone from its model's versions too, the evidence the extension goes by
+      const model = f.emulator.store.models.get(f.emulator.store.versions.get('amv-34qkndzjf111')!.modelSetId)!;
+      model.versionIds = model.versionIds.filter((id) => id !== 'amv-34qkndzjf111');
       f.emulator.store.versions.delete('amv-34qkndzjf111');
       await f.api.services.tree.refresh();
       const lines = await treeLines(f.api);
