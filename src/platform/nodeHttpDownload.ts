@@ -1,7 +1,7 @@
 /**
  * The download engine's StreamingHttp over Node's own `http` / `https` (no fetch layer between
- * the socket and the engine: measured faster for 1 GiB than node-fetch, see README "Benchmark →
- * Download"). No custom agent (VS Code's proxy support patches these modules), TLS verification
+ * the socket and the engine: measured faster for 1 GiB than node-fetch, see BENCHMARKS.md,
+ * "Download"). No custom agent (VS Code's proxy support patches these modules), TLS verification
  * on, no decompression (byte ranges are of the stored file). Only the headers the engine gives
  * are sent: never the Qianfan Authorization. Redirects are followed (a few), each target checked
  * like the first URL: https only (plain http only on loopback).

@@ -1,6 +1,6 @@
 /**
  * The tree part of `npm run bench`: runs test/host/bench inside a real VS Code extension host
- * (code-server, headless Chromium) and turns its JSON into README lines. `node out/test/bench/tree.js`
+ * (code-server, headless Chromium) and turns its JSON into BENCHMARKS.md lines. `node out/test/bench/tree.js`
  * runs it alone.
  */
 import { execFile } from 'child_process';
@@ -33,7 +33,7 @@ export async function treeBench(): Promise<TreeBenchResult> {
 
 const ms = (v: number) => `${v.toFixed(v < 100 ? 1 : 0)} ms`;
 
-/** The README table, with each goal of issue 11 beside what was measured. */
+/** The BENCHMARKS.md table, with each goal of issue 11 beside what was measured. */
 export function treeTable(r: TreeBenchResult): string {
   const trips = r.expandMs / r.oneTripMs;
   const rows = [
