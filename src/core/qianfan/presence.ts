@@ -43,10 +43,11 @@ export class PresenceChecker {
 
   /** Whether `modelId` is still in Qianfan; `modelSetId`: its model, when known. A cancel is thrown on. */
   async presence(modelId: string, modelSetId: string | undefined, opts: { signal?: AbortSignal } = {}): Promise<Presence> {
-    let model = modelSetId;
+    const model = modelSetId;
     if (model === undefined) {
       try {
-        model = (await this.api.describeModel(modelId, opts)).modelSetId;
+        await this.api.describeModel(modelId, opts);
+        return 'present'; // it answered for the version itself
       } catch (error) {
         rethrowCancel(error);
         return mayMeanMissing(error) ? this.inListing(modelId, opts) : 'unknown';
