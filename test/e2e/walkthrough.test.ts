@@ -27,6 +27,24 @@ import {
 /** The served export: 8 MiB, slowed to 512 KiB/s in the download step so that its progress can be seen. */
 const EXPORT_BYTES = 8 * 1024 * 1024;
 
+/** The steps of the getting-started walkthrough (contributes.walkthroughs), by their IDs in the page. */
+const WALKTHROUGH_STEPS = ['setKey', 'trackVersions', 'actOnVersion'].map((id) => `qianfan-tools.qianfan-models#qianfan.gettingStarted#${id}`);
+
+/** Opens the walkthrough as a user does (Welcome: Open Walkthrough…) and reads whether each step is checked. */
+async function walkthroughSteps(page: Page): Promise<boolean[]> {
+  await runFromPalette(page, 'Welcome: Open Walkthrough...');
+  const item = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get Started with Qianfan Models' }).first();
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
+  const checked: boolean[] = [];
+  for (const id of WALKTHROUGH_STEPS) {
+    const step = page.locator(`button.getting-started-step[data-step-id="${id}"]`);
+    await step.waitFor({ timeout: 30_000 });
+    checked.push((await step.getAttribute('aria-checked')) === 'true');
+  }
+  return checked;
+}
+
 for (const version of [SERVERS.newest, SERVERS.oldest]) {
   describe(`end to end in the browser workbench (code-server ${version})`, function () {
     this.timeout(240_000);
@@ -65,6 +83,12 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await wb?.close();
       await emulator?.stop();
       rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('the getting-started walkthrough lists its three steps, none done yet', async () => {
+      const { page } = wb;
+      assert.deepStrictEqual(await walkthroughSteps(page), [false, false, false]);
+      await runFromPalette(page, 'View: Close All Editors');
     });
 
     it('opens the Qianfan view from the activity bar and shows the sign-in welcome', async () => {
@@ -214,6 +238,13 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       assert.strictEqual(statSync(path.join(folder, path.basename(chosen))).size, EXPORT_BYTES);
       assert.ok(emulator.files!.requests.every((r) => !r.authorization));
       await clearNotifications(page);
+    });
+
+    it('the walkthrough shows each step done by the command run above (set key, import, delete / export / download)', async () => {
+      const { page } = wb;
+      assert.deepStrictEqual(await walkthroughSteps(page), [true, true, true]);
+      await screenshot(page, `walkthrough-done-${version}`, FAILURES);
+      await runFromPalette(page, 'View: Close All Editors');
     });
 
     it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {
