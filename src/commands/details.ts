@@ -1,8 +1,9 @@
 /**
- * Details (`qianfan.showDetails`, Enter on a version or a model): a read-only Markdown document
- * with everything Qianfan returns for it, dates in the display language, the export's file when
- * there is one, and two lenses on its first line: Copy ID and Open the Qianfan console.
- * The document is made on request (a `qianfan-details:` URI), so it never holds stale text.
+ * Details (`qianfan.showDetails`, Enter on a version or a model): a read-only page with
+ * everything Qianfan returns for it, dates in the display language, the export's file when there
+ * is one, and two links at its top: Copy ID and Open the Qianfan console. It is a small webview
+ * in the theme's colours (the same on every VS Code the extension supports, in the browser too),
+ * asked of Qianfan each time it is shown, so it never holds stale text.
  */
 import * as vscode from 'vscode';
 import { mayMeanMissing } from '../core/qianfan/errors';
@@ -15,7 +16,6 @@ import { ModelNode, VersionNode, statusText, versionTitle } from '../tree/nodes'
 import { targetsFor } from './selection';
 import { type Services } from './services';
 
-export const DETAILS_SCHEME = 'qianfan-details';
 /** The Qianfan console (its pages for one model are not documented, so the console's entry). */
 export const CONSOLE_URL = 'https://console.bce.baidu.com/qianfan/';
 
@@ -27,31 +27,39 @@ function when(value: string | undefined): string | undefined {
   return Number.isNaN(t) ? value : new Date(t).toLocaleString(vscode.env.language);
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/** One part of a details page; the page is rendered to HTML, every text escaped. */
+type Block =
+  | { kind: 'heading'; text: string }
+  | { kind: 'text'; text: string }
+  | { kind: 'rows'; rows: [string, string | undefined][] }
+  | { kind: 'list'; items: { text: string; code: string; note?: string }[] };
+
+/** What the details of a version or a model show. */
+export interface DetailsPage {
+  /** The version's or model's ID (what Copy ID copies). */
+  readonly id: string;
+  readonly title: string;
+  readonly blocks: Block[];
 }
 
-function table(rows: [string, string | undefined][]): string {
-  const lines = ['| | |', '| --- | --- |'];
-  for (const [k, v] of rows) {
-    if (v !== undefined && v !== '') {
-      lines.push(`| ${cell(k)} | ${cell(v)} |`);
-    }
-  }
-  return lines.join('\n');
+function table(rows: [string, string | undefined][]): Block {
+  return { kind: 'rows', rows };
 }
 
-function exportSection(s: Services, modelId: string, task: ExportTask | undefined): string {
+function exportSection(s: Services, modelId: string, task: ExportTask | undefined): Block[] {
   const state = s.exportStates.get(modelId);
-  const head = `## ${vscode.l10n.t('Export')}\n\n`;
+  const head: Block = { kind: 'heading', text: vscode.l10n.t('Export') };
   if (state?.status === 'Fail') {
-    return head + vscode.l10n.t('The last export failed: {0}', failureText(state.failure));
+    return [head, { kind: 'text', text: vscode.l10n.t('The last export failed: {0}', failureText(state.failure)) }];
   }
   if (!task?.hasRecord) {
-    return head + (state?.status === 'Doing' ? vscode.l10n.t('Exporting…') : vscode.l10n.t('No export of this version is known to Qianfan.'));
+    return [
+      head,
+      { kind: 'text', text: state?.status === 'Doing' ? vscode.l10n.t('Exporting…') : vscode.l10n.t('No export of this version is known to Qianfan.') },
+    ];
   }
-  return (
-    head +
+  return [
+    head,
     table([
       [vscode.l10n.t('Status'), task.status === 'Done' ? vscode.l10n.t('Done') : task.status === 'Doing' ? vscode.l10n.t('Exporting…') : task.status],
       [vscode.l10n.t('Export task'), task.exportId],
@@ -62,18 +70,22 @@ function exportSection(s: Services, modelId: string, task: ExportTask | undefine
       ],
       ['md5', task.md5],
       [vscode.l10n.t('Download URL'), task.downloadUrl],
-    ])
-  );
+    ]),
+  ];
 }
 
-async function versionDocument(s: Services, modelId: string): Promise<string> {
+async function versionPage(s: Services, modelId: string): Promise<DetailsPage> {
   const client = s.client();
   let detail: ModelVersionDetail;
   try {
     detail = await client.describeModel(modelId);
   } catch (error) {
     if (mayMeanMissing(error) && (await client.versionPresence(modelId, s.tracked.get(modelId)?.modelSetId)) === 'gone') {
-      return `# ${modelId}\n\n${vscode.l10n.t('The service no longer knows this version. Untrack it to remove it from this list.')}\n`;
+      return {
+        id: modelId,
+        title: modelId,
+        blocks: [{ kind: 'text', text: vscode.l10n.t('The service no longer knows this version. Untrack it to remove it from this list.') }],
+      };
     }
     throw error;
   }
@@ -81,108 +93,178 @@ async function versionDocument(s: Services, modelId: string): Promise<string> {
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const modelName = set?.modelSetName || tracked?.modelSetName;
   const task = s.exportStates.done(modelId) ?? (await client.describeModelExportTask(modelId).catch(() => undefined));
-  const title = versionTitle(modelName, detail.modelName, modelId);
-  return [
-    `# ${title}`,
-    table([
-      [vscode.l10n.t('Status'), statusText(detail.status)],
-      [vscode.l10n.t('Version'), detail.modelName],
-      [vscode.l10n.t('Version ID'), detail.modelId],
-      [vscode.l10n.t('Model'), modelName ? `${modelName} (${detail.modelSetId})` : detail.modelSetId],
-      [vscode.l10n.t('Base model'), detail.model],
-      [vscode.l10n.t('Source'), detail.sourceType],
-      [vscode.l10n.t('I/O mode'), detail.ioMode],
-      [vscode.l10n.t('Created'), when(detail.createTime)],
-      [vscode.l10n.t('Modified'), when(detail.modifyTime)],
-      [vscode.l10n.t('Description'), detail.description],
-    ]),
-    exportSection(s, modelId, task),
-    '',
-  ].join('\n\n');
+  return {
+    id: modelId,
+    title: versionTitle(modelName, detail.modelName, modelId),
+    blocks: [
+      table([
+        [vscode.l10n.t('Status'), statusText(detail.status)],
+        [vscode.l10n.t('Version'), detail.modelName],
+        [vscode.l10n.t('Version ID'), detail.modelId],
+        [vscode.l10n.t('Model'), modelName ? `${modelName} (${detail.modelSetId})` : detail.modelSetId],
+        [vscode.l10n.t('Base model'), detail.model],
+        [vscode.l10n.t('Source'), detail.sourceType],
+        [vscode.l10n.t('I/O mode'), detail.ioMode],
+        [vscode.l10n.t('Created'), when(detail.createTime)],
+        [vscode.l10n.t('Modified'), when(detail.modifyTime)],
+        [vscode.l10n.t('Description'), detail.description],
+      ]),
+      ...exportSection(s, modelId, task),
+    ],
+  };
 }
 
-async function modelDocument(s: Services, modelSetId: string): Promise<string> {
+async function modelPage(s: Services, modelSetId: string): Promise<DetailsPage> {
   const set: ModelSetDetail = await s.client().describeModelSet(modelSetId);
-  const versions = set.modelIds.map((id, i) => `- ${set.modelNames[i] || id} (\`${id}\`)${s.tracked.has(id) ? '' : ` — ${vscode.l10n.t('not tracked')}`}`);
-  return [
-    `# ${set.modelSetName || modelSetId}`,
-    table([
-      [vscode.l10n.t('Model ID'), set.modelSetId],
-      [vscode.l10n.t('Type'), set.modelType],
-      [vscode.l10n.t('Source'), set.source],
-      [vscode.l10n.t('Labels'), set.labels.join(', ')],
-      [vscode.l10n.t('Created'), when(set.createTime)],
-      [vscode.l10n.t('Modified'), when(set.modifyTime)],
-      [vscode.l10n.t('Description'), set.description],
-    ]),
-    `## ${vscode.l10n.t('Versions ({0})', set.modelIds.length)}`,
-    versions.join('\n'),
-    '',
-  ].join('\n\n');
+  return {
+    id: modelSetId,
+    title: set.modelSetName || modelSetId,
+    blocks: [
+      table([
+        [vscode.l10n.t('Model ID'), set.modelSetId],
+        [vscode.l10n.t('Type'), set.modelType],
+        [vscode.l10n.t('Source'), set.source],
+        [vscode.l10n.t('Labels'), set.labels.join(', ')],
+        [vscode.l10n.t('Created'), when(set.createTime)],
+        [vscode.l10n.t('Modified'), when(set.modifyTime)],
+        [vscode.l10n.t('Description'), set.description],
+      ]),
+      { kind: 'heading', text: vscode.l10n.t('Versions ({0})', set.modelIds.length) },
+      {
+        kind: 'list',
+        items: set.modelIds.map((id, i) => ({
+          text: set.modelNames[i] || id,
+          code: id,
+          note: s.tracked.has(id) ? undefined : vscode.l10n.t('not tracked'),
+        })),
+      },
+    ],
+  };
 }
 
-/** The URI of an ID's details document. */
-export function detailsUri(id: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: DETAILS_SCHEME, path: `/${id}.md` });
+/** The details of a version or a model, asked of Qianfan now; a failure is shown on the page. */
+export async function detailsPage(s: Services, id: string): Promise<DetailsPage> {
+  try {
+    if (isModelVersionId(id)) {
+      return await versionPage(s, id);
+    }
+    if (isModelSetId(id)) {
+      return await modelPage(s, id);
+    }
+    return { id, title: id, blocks: [] };
+  } catch (error) {
+    s.logger.error(`Could not load the details of ${id}`, error);
+    return { id, title: id, blocks: [{ kind: 'text', text: vscode.l10n.t('Could not load the details: {0}', userMessage(error)) }] };
+  }
 }
 
-function idOf(uri: vscode.Uri): string {
-  return uri.path.replace(/^\//, '').replace(/\.md$/, '');
+function escape(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export class DetailsProvider implements vscode.TextDocumentContentProvider, vscode.CodeLensProvider, vscode.Disposable {
-  private readonly emitter = new vscode.EventEmitter<vscode.Uri>();
-  readonly onDidChange = this.emitter.event;
+/** The commands the page's links may run (the webview runs no other command URI). */
+export const DETAILS_COMMANDS = ['qianfan.copyId', 'qianfan.openConsole'];
 
-  constructor(private readonly s: Services) {}
+function blockHtml(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return `<h2>${escape(block.text)}</h2>`;
+    case 'text':
+      return `<p>${escape(block.text)}</p>`;
+    case 'rows':
+      return `<table>${block.rows
+        .filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '')
+        .map(([k, v]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(v)}</td></tr>`)
+        .join('')}</table>`;
+    case 'list':
+      return `<ul>${block.items
+        .map((i) => `<li>${escape(i.text)} (<code>${escape(i.code)}</code>)${i.note ? ` — <em>${escape(i.note)}</em>` : ''}</li>`)
+        .join('')}</ul>`;
+  }
+}
 
-  /** Asks Qianfan again the next time the document is shown. */
-  reload(uri: vscode.Uri): void {
-    this.emitter.fire(uri);
+/**
+ * The page as HTML in the theme's colours and fonts (the workbench's CSS variables), its text
+ * selectable, with Copy ID and Open the Qianfan console as command links. No script runs.
+ */
+export function detailsHtml(page: DetailsPage, cspSource: string): string {
+  const copy = `command:qianfan.copyId?${encodeURIComponent(JSON.stringify([page.id]))}`;
+  return `<!DOCTYPE html>
+<html lang="${escape(vscode.env.language)}">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${cspSource} 'unsafe-inline';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>${escape(page.title)}</title>
+<style>
+  body { font-family: var(--vscode-font-family); font-size: var(--vscode-font-size); color: var(--vscode-foreground); padding: 0 20px 20px; user-select: text; }
+  h1 { font-size: 1.6em; font-weight: 600; padding-bottom: 0.3em; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); }
+  h2 { font-size: 1.25em; font-weight: 600; margin-top: 1.5em; }
+  table { border-collapse: collapse; width: 100%; }
+  th, td { text-align: left; vertical-align: top; padding: 4px 16px 4px 0; border-bottom: 1px solid var(--vscode-editorWidget-border, transparent); }
+  th { font-weight: 600; color: var(--vscode-descriptionForeground); white-space: nowrap; width: 9em; }
+  td { word-break: break-all; }
+  code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
+  .actions { display: flex; gap: 8px; margin: 12px 0; }
+  .actions a { color: var(--vscode-button-secondaryForeground, var(--vscode-button-foreground)); background: var(--vscode-button-secondaryBackground, var(--vscode-button-background)); padding: 4px 10px; border-radius: 2px; text-decoration: none; }
+  .actions a:hover { background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-hoverBackground)); }
+  .actions a:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+</style>
+</head>
+<body>
+<h1>${escape(page.title)}</h1>
+<div class="actions">
+<a href="${escape(copy)}">${escape(vscode.l10n.t('Copy ID'))}</a>
+<a href="command:qianfan.openConsole">${escape(vscode.l10n.t('Open the Qianfan console'))}</a>
+</div>
+${page.blocks.map(blockHtml).join('\n')}
+</body>
+</html>`;
+}
+
+/** The details tab: one, reused (as a preview is) for the next version or model shown. */
+export class DetailsPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  /** What the tab shows now. */
+  page: DetailsPage | undefined;
+
+  constructor(private readonly iconUri: vscode.Uri) {}
+
+  show(page: DetailsPage): vscode.WebviewPanel {
+    if (!this.panel) {
+      this.panel = vscode.window.createWebviewPanel(
+        'qianfan.details',
+        page.title,
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+        { enableScripts: false, enableCommandUris: DETAILS_COMMANDS, localResourceRoots: [] },
+      );
+      this.panel.iconPath = this.iconUri;
+      this.panel.onDidDispose(() => {
+        this.panel = undefined;
+        this.page = undefined;
+      });
+    } else {
+      this.panel.reveal(undefined, false);
+    }
+    this.panel.title = page.title;
+    this.panel.webview.html = detailsHtml(page, this.panel.webview.cspSource);
+    this.page = page;
+    return this.panel;
   }
 
   dispose(): void {
-    this.emitter.dispose();
-  }
-
-  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const id = idOf(uri);
-    try {
-      if (isModelVersionId(id)) {
-        return await versionDocument(this.s, id);
-      }
-      if (isModelSetId(id)) {
-        return await modelDocument(this.s, id);
-      }
-      return `# ${id}\n`;
-    } catch (error) {
-      this.s.logger.error(`Could not load the details of ${id}`, error);
-      return `# ${id}\n\n${vscode.l10n.t('Could not load the details: {0}', userMessage(error))}\n`;
-    }
-  }
-
-  provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
-    const id = idOf(document.uri);
-    const top = new vscode.Range(0, 0, 0, 0);
-    return [
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Copy ID'), command: 'qianfan.copyId', arguments: [id] }),
-      new vscode.CodeLens(top, { title: vscode.l10n.t('Open the Qianfan console'), command: 'qianfan.openConsole' }),
-    ];
+    this.panel?.dispose();
   }
 }
 
-export function registerDetails(context: vscode.ExtensionContext, s: Services): DetailsProvider {
-  const provider = new DetailsProvider(s);
-  context.subscriptions.push(
-    provider,
-    vscode.workspace.registerTextDocumentContentProvider(DETAILS_SCHEME, provider),
-    vscode.languages.registerCodeLensProvider({ scheme: DETAILS_SCHEME }, provider),
-  );
-  return provider;
+export function registerDetails(context: vscode.ExtensionContext): DetailsPanel {
+  const panel = new DetailsPanel(vscode.Uri.joinPath(context.extensionUri, 'media', 'qianfan.svg'));
+  context.subscriptions.push(panel);
+  return panel;
 }
 
 /** Opens the details of a version or model (from the tree, the keyboard, an ID, or a quick pick). */
-export async function showDetails(s: Services, provider: DetailsProvider, node?: unknown): Promise<vscode.TextDocument | undefined> {
+export async function showDetails(s: Services, details: DetailsPanel, node?: unknown): Promise<vscode.WebviewPanel | undefined> {
   let id: string | undefined;
   if (node instanceof ModelNode) {
     id = node.modelSetId;
@@ -196,14 +278,7 @@ export async function showDetails(s: Services, provider: DetailsProvider, node?:
   if (!id) {
     return undefined;
   }
-  const uri = detailsUri(id);
-  if (vscode.workspace.textDocuments.some((d) => d.uri.toString() === uri.toString())) {
-    provider.reload(uri); // shown before: ask Qianfan again
-  }
-  const doc = await s.prompts.withProgress(vscode.l10n.t('Loading the details of {0}…', id), false, () =>
-    Promise.resolve(vscode.workspace.openTextDocument(uri)),
-  );
-  const shown = await vscode.languages.setTextDocumentLanguage(doc, 'markdown');
-  await vscode.window.showTextDocument(shown, { preview: true });
-  return shown;
+  const shown = id;
+  const page = await s.prompts.withProgress(vscode.l10n.t('Loading the details of {0}…', id), false, () => detailsPage(s, shown));
+  return details.show(page);
 }

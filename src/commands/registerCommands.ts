@@ -12,7 +12,7 @@ import { addProfile, removeProfile, renameProfile, switchProfile } from './profi
 import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
-  const details = registerDetails(context, s);
+  const details = registerDetails(context);
   const selected = () => s.tree.selection;
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),

@@ -27,6 +27,53 @@ import {
 /** The served export: 8 MiB, slowed to 512 KiB/s in the download step so that its progress can be seen. */
 const EXPORT_BYTES = 8 * 1024 * 1024;
 
+/** The steps of the getting-started walkthrough (contributes.walkthroughs), by their IDs in the page. */
+const WALKTHROUGH_STEPS = ['setKey', 'trackVersions', 'actOnVersion'].map((id) => `qianfan-tools.qianfan-models#qianfan.gettingStarted#${id}`);
+
+/** Opens the walkthrough as a user does (Welcome: Open Walkthrough…) and reads whether each step is checked. */
+async function walkthroughSteps(page: Page): Promise<boolean[]> {
+  await runFromPalette(page, 'Welcome: Open Walkthrough...');
+  const item = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Get Started with Qianfan Models' }).first();
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
+  const checked: boolean[] = [];
+  for (const id of WALKTHROUGH_STEPS) {
+    const step = page.locator(`button.getting-started-step[data-step-id="${id}"]`);
+    await step.waitFor({ timeout: 30_000 });
+    checked.push((await step.getAttribute('aria-checked')) === 'true');
+  }
+  return checked;
+}
+
+/** Closes the active editor with its tab's close button (the palette may not take F1 while the walkthrough page has the focus). */
+async function closeActiveEditor(page: Page): Promise<void> {
+  const active = page.locator('.tabs-container .tab.active');
+  const label = await active.getAttribute('aria-label');
+  await active.locator('.tab-actions .action-label').first().click();
+  await page.locator(`.tabs-container .tab[aria-label="${label}"]`).waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+type Frame = ReturnType<Page['frames']>[number];
+
+/** The frame of the details page (a webview: frames inside frames) once its heading shows `text`. */
+async function detailsFrame(page: Page, text: string, timeout = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (
+        (await frame
+          .locator('h1', { hasText: text })
+          .count()
+          .catch(() => 0)) > 0
+      ) {
+        return frame;
+      }
+    }
+    await page.waitForTimeout(250);
+  }
+  throw new Error(`no details page showing ${text} within ${timeout} ms`);
+}
+
 for (const version of [SERVERS.newest, SERVERS.oldest]) {
   describe(`end to end in the browser workbench (code-server ${version})`, function () {
     this.timeout(240_000);
@@ -65,6 +112,12 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await wb?.close();
       await emulator?.stop();
       rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('the getting-started walkthrough lists its three steps, none done yet', async () => {
+      const { page } = wb;
+      assert.deepStrictEqual(await walkthroughSteps(page), [false, false, false]);
+      await closeActiveEditor(page);
     });
 
     it('opens the Qianfan view from the activity bar and shows the sign-in welcome', async () => {
@@ -152,13 +205,9 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await page.keyboard.press('Escape');
       await row.click();
       await page.keyboard.press('Enter');
-      await page
-        .locator('.monaco-editor .view-lines', { hasText: 'amv-p8r2t6y1u3io' })
-        .first()
-        .waitFor({ timeout: 15_000 })
-        .catch((e: unknown) => {
-          throw new Error(`Enter did not open the details: ${String(e)}`);
-        });
+      await detailsFrame(page, 'amv-p8r2t6y1u3io').catch((e: unknown) => {
+        throw new Error(`Enter did not open the details: ${String(e)}`);
+      });
       await row.click();
       await page.keyboard.press('Delete');
       const dialog = page.locator('.monaco-dialog-box');
@@ -185,6 +234,38 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await item.locator('.monaco-button', { hasText: 'Copy Download URL' }).waitFor();
       await shot(page, '5-export-done');
       assert.strictEqual(emulator.store.exportsCreated, 1);
+    });
+
+    it("shows the details rendered: a table in the theme, the export's file, Copy ID that copies", async () => {
+      const { page } = wb;
+      await clearNotifications(page);
+      const row = await treeRow(page, 'amv-g73j3faikzpz');
+      await row.click({ button: 'right' });
+      await clickMenuItem(page, 'Show Details');
+      const frame = await detailsFrame(page, 'customer-support-zh / V1 (amv-g73j3faikzpz)');
+      await frame.locator('th', { hasText: 'md5' }).waitFor();
+      assertIncludes(await frame.locator('table').first().innerText(), 'ERNIE-Speed-8K');
+      const text = await frame.locator('body').innerText();
+      assertIncludes(text, 'amv-g73j3faikzpz-exp-');
+      assert.ok(!text.includes('| --- |'), 'rendered, not Markdown source');
+      await frame.locator('a', { hasText: 'Open the Qianfan console' }).waitFor();
+      await shot(page, '8-details');
+      // Copy ID is a command link of the webview; the browser's clipboard needs the permission
+      await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+      const copied = page.locator('.statusbar', { hasText: 'Copied amv-g73j3faikzpz' }); // shown for 3 s
+      for (let attempt = 1; ; attempt++) {
+        await frame.locator('a', { hasText: 'Copy ID' }).click();
+        if (
+          await copied.waitFor({ timeout: 5_000 }).then(
+            () => true,
+            () => false,
+          )
+        ) {
+          break;
+        }
+        assert.ok(attempt < 3, 'Copy ID said "Copied" in the status bar');
+      }
+      await closeActiveEditor(page);
     });
 
     it('downloads the export with a progress notification (bytes, rate, time left), then a verified file', async () => {
@@ -214,6 +295,13 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       assert.strictEqual(statSync(path.join(folder, path.basename(chosen))).size, EXPORT_BYTES);
       assert.ok(emulator.files!.requests.every((r) => !r.authorization));
       await clearNotifications(page);
+    });
+
+    it('the walkthrough shows each step done by the command run above (set key, import, delete / export / download)', async () => {
+      const { page } = wb;
+      assert.deepStrictEqual(await walkthroughSteps(page), [true, true, true]);
+      await screenshot(page, `walkthrough-done-${version}`, FAILURES);
+      await closeActiveEditor(page);
     });
 
     it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {

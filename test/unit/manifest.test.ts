@@ -15,6 +15,28 @@ function registeredInSource(): string[] {
   return [...text.matchAll(/'(qianfan\.[A-Za-z]+)':/g)].map((m) => m[1]);
 }
 
+interface WalkthroughStep {
+  id: string;
+  title: string;
+  description: string;
+  media: { image?: string; markdown?: string; altText?: string };
+  completionEvents?: string[];
+}
+interface Walkthrough {
+  id: string;
+  title: string;
+  description: string;
+  steps: WalkthroughStep[];
+}
+
+function walkthroughs(): Walkthrough[] {
+  return (contributes as unknown as { walkthroughs?: Walkthrough[] }).walkthroughs ?? [];
+}
+
+function nls(file: string): Record<string, string> {
+  return JSON.parse(readFileSync(path.join(root, file), 'utf8')) as Record<string, string>;
+}
+
 describe('manifest', () => {
   it('every contributed command is registered, and every registered command is contributed', () => {
     assert.deepStrictEqual([...registeredInSource()].sort(), [...commandIds].sort());
@@ -48,6 +70,53 @@ describe('manifest', () => {
     const re = new RegExp(/viewItem =~ \/(.+?)\//.exec(del?.when ?? '')![1]);
     assert.ok(re.test('qianfan.version.ready') && re.test('qianfan.version.fail.exported'));
     assert.ok(!re.test('qianfan.version.missing') && !re.test('qianfan.model') && !re.test('qianfan.error'));
+  });
+
+  it('the getting-started walkthrough: set a key, track or import, then delete / export / download, each step done by its command', () => {
+    const [walkthrough, ...others] = walkthroughs();
+    assert.ok(walkthrough, 'a walkthrough is contributed');
+    assert.deepStrictEqual(others, [], 'one walkthrough');
+    assert.strictEqual(walkthrough.id, 'qianfan.gettingStarted');
+    const registered = registeredInSource();
+    assert.deepStrictEqual(
+      walkthrough.steps.map((s) => [s.id, s.completionEvents]),
+      [
+        ['setKey', ['onCommand:qianfan.setCredentials']],
+        ['trackVersions', ['onCommand:qianfan.importVersions', 'onCommand:qianfan.trackVersion']],
+        ['actOnVersion', ['onCommand:qianfan.deleteVersion', 'onCommand:qianfan.exportVersion', 'onCommand:qianfan.downloadExport']],
+      ],
+    );
+    const en = nls('package.nls.json');
+    const zh = nls('package.nls.zh-cn.json');
+    for (const step of walkthrough.steps) {
+      for (const event of step.completionEvents ?? []) {
+        const command = event.replace(/^onCommand:/, '');
+        assert.ok(commandIds.includes(command) && registered.includes(command), `${step.id}: ${command} is contributed and registered`);
+      }
+      // each step's buttons run a command that completes it
+      const description = en[step.description.replace(/^%|%$/g, '')] ?? '';
+      const links = [...description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => `onCommand:${m[1]}`);
+      assert.ok(links.length > 0, `${step.id} has a button`);
+      assert.deepStrictEqual(
+        links.filter((l) => !step.completionEvents?.includes(l)),
+        [],
+        `${step.id}: its buttons complete it`,
+      );
+      assert.ok(step.media.image && existsSync(path.join(root, step.media.image)), `${step.id}: ${step.media.image} exists`);
+      assert.ok(/\.png$/.test(step.media.image), 'a PNG (the .vsix holds media as PNG or SVG)');
+    }
+    // every text through package.nls*.json, so that it is shown in Chinese too
+    const texts = [walkthrough.title, walkthrough.description, ...walkthrough.steps.flatMap((s) => [s.title, s.description, s.media.altText ?? ''])];
+    for (const text of texts) {
+      const key = /^%([^%]+)%$/.exec(text)?.[1];
+      assert.ok(key && en[key] && zh[key], `${text} is localized`);
+      assert.ok(/[\u4e00-\u9fff]/.test(zh[key]), `${key} is Chinese`);
+      assert.strictEqual(
+        [...zh[key].matchAll(/\(command:[\w.]+\)/g)].join(),
+        [...en[key].matchAll(/\(command:[\w.]+\)/g)].join(),
+        `${key}: the same buttons in both languages`,
+      );
+    }
   });
 
   it('node-only commands are hidden from the palette', () => {

@@ -18,39 +18,78 @@ describe('details and the keyboard', () => {
     await tearDown(f);
   });
 
-  it('Show Details opens a read-only document with what Qianfan returns, the export included, and Copy ID / console lenses', async () => {
+  it('Show Details opens a rendered page (a webview in the theme) with what Qianfan returns, the export included, and Copy ID / console links', async () => {
     await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
-    const doc = (await run('qianfan.showDetails', await versionNode(f.api, 'amv-g73j3faikzpz'))) as vscode.TextDocument;
-    const text = doc.getText();
-    assert.match(text, /^# customer-support-zh \/ V1 \(amv-g73j3faikzpz\)/);
-    assert.match(text, /ERNIE-Speed-8K/);
-    assert.match(text, /am-gh0azfeb9adu/);
-    assert.match(text, /\| (Status|状态) \| (Ready|就绪) \|/);
+    const panel = (await run('qianfan.showDetails', await versionNode(f.api, 'amv-g73j3faikzpz'))) as vscode.WebviewPanel;
+    assert.ok(panel.visible && panel.active, 'shown and focused');
+    assert.strictEqual(panel.viewType, 'qianfan.details');
+    assert.strictEqual(panel.title, 'customer-support-zh / V1 (amv-g73j3faikzpz)');
+    const html = panel.webview.html;
+    assert.match(html, /<h1>customer-support-zh \/ V1 \(amv-g73j3faikzpz\)<\/h1>/);
+    assert.match(html, /ERNIE-Speed-8K/);
+    assert.match(html, /am-gh0azfeb9adu/);
+    assert.match(html, /<tr><th scope="row">(Status|状态)<\/th><td>(Ready|就绪)<\/td><\/tr>/, 'a table, not Markdown pipes');
+    assert.doesNotMatch(html, /\| --- \|/);
     const task = f.api.services.exportStates.done('amv-g73j3faikzpz')!;
-    assert.ok(text.includes(task.fileName!) && text.includes(task.md5!), text);
-    assert.strictEqual(doc.languageId, 'markdown');
-    assert.strictEqual(doc.uri.scheme, 'qianfan-details');
-    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', doc.uri);
+    assert.ok(html.includes(task.fileName!) && html.includes(task.md5!), html);
+    // the theme's colours and fonts, text selectable, no script, and only the two commands as links
+    assert.match(html, /var\(--vscode-foreground\)/);
+    assert.match(html, /user-select: text/);
+    assert.doesNotMatch(html, /<script/);
+    assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
+    assert.strictEqual(panel.webview.options.enableScripts, false);
+    assert.deepStrictEqual(panel.webview.options.enableCommandUris, ['qianfan.copyId', 'qianfan.openConsole']);
+    const links = [...html.matchAll(/<a href="command:([\w.]+)(?:\?([^"]*))?">([^<]+)<\/a>/g)].map((m) => ({
+      command: m[1],
+      args: m[2] ? (JSON.parse(decodeURIComponent(m[2].replace(/&#38;/g, '&'))) as unknown[]) : [],
+      label: m[3],
+    }));
     assert.deepStrictEqual(
-      lenses.map((l) => l.command?.command),
+      links.map((l) => l.command),
       ['qianfan.copyId', 'qianfan.openConsole'],
     );
-    await run('qianfan.openConsole');
+    assert.match(links[0].label, /^(Copy ID|复制 ID)$/);
+    assert.match(links[1].label, /^(Open the Qianfan console|打开千帆控制台)$/);
+    // what the links run, with what they carry
+    await run(links[1].command, ...links[1].args);
     assert.deepStrictEqual(f.prompts.opened, ['https://console.bce.baidu.com/qianfan/']);
-    await run(lenses[0].command!.command, ...((lenses[0].command!.arguments ?? []) as unknown[]));
+    await run(links[0].command, ...links[0].args);
     assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
     assert.match(f.prompts.statuses.at(-1) ?? '', /amv-g73j3faikzpz/, 'Copy ID says so in the status bar');
+  });
+
+  it("Qianfan's text is escaped: a description cannot add markup or a command link", async () => {
+    f.emulator.store.versions.get('amv-g73j3faikzpz')!.description = '<a href="command:qianfan.clearCredentials">x</a><script>alert(1)</script>';
+    const panel = (await run('qianfan.showDetails', 'amv-g73j3faikzpz')) as vscode.WebviewPanel;
+    const html = panel.webview.html;
+    assert.ok(html.includes('&#60;a href=&#34;command:qianfan.clearCredentials&#34;&#62;'), html);
+    assert.doesNotMatch(html, /<script|<a href="command:qianfan.clearCredentials/);
+  });
+
+  it('one details tab, reused for the next version, and asked of Qianfan again each time', async () => {
+    const first = (await run('qianfan.showDetails', await versionNode(f.api, 'amv-g73j3faikzpz'))) as vscode.WebviewPanel;
+    const calls = f.emulator.count('DescribeModel');
+    const second = (await run('qianfan.showDetails', await versionNode(f.api, 'amv-34qkndzjf111'))) as vscode.WebviewPanel;
+    assert.strictEqual(second, first, 'the same tab');
+    assert.match(second.title, /V2 \(amv-34qkndzjf111\)/);
+    assert.match(second.webview.html, /amv-34qkndzjf111/);
+    assert.doesNotMatch(second.webview.html, /amv-g73j3faikzpz/);
+    assert.ok(f.emulator.count('DescribeModel') > calls, 'asked again');
+    const webviewTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
+    // one webview tab, labelled with the second title (the workbench learns the new title a moment later)
+    await waitFor('the tab', () => webviewTabs().length === 1 && webviewTabs()[0].label === second.title);
+    assert.strictEqual(webviewTabs().length, 1);
   });
 
   it("a model's details list its versions and say which are not tracked", async () => {
     const lines = await treeLines(f.api);
     assert.ok(lines[0].includes('customer-support-zh'));
     const model = (await f.api.services.tree.getChildren())[0];
-    const doc = (await run('qianfan.showDetails', model)) as vscode.TextDocument;
-    const text = doc.getText();
-    assert.match(text, /^# customer-support-zh/);
-    assert.match(text, /V3 \(`amv-k2m9x7c4q1ab`\) — (not tracked|未跟踪)/);
-    assert.doesNotMatch(text, /V1 \(`amv-g73j3faikzpz`\) —/);
+    const panel = (await run('qianfan.showDetails', model)) as vscode.WebviewPanel;
+    const html = panel.webview.html;
+    assert.match(html, /<h1>customer-support-zh<\/h1>/);
+    assert.match(html, /<li>V3 \(<code>amv-k2m9x7c4q1ab<\/code>\) — <em>(not tracked|未跟踪)<\/em><\/li>/);
+    assert.match(html, /<li>V1 \(<code>amv-g73j3faikzpz<\/code>\)<\/li>/);
   });
 
   it('Delete and Enter act on the selection: the same confirmation that names model and version, and the details', async () => {
@@ -61,8 +100,8 @@ describe('details and the keyboard', () => {
     await run('qianfan.deleteSelected');
     assert.match(f.prompts.asked.at(-1) ?? '', /^confirm: .*V2.*amv-34qkndzjf111/);
     assert.strictEqual(f.emulator.count('DeleteModel'), 0, 'declined: nothing deleted');
-    const doc = (await run('qianfan.showSelectedDetails')) as vscode.TextDocument;
-    assert.match(doc.getText(), /amv-34qkndzjf111/);
+    const panel = (await run('qianfan.showSelectedDetails')) as vscode.WebviewPanel;
+    assert.match(panel.webview.html, /<h1>[^<]*amv-34qkndzjf111/);
     const keys = asManifest(ourExtension()!.packageJSON).contributes.keybindings ?? [];
     assert.deepStrictEqual(
       keys.map((k) => [k.command, k.key, k.when]),
