@@ -1,5 +1,6 @@
 /** What the client sends for each action, through a recording transport (no network). */
 import * as assert from 'assert';
+import { type AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
 import { type HttpRequest, type HttpResponse } from '../../src/core/qianfan/http';
 import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfan/qianfanClient';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
@@ -115,6 +116,24 @@ describe('requests: what each action sends', () => {
       outcome: 'error',
       error: 'DescribeModel HTTP 404 ResourceNotFound: gone (requestId r9)',
     });
+  });
+
+  it('takes X-Ratelimit-Limit-Requests (per minute) as the pace, from any answer; a value that is not a positive number is ignored', async () => {
+    const rateAfter = async (value: string | undefined, status = 200) => {
+      const r = recorder({}, (): HttpResponse => ({
+        status,
+        headers: value === undefined ? ({} as Record<string, string>) : { 'x-ratelimit-limit-requests': value },
+        body: status === 200 ? JSON.stringify({ result: RESULTS.DescribeModel }) : '{"code":"InternalError","message":"x"}',
+      }));
+      await r.client.describeModel('amv-g73j3faikzpz').catch(() => undefined);
+      return (r.client.limiter as AdaptiveLimiter).state.rate;
+    };
+    assert.strictEqual(await rateAfter('600'), 10);
+    assert.strictEqual(await rateAfter(' 90 '), 1.5);
+    assert.strictEqual(await rateAfter('120', 500), 2, 'an error answer tells the pace too');
+    for (const ignored of [undefined, '', '  ', '0', '-60', 'many', 'Infinity']) {
+      assert.strictEqual(await rateAfter(ignored), undefined, String(ignored));
+    }
   });
 
   it('signs with new keys as soon as they change', async () => {
