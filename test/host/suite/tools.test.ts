@@ -124,7 +124,7 @@ async function invoke(name: string, input: object): Promise<string> {
   });
 
   it('export under way: answered as under way, and a second ask follows the same export', async () => {
-    await ready({ exportDurationMs: 4000 });
+    await ready({ exportDurationMs: 8000 });
     f.api.tools.options.exportWaitMs = 100;
     try {
       const first = await invoke(TOOL_NAMES.export, { version: V2 });
