@@ -7,6 +7,7 @@ import { offerEnvironmentKeys, registerProfiles, reloadState } from './commands/
 import { startUp } from './commands/startup';
 import { registerView } from './commands/view';
 import { type Prompts } from './platform/prompts';
+import { type RegisteredTools, registerTools } from './tools/registerTools';
 
 /** Returned from activate() only in extension test mode: nothing else can reach the services. */
 export interface QianfanTestApi {
@@ -24,6 +25,8 @@ export interface QianfanTestApi {
   offerEnvironmentKeys(): Promise<void>;
   /** Forgets what this window learnt and runs the start-up steps, as a reload of the window would. */
   simulateReload(timing?: PollTiming): Promise<void>;
+  /** The chat tools as registered (none where VS Code has no tool API). */
+  readonly tools: RegisteredTools;
 }
 
 export function activate(context: vscode.ExtensionContext): QianfanTestApi | undefined {
@@ -32,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const treeView = registerView(context, services);
   registerCommands(context, services);
   const profileItem = registerProfiles(context, services);
+  const tools = registerTools(context, services);
   void startUp(services).then(() => offerEnvironmentKeys(services));
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
   services.logger.info(`Qianfan Models ${version} activated in ${(performance.now() - started).toFixed(1)} ms (endpoint ${services.settings().endpoint})`);
@@ -50,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     simulateReload: (timing) => reloadState(services, timing),
     profileItem,
     offerEnvironmentKeys: () => offerEnvironmentKeys(services),
+    tools,
   };
 }
 

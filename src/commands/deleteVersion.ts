@@ -26,7 +26,7 @@ function listTargets(targets: readonly Target[]): string {
 }
 
 /** What the check of services found, in the user's words: lines for the confirmation, empty when nothing runs them. */
-function deploymentLines(check: DeploymentCheck, targets: readonly Target[]): string[] {
+export function deploymentLines(check: DeploymentCheck, targets: readonly Target[]): string[] {
   if (check.kind === 'skipped') {
     return [
       check.reason === 'permission'
@@ -44,20 +44,16 @@ function deploymentLines(check: DeploymentCheck, targets: readonly Target[]): st
   );
 }
 
-async function checkDeployments(services: Services, targets: readonly Target[]): Promise<DeploymentCheck> {
+/** Which services run these versions (every page of services), said in the log. */
+export async function servicesRunning(services: Services, targets: readonly Target[], signal?: AbortSignal): Promise<DeploymentCheck> {
   const client = services.client();
-  const check = await services.prompts.withProgress(
-    vscode.l10n.t('Checking which services run {0}…', targets.length === 1 ? targets[0].label : String(targets.length)),
-    true,
-    (_p, signal) =>
-      findDeployments(
-        targets.map((t) => t.modelId),
-        {
-          listServices: (page, s) => client.listServices(page, { signal: s }),
-          describeService: (id, s) => client.describeService(id, { signal: s }),
-        },
-        signal,
-      ),
+  const check = await findDeployments(
+    targets.map((t) => t.modelId),
+    {
+      listServices: (page, s) => client.listServices(page, { signal: s }),
+      describeService: (id, s) => client.describeService(id, { signal: s }),
+    },
+    signal,
   );
   if (check.kind === 'checked') {
     const running = targets.filter((t) => check.running.has(t.modelId));
@@ -70,6 +66,14 @@ async function checkDeployments(services: Services, targets: readonly Target[]):
     );
   }
   return check;
+}
+
+function checkDeployments(services: Services, targets: readonly Target[]): Promise<DeploymentCheck> {
+  return services.prompts.withProgress(
+    vscode.l10n.t('Checking which services run {0}…', targets.length === 1 ? targets[0].label : String(targets.length)),
+    true,
+    (_p, signal) => servicesRunning(services, targets, signal),
+  );
 }
 
 async function confirmDelete(services: Services, targets: readonly Target[], check: DeploymentCheck): Promise<boolean> {
@@ -109,9 +113,17 @@ export async function deleteVersions(services: Services, node?: unknown, nodes?:
   if (!(await confirmDelete(services, targets, check))) {
     return;
   }
+  await deleteConfirmed(services, targets);
+}
+
+/**
+ * Deletes versions whose deletion was confirmed: DeleteModel for each at the limiter's pace, under a
+ * cancellable progress; each result is logged (`by` says who asked) and reported, deleted versions leave the list.
+ */
+export async function deleteConfirmed(services: Services, targets: readonly Target[], by = ''): Promise<ItemOutcome<Target, DeleteResult>[]> {
   const client = services.client();
   const title = targets.length === 1 ? vscode.l10n.t('Deleting {0}', targets[0].label) : vscode.l10n.t('Deleting {0} model versions', targets.length);
-  services.logger.info(`Deleting ${targets.map((t) => t.label).join(', ')}`);
+  services.logger.info(`Deleting ${targets.map((t) => t.label).join(', ')}${by}`);
   const outcomes = await services.prompts.withProgress(title, true, (progress, signal) =>
     runBatch(
       targets,
@@ -125,16 +137,17 @@ export async function deleteVersions(services: Services, node?: unknown, nodes?:
       },
     ),
   );
-  await finish(services, outcomes);
+  await finish(services, outcomes, by);
+  return outcomes;
 }
 
-async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteResult>[]): Promise<void> {
+async function finish(services: Services, outcomes: ItemOutcome<Target, DeleteResult>[], by: string): Promise<void> {
   const deleted = outcomes.filter((o) => o.ok).map((o) => o.item);
   const failed = outcomes.filter((o): o is Extract<typeof o, { ok: false }> => !o.ok && !o.cancelled);
   const cancelled = outcomes.filter((o) => !o.ok && o.cancelled);
   for (const o of outcomes) {
     if (o.ok) {
-      services.logger.info(`Deleted ${o.item.label}${o.value.alreadyGone ? ' (it was already gone)' : ''}`);
+      services.logger.info(`Deleted ${o.item.label}${o.value.alreadyGone ? ' (it was already gone)' : ''}${by}`);
     } else if (!o.cancelled) {
       services.logger.error(`Could not delete ${o.item.label}: ${describeError(o.error)}`);
     }

@@ -158,6 +158,28 @@ export async function detailsPage(s: Services, id: string): Promise<DetailsPage>
   }
 }
 
+/** The page as plain text (Markdown), for a reader that is not a webview (a chat tool's answer). */
+export function detailsText(page: DetailsPage): string {
+  const lines = [`# ${page.title}`];
+  for (const block of page.blocks) {
+    switch (block.kind) {
+      case 'heading':
+        lines.push('', `## ${block.text}`);
+        break;
+      case 'text':
+        lines.push('', block.text);
+        break;
+      case 'rows':
+        lines.push('', ...block.rows.filter(([, value]) => value !== undefined && value !== '').map(([name, value]) => `- ${name}: ${value}`));
+        break;
+      case 'list':
+        lines.push('', ...block.items.map((item) => `- ${item.text} (${item.code})${item.note ? ` ${item.note}` : ''}`));
+        break;
+    }
+  }
+  return lines.join('\n') + '\n';
+}
+
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -17,7 +17,7 @@ import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
 
 /** The export's file: from this session's finished export, else asked of Qianfan. */
-async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> {
+export async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> {
   const known = s.exportStates.done(modelId);
   if (known?.status === 'Done' && known.downloadUrl) {
     return exportFileOf(modelId, known);
@@ -26,7 +26,7 @@ async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> 
 }
 
 /** A plain file name (no folders, no odd characters) for the save dialog. */
-function safeName(file: ExportFile): string {
+export function safeName(file: ExportFile): string {
   const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
   const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
   return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
@@ -127,24 +127,8 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
     void notify(s, 'info', vscode.l10n.t('{0} is being downloaded already.', where.path));
     return undefined;
   }
-  s.logger.info(`Downloading the export of ${target.label} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}`);
   try {
-    const result = await s.prompts.withProgress(vscode.l10n.t('Downloading {0}', safeName(file)), true, (progress, signal) => {
-      let percent = 0;
-      return s.downloads.download(
-        { file, target: where.path, overwrite: where.overwrite, signal, refresh: () => exportFileForRefresh(s, target.modelId) },
-        {
-          onProgress: (p) => {
-            const now = p.total > 0 ? Math.floor((p.received * 100) / p.total) : 0;
-            progress.report(progressText(p), now - percent);
-            percent = now;
-          },
-        },
-      );
-    });
-    s.logger.info(
-      `Downloaded ${result.path} (${result.bytes} bytes, md5 ${result.md5} verified; from byte ${result.resumedFrom}, ${result.attempts} requests)`,
-    );
+    const result = await downloadTo(s, target, file, where);
     offerActions(s, result, target.label);
     return result;
   } catch (error) {
@@ -160,6 +144,30 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
     notifyWithLog(s, 'error', vscode.l10n.t('Download of {0} failed: {1}', target.label, downloadErrorText(error, file.md5, file.fileSize)));
     return undefined;
   }
+}
+
+/**
+ * Downloads the export's file to `where` under a cancellable progress notification: the engine
+ * verifies size and md5, resumes a `.part` it owns, and asks Qianfan for a fresh URL when the one
+ * in hand has expired. Logged (`by` says who asked); its errors are the caller's to report.
+ */
+export async function downloadTo(s: Services, target: Target, file: ExportFile, where: { path: string; overwrite: boolean }, by = ''): Promise<DownloadResult> {
+  s.logger.info(`Downloading the export of ${target.label} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}${by}`);
+  const result = await s.prompts.withProgress(vscode.l10n.t('Downloading {0}', safeName(file)), true, (progress, signal) => {
+    let percent = 0;
+    return s.downloads.download(
+      { file, target: where.path, overwrite: where.overwrite, signal, refresh: () => exportFileForRefresh(s, target.modelId) },
+      {
+        onProgress: (p) => {
+          const now = p.total > 0 ? Math.floor((p.received * 100) / p.total) : 0;
+          progress.report(progressText(p), now - percent);
+          percent = now;
+        },
+      },
+    );
+  });
+  s.logger.info(`Downloaded ${result.path} (${result.bytes} bytes, md5 ${result.md5} verified; from byte ${result.resumedFrom}, ${result.attempts} requests)`);
+  return result;
 }
 
 /** Always asks Qianfan (the URL in hand has expired). */

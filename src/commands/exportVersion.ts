@@ -1,7 +1,7 @@
 /** Export a model version: start (never twice), then follow it to the end. */
 import * as vscode from 'vscode';
 import { type ExportOutcome, formatBytes } from '../core/work/exportTasks';
-import { targetsFor } from './selection';
+import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
 
 export async function exportVersion(services: Services, node?: unknown): Promise<ExportOutcome | undefined> {
@@ -30,12 +30,29 @@ export async function exportVersion(services: Services, node?: unknown): Promise
       return undefined;
     }
   }
-  // the start (and the task remembered in this profile) counts as busy; following it does not
-  const started = await services.busy.during('export', () =>
-    services.prompts.withProgress(vscode.l10n.t('Starting the export of {0}…', target.label), true, (_p, signal) =>
-      client.startExport(target.modelId, { signal }),
-    ),
+  const started = await services.prompts.withProgress(vscode.l10n.t('Starting the export of {0}…', target.label), true, (_p, signal) =>
+    startExport(services, target, signal),
   );
-  services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.label}`);
-  return services.exports.watch({ modelId: target.modelId, exportId: started.exportId, startedAt: Date.now(), label: target.label });
+  return started.following;
+}
+
+/** An export started (or the one already running in Qianfan, joined), and its following. */
+export interface StartedExport {
+  readonly exportId: string;
+  readonly resumed: boolean;
+  /** Ends when the export is done or failed (undefined: no longer followed). */
+  readonly following: Promise<ExportOutcome | undefined>;
+}
+
+/**
+ * Starts the export of a version once (client.startExport joins the export already running in
+ * Qianfan instead of creating a second), logs it (`by` says who asked), and follows it with the watcher.
+ */
+export async function startExport(services: Services, target: Target, signal?: AbortSignal, by = ''): Promise<StartedExport> {
+  const client = services.client();
+  // the start (and the task remembered in this profile) counts as busy; following it does not
+  const started = await services.busy.during('export', () => client.startExport(target.modelId, { signal }));
+  services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.label}${by}`);
+  const following = services.exports.watch({ modelId: target.modelId, exportId: started.exportId, startedAt: Date.now(), label: target.label });
+  return { exportId: started.exportId, resumed: started.resumed, following };
 }

@@ -194,6 +194,45 @@ describe('manifest', () => {
     }
   });
 
+  it('the chat tools: each registered one contributed, with what VS Code requires and what chat shows', () => {
+    interface ToolContribution {
+      name: string;
+      displayName?: string;
+      modelDescription?: string;
+      userDescription?: string;
+      toolReferenceName?: string;
+      canBeReferencedInPrompt?: boolean;
+      inputSchema?: { type?: string; properties?: Record<string, { description?: string }>; required?: string[] };
+    }
+    const raw = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: Record<string, unknown> };
+    const tools = raw.contributes.languageModelTools as ToolContribution[];
+    const source = readFileSync(path.join(root, 'src', 'tools', 'tools.ts'), 'utf8');
+    const registered = [...(/TOOL_NAMES = \{([^}]+)\}/.exec(source)?.[1] ?? '').matchAll(/'(qianfan_[A-Za-z]+)'/g)].map((m) => m[1]);
+    assert.strictEqual(registered.length, 6);
+    assert.deepStrictEqual(tools.map((t) => t.name).sort(), [...registered].sort());
+    const references = new Set<string>();
+    for (const t of tools) {
+      // what VS Code 1.139 checks (a tool without them is refused), and what makes it usable in chat
+      assert.match(t.name, /^(?!copilot_|vscode_)[\w-]+$/);
+      assert.ok(t.displayName?.startsWith('%') && t.userDescription?.startsWith('%'), `${t.name}: localized display name and description`);
+      assert.ok((t.modelDescription?.length ?? 0) > 80, `${t.name}: a model description`);
+      assert.ok(t.canBeReferencedInPrompt === true && t.toolReferenceName && /^[\w-]+$/.test(t.toolReferenceName), `${t.name}: #reference`);
+      references.add(t.toolReferenceName);
+      assert.strictEqual(t.inputSchema?.type, 'object');
+      for (const [key, prop] of Object.entries(t.inputSchema.properties ?? {})) {
+        assert.ok(prop.description, `${t.name}.${key} is described`);
+      }
+      for (const key of t.inputSchema.required ?? []) {
+        assert.ok(key in (t.inputSchema.properties ?? {}), `${t.name}: required ${key} is a property`);
+      }
+    }
+    assert.strictEqual(references.size, tools.length, 'reference names are distinct');
+    const deleting = tools.find((t) => t.name === 'qianfan_deleteModelVersions');
+    assert.match(deleting?.modelDescription ?? '', /cannot be undone/);
+    // tool sets need the proposed API contribLanguageModelToolSets: VS Code groups an extension's tools by itself
+    assert.ok(!('languageModelToolSets' in raw.contributes));
+  });
+
   it('the core has no vscode import', () => {
     const dir = path.join(root, 'src', 'core');
     const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
