@@ -2,22 +2,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { PARTIAL_DOWNLOADS_KEY, partOf, type PartialDownload } from '../../src/core/download/partialStore';
 import { FileStore, type FileStoreOptions } from '../../src/core/state/fileStore';
-import { isRecord } from '../../src/core/state/listStore';
-import { TRACKED_KEY } from '../../src/core/state/trackedVersions';
-import { PENDING_EXPORTS_KEY } from '../../src/core/work/exportTasks';
+import { LIST_KEYS } from '../../src/platform/listFiles';
 import { NodeStoreFs } from '../../src/platform/nodeStoreFs';
 
-const field = (name: string) => (item: unknown) => (isRecord(item) && typeof item[name] === 'string' ? item[name] : undefined);
-
-/** The lists the extension keeps in files, each with the key of its items (as services.ts has them). */
-export const LISTS: FileStoreOptions['lists'] = {
-  [TRACKED_KEY]: field('modelId'),
-  [PENDING_EXPORTS_KEY]: field('modelId'),
-  [PARTIAL_DOWNLOADS_KEY]: (item) =>
-    isRecord(item) && typeof item.target === 'string' ? partOf(item as unknown as Pick<PartialDownload, 'target' | 'part'>) : undefined,
-};
+/** The lists the extension keeps in files. */
+export const LISTS: FileStoreOptions['lists'] = LIST_KEYS;
 
 export function tempFolder(prefix = 'qianfan-store-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

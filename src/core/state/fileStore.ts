@@ -76,6 +76,8 @@ interface Doc {
   corrupt?: 'base' | 'log';
   queue: Promise<unknown>;
   busy: number;
+  /** The value from before the files was not a list and is in a file of its own. */
+  legacyAside?: boolean;
 }
 
 /** A file name for a key: letters, digits and `._@-` kept, anything else as %XX. */
@@ -117,6 +119,12 @@ export class FileStore implements SharedKeyValueStore {
 
   change<R>(key: string, change: Change<R>): Promise<R | undefined> {
     return this.locked(this.doc(key), async (doc) => {
+      if (doc.gen === 0 && doc.keyOf) {
+        const legacy = this.options.legacy?.(doc.key);
+        if (!Array.isArray(legacy)) {
+          await this.keepLegacyAside(doc, legacy); // before a list is written where it was
+        }
+      }
       const out = change(doc.value);
       if (!out) {
         return undefined;
@@ -136,10 +144,7 @@ export class FileStore implements SharedKeyValueStore {
         return true; // already in a file (another window moved it)
       }
       if (doc.keyOf && !Array.isArray(value)) {
-        const aside = `${doc.name}.legacy-${Date.now()}.json`;
-        await this.writeBytes(aside, encoder.encode(stringify(value)));
-        this.report(doc.key, `the value kept before was not a list; it is kept in ${aside} and a new list is started`);
-        doc.value = undefined;
+        await this.keepLegacyAside(doc, value);
         return true;
       }
       await this.writeBase(doc, value);
@@ -151,6 +156,17 @@ export class FileStore implements SharedKeyValueStore {
       this.report(doc.key, 'the list written from the value kept before did not read back the same; the value kept before stays');
       return false;
     });
+  }
+
+  /** A value from before the files that is not a list (where one is wanted) goes to a file of its own, once. */
+  private async keepLegacyAside(doc: Doc, value: unknown): Promise<void> {
+    if (doc.legacyAside || value === undefined || value === null) {
+      return;
+    }
+    doc.legacyAside = true;
+    const aside = `${doc.name}.legacy-${Date.now()}.json`;
+    await this.writeBytes(aside, encoder.encode(stringify(value)));
+    this.report(doc.key, `the value kept before was not a list; it is kept in ${aside} and a new list is started`);
   }
 
   onDidChangeElsewhere(listener: (change: ElsewhereChange) => void): Disposable {
