@@ -266,6 +266,43 @@ describe('file store: the lists in files windows share', () => {
     assert.strictEqual(diff([a, a], [a], key), 'order');
   });
 
+  it('tells another window’s change when the folder’s file events come, without being asked', async () => {
+    const folder = tempFolder();
+    const storeB = fileStore(folder);
+    const b = new TrackedVersionsStore(storeB, () => 1);
+    const a = new TrackedVersionsStore(fileStore(folder), () => 1);
+    await a.add([{ modelId: versionId('n', 1) }]);
+    assert.strictEqual(b.list().length, 1);
+    const watching = storeB.watch(0); // file events only, no poll
+    try {
+      const told = new Promise<TrackedChange>((resolve) => b.onDidChange(resolve));
+      await a.updateInfo([{ modelId: versionId('n', 1), status: 'Ready' }]);
+      assert.deepStrictEqual(await told, { added: [], removed: [], updated: [versionId('n', 1)] });
+      assert.strictEqual(b.get(versionId('n', 1))?.status, 'Ready');
+    } finally {
+      watching.dispose();
+    }
+  });
+
+  it('tells another window’s change on the poll where there are no file events (a remote or network folder)', async () => {
+    const folder = tempFolder();
+    const port = new NodeStoreFs(folder, { staleMs: 2000 });
+    const deaf = Object.assign(Object.create(port) as NodeStoreFs, { watch: () => ({ dispose: () => undefined }) });
+    const storeB = new FileStore({ fs: deaf, lists: LISTS });
+    const b = new TrackedVersionsStore(storeB, () => 1);
+    const a = new TrackedVersionsStore(fileStore(folder), () => 1);
+    await a.add([{ modelId: versionId('o', 1) }]);
+    assert.strictEqual(b.list().length, 1);
+    const watching = storeB.watch(30);
+    try {
+      const told = new Promise<TrackedChange>((resolve) => b.onDidChange(resolve));
+      await a.remove([versionId('o', 1)]);
+      assert.deepStrictEqual(await told, { added: [], removed: [versionId('o', 1)], updated: [] });
+    } finally {
+      watching.dispose();
+    }
+  });
+
   it('runs without file events too: the folder is made when missing', () => {
     const folder = path.join(tempFolder(), 'deeper', 'still');
     const store = new FileStore({ fs: new NodeStoreFs(folder), lists: LISTS });
