@@ -25,6 +25,8 @@ export const LIST_KEYS: FileStoreOptions['lists'] = {
 };
 
 export interface ListFiles {
+  /** The folder of the files. */
+  readonly folder: string;
   readonly files: FileStore;
   /** The lists in files, the rest in globalState. */
   readonly store: SharedKeyValueStore;
@@ -46,6 +48,7 @@ export function openListFiles(
   });
   const toFiles = (key: string) => isListKey(LIST_KEYS, key);
   return {
+    folder,
     files,
     store: routedStore(files, globalState, toFiles),
     migrated: migrateToFiles(files, globalState, toFiles),

@@ -138,6 +138,10 @@ export class NodeStoreFs implements StoreFs {
     });
   }
 
+  list(): string[] {
+    return fs.readdirSync(this.folder);
+  }
+
   watch(onChange: (name: string | undefined) => void): Disposable {
     let watcher: fs.FSWatcher | undefined;
     try {

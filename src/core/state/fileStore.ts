@@ -35,6 +35,8 @@ export interface StoreFs {
   moveAside(name: string): Promise<string>;
   /** Takes the lock of `name` (shared by processes); resolves to what lets it go. */
   lock(name: string): Promise<() => Promise<void>>;
+  /** The names of the folder's files. */
+  list(): string[];
   /** Calls back when a file of the folder may have changed. */
   watch(onChange: (name: string | undefined) => void): Disposable;
 }
@@ -80,9 +82,13 @@ interface Doc {
   legacyAside?: boolean;
 }
 
-/** A file name for a key: letters, digits and `._@-` kept, anything else as %XX. */
+/** A file name for a key: letters, digits and `._@-` kept, any other character as its UTF-8 bytes in %XX (decodeURIComponent reads it back). */
 export function fileNameOf(key: string): string {
-  return key.replace(/[^A-Za-z0-9._@-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return key.replace(/[^A-Za-z0-9._@-]/gu, (c) =>
+    Array.from(encoder.encode(c))
+      .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
+      .join(''),
+  );
 }
 
 /** The part of a key before `@profile`. */
@@ -167,6 +173,22 @@ export class FileStore implements SharedKeyValueStore {
     const aside = `${doc.name}.legacy-${Date.now()}.json`;
     await this.writeBytes(aside, encoder.encode(stringify(value)));
     this.report(doc.key, `the value kept before was not a list; it is kept in ${aside} and a new list is started`);
+  }
+
+  /** The keys that have a list file in the folder. */
+  keys(): string[] {
+    return this.options.fs
+      .list()
+      .filter((n) => n.endsWith('.json') && !n.includes('.legacy-'))
+      .map((n) => n.slice(0, -'.json'.length))
+      .flatMap((name) => {
+        try {
+          const key = decodeURIComponent(name);
+          return fileNameOf(key) === name ? [key] : []; // only names this store gives
+        } catch {
+          return [];
+        }
+      });
   }
 
   onDidChangeElsewhere(listener: (change: ElsewhereChange) => void): Disposable {
