@@ -264,6 +264,17 @@ describe('file store: the lists in files windows share', () => {
     assert.strictEqual(diff([a, b], [b, a], key), 'order');
     assert.strictEqual(diff([a, b], [a, c, b], key), 'order', 'a new item before a kept one');
     assert.strictEqual(diff([a, a], [a], key), 'order');
+    // a list known to have a key each: a batch in place is found without a map; anything else as before
+    const unique = new WeakSet<readonly unknown[]>();
+    const prev = [a, b, c];
+    assert.deepStrictEqual(diff([a, a, c], [a, { k: 'a', s: 2 }, c], key, unique), 'order', 'not known: checked');
+    unique.add(prev);
+    const next = [a, { k: 'b', s: 2 }, c];
+    assert.deepStrictEqual(diff(prev, next, key, unique), { put: [{ k: 'b', s: 2 }] });
+    assert.ok(unique.has(next), 'what it gives is known too');
+    assert.strictEqual(diff(prev, [a, { k: 'b' }, c], key, unique), 'same', 'equal, not the same object');
+    assert.deepStrictEqual(diff(prev, [a, c, { k: 'd' }], key, unique), { put: [{ k: 'd' }], del: ['b'] }, 'not in place: by the map');
+    assert.strictEqual(diff(prev, [c, b, a], key, unique), 'order');
   });
 
   it('tells another window’s change when the folder’s file events come, without being asked', async () => {

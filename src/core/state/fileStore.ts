@@ -103,6 +103,8 @@ export class FileStore implements SharedKeyValueStore {
   private readonly problemListeners = new Set<(key: string, problem: string) => void>();
   private readonly reported = new Set<string>();
   private readonly compactAt: (baseBytes: number) => number;
+  /** Lists whose items are known to have a key each, none twice. */
+  private readonly unique = new WeakSet<readonly unknown[]>();
   /** Bytes this store wrote, for the benchmark and the log. */
   bytesWritten = 0;
 
@@ -311,21 +313,24 @@ export class FileStore implements SharedKeyValueStore {
     }
     const before = doc.value;
     const wasLoaded = doc.loaded;
-    let touched: Set<string> | undefined;
-    if (!doc.loaded || base?.mark !== doc.baseMark || doc.corrupt) {
+    const incremental = doc.loaded && base?.mark === doc.baseMark && !doc.corrupt;
+    if (!incremental) {
       doc.corrupt = undefined;
       this.readBase(doc, base?.mark);
       doc.logMark = undefined;
       doc.logValid = 0;
       doc.logGen = undefined;
-    } else {
-      touched = new Set();
     }
-    if (log?.mark !== doc.logMark) {
-      this.readLog(doc, log?.mark, touched);
-    }
+    const records = log?.mark !== doc.logMark ? this.readLog(doc, log?.mark) : undefined;
     doc.loaded = true;
-    return wasLoaded && doc.keyOf ? this.classify(doc, before, doc.value, touched) : undefined;
+    if (!wasLoaded || !doc.keyOf) {
+      return undefined;
+    }
+    if (incremental) {
+      // only the log grew: its lines say what changed
+      return records && records.added.length + records.removed.length + records.updated.length > 0 ? { key: doc.key, ...records } : undefined;
+    }
+    return this.classify(doc, before, doc.value);
   }
 
   private readBase(doc: Doc, mark: string | undefined): void {
@@ -364,7 +369,7 @@ export class FileStore implements SharedKeyValueStore {
   }
 
   /** Applies the log's whole lines not read yet; a log of another generation is not this list's. */
-  private readLog(doc: Doc, mark: string | undefined, touched: Set<string> | undefined): void {
+  private readLog(doc: Doc, mark: string | undefined): Omit<ElsewhereChange, 'key'> | undefined {
     doc.logMark = mark;
     if (!doc.keyOf || mark === undefined) {
       doc.logValid = 0;
@@ -408,9 +413,12 @@ export class FileStore implements SharedKeyValueStore {
       at = end + 1;
     }
     doc.logValid = from + at;
-    if (records.length > 0) {
-      doc.value = applyRecords(Array.isArray(doc.value) ? doc.value : [], records, this.keyOf(doc), touched);
+    if (records.length === 0) {
+      return undefined;
     }
+    const applied = applyRecords(Array.isArray(doc.value) ? doc.value : [], records, this.keyOf(doc));
+    doc.value = applied.items;
+    return applied.change;
   }
 
   private parseLine(bytes: Uint8Array): Record<string, unknown> | undefined {
@@ -457,7 +465,7 @@ export class FileStore implements SharedKeyValueStore {
       return;
     }
     if (doc.keyOf && doc.gen > 0 && Array.isArray(doc.value) && Array.isArray(next)) {
-      const delta = diff(doc.value, next, this.keyOf(doc));
+      const delta = diff(doc.value, next, this.keyOf(doc), this.unique);
       if (delta === 'same') {
         doc.value = next;
         return;
@@ -522,8 +530,8 @@ export class FileStore implements SharedKeyValueStore {
     this.bytesWritten += bytes.length;
   }
 
-  /** What changed between two reads of a list, by item key (`touched`: only these keys may have). */
-  private classify(doc: Doc, before: unknown, after: unknown, touched: Set<string> | undefined): ElsewhereChange | undefined {
+  /** What changed between two reads of a list, by item key. */
+  private classify(doc: Doc, before: unknown, after: unknown): ElsewhereChange | undefined {
     const keyOf = this.keyOf(doc);
     const byKey = (list: unknown) => new Map<string, unknown>((Array.isArray(list) ? (list as unknown[]) : []).map((v) => [keyOf(v), v]));
     const was = byKey(before);
@@ -531,7 +539,7 @@ export class FileStore implements SharedKeyValueStore {
     const added: string[] = [];
     const removed: string[] = [];
     const updated: string[] = [];
-    const keys = touched ?? new Set([...was.keys(), ...now.keys()]);
+    const keys = new Set([...was.keys(), ...now.keys()]);
     for (const k of keys) {
       const a = was.get(k);
       const b = now.get(k);
@@ -565,7 +573,31 @@ export function diff(
   prev: readonly unknown[],
   next: readonly unknown[],
   keyOf: (item: unknown) => string,
+  unique?: WeakSet<readonly unknown[]>,
 ): { put?: unknown[]; del?: string[] } | 'same' | 'order' {
+  if (unique?.has(prev) && prev.length === next.length) {
+    // the common case, a batch of statuses: the same keys in the same places, most items the same objects
+    const put: unknown[] = [];
+    let aligned = true;
+    for (let i = 0; i < prev.length; i++) {
+      const a = prev[i];
+      const b = next[i];
+      if (a === b) {
+        continue;
+      }
+      if (keyOf(a) !== keyOf(b)) {
+        aligned = false;
+        break;
+      }
+      if (stringify(a) !== stringify(b)) {
+        put.push(b);
+      }
+    }
+    if (aligned) {
+      unique.add(next);
+      return put.length > 0 ? { put } : 'same';
+    }
+  }
   const at = new Map<string, number>();
   for (let i = 0; i < prev.length; i++) {
     const k = keyOf(prev[i]);
@@ -598,7 +630,9 @@ export function diff(
       put.push(item);
     }
   }
-  const del = seen.size === prev.length ? [] : [...at.keys()].filter((k) => !seen.has(k));
+  unique?.add(next);
+  const kept = seen.size - put.filter((item) => !at.has(keyOf(item))).length;
+  const del = kept === prev.length ? [] : [...at.keys()].filter((k) => !seen.has(k));
   if (put.length === 0 && del.length === 0) {
     return 'same';
   }
@@ -612,23 +646,30 @@ function applyRecords(
   items: readonly unknown[],
   records: readonly { put?: unknown[]; del?: unknown[] }[],
   keyOf: (item: unknown) => string,
-  touched?: Set<string>,
-): unknown[] {
+): { items: unknown[]; change: Omit<ElsewhereChange, 'key'> } {
   const out: unknown[] = [...items];
   const at = new Map<string, number>();
   out.forEach((v, i) => at.set(keyOf(v), i));
+  /** Whether each touched key was there before the records. */
+  const was = new Map<string, boolean>();
+  const touch = (key: string) => {
+    if (!was.has(key)) {
+      was.set(key, at.has(key));
+    }
+  };
   for (const record of records) {
     for (const k of record.del ?? []) {
       const key = String(k);
+      touch(key);
       const i = at.get(key);
       if (i !== undefined) {
         out[i] = GONE;
         at.delete(key);
       }
-      touched?.add(key);
     }
     for (const item of record.put ?? []) {
       const key = keyOf(item);
+      touch(key);
       const i = at.get(key);
       if (i === undefined) {
         at.set(key, out.length);
@@ -636,8 +677,20 @@ function applyRecords(
       } else {
         out[i] = item;
       }
-      touched?.add(key);
     }
   }
-  return out.filter((v) => v !== GONE);
+  const added: string[] = [];
+  const removed: string[] = [];
+  const updated: string[] = [];
+  for (const [key, before] of was) {
+    const now = at.has(key);
+    if (before && now) {
+      updated.push(key);
+    } else if (now) {
+      added.push(key);
+    } else if (before) {
+      removed.push(key);
+    }
+  }
+  return { items: out.filter((v) => v !== GONE), change: { added, removed, updated } };
 }

@@ -42,6 +42,8 @@ export class ListStore<T> {
   /** The last read, kept while the store hands back the same stored value (a Memento does until it changes). */
   private cache?: { readonly raw: unknown; readonly snapshot: Snapshot<T> };
   private readonly problems: string[] = [];
+  /** Each stored entry read (entries are never changed in place), with what it reads as. */
+  private memo = new WeakMap<object, T>();
   private readonly listeners = new Set<(problem: string) => void>();
 
   constructor(
@@ -82,6 +84,7 @@ export class ListStore<T> {
   /** Reads the stored value afresh next time, as a new window would. */
   forgetRead(): void {
     this.cache = undefined;
+    this.memo = new WeakMap();
   }
 
   /** The entries without a copy: for reads of a large list that change nothing. */
@@ -163,6 +166,22 @@ export class ListStore<T> {
     return snapshot;
   }
 
+  /** An entry read before is not checked again: a store that reads another window's change keeps the entries it did not change. */
+  private normalized(value: unknown): T | undefined {
+    if (typeof value !== 'object' || value === null) {
+      return this.normalize(value);
+    }
+    const known = this.memo.get(value);
+    if (known !== undefined) {
+      return known;
+    }
+    const item = this.normalize(value);
+    if (item !== undefined) {
+      this.memo.set(value, item);
+    }
+    return item;
+  }
+
   private readFresh(raw: unknown): Snapshot<T> {
     if (raw === undefined || raw === null) {
       return { items: [], unreadable: [] };
@@ -174,7 +193,7 @@ export class ListStore<T> {
     const items: T[] = [];
     const unreadable: unknown[] = [];
     for (const value of raw as unknown[]) {
-      const item = this.normalize(value);
+      const item = this.normalized(value);
       if (item === undefined) {
         unreadable.push(value);
       } else {
