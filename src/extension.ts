@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
-import { type Services, createServices } from './commands/services';
+import { type Services, createServices, rememberedState } from './commands/services';
 import { offerEnvironmentKeys, registerProfiles, reloadState } from './commands/profiles';
 import { startUp } from './commands/startup';
 import { registerView } from './commands/view';
@@ -18,6 +18,7 @@ export interface QianfanTestApi {
   /** The raw SecretStorage, to play "another window" in tests. */
   readonly secrets: vscode.SecretStorage;
   setPrompts(prompts: Prompts): void;
+  /** What is remembered: globalState, and the lists in their files (by key). */
   globalStateDump(): Record<string, unknown>;
   /** The status bar item of the active profile. */
   readonly profileItem: vscode.StatusBarItem;
@@ -50,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     logDirectory: context.logUri.fsPath,
     secrets: context.secrets,
     setPrompts: (p) => (services.prompts = p),
-    globalStateDump: () => Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)])),
+    globalStateDump: () => rememberedState(context, services),
     simulateReload: (timing) => reloadState(services, timing),
     profileItem,
     offerEnvironmentKeys: () => offerEnvironmentKeys(services),

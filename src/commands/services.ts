@@ -18,6 +18,7 @@ import { VersionDetailsStore } from '../core/state/versionDetails';
 import { ViewFilterStore } from '../core/state/viewFilter';
 import { type Settings, readSettings } from '../platform/config';
 import { Logger } from '../platform/logger';
+import { type ListFiles, openListFiles } from '../platform/listFiles';
 import { mementoStore } from '../platform/memento';
 import { NodeDownloadFs } from '../platform/nodeDownloadFs';
 import { NodeHttpDownload } from '../platform/nodeHttpDownload';
@@ -34,8 +35,14 @@ export interface Services extends ExportWatcherDeps {
   readonly credentials: SecretCredentialStore;
   /** The profiles (named key pairs) and the active one. */
   readonly profiles: ProfileStore;
-  /** globalState itself (the per-profile stores see it through the active profile's keys). */
+  /**
+   * The remembered lists (tracked versions, pending exports, partial downloads, of every profile)
+   * in files the windows share, and globalState for the rest; the per-profile stores see it
+   * through the active profile's keys.
+   */
   readonly store: KeyValueStore;
+  /** The files of the lists (undefined when the storage folder could not be used: globalState then). */
+  readonly listFiles?: ListFiles;
   /** What of the active profile is under way (a switch waits for none). */
   readonly busy: BusyTracker;
   readonly clients: ClientProvider;
@@ -60,11 +67,12 @@ export interface Services extends ExportWatcherDeps {
 /** Builds the services; everything that must be disposed goes into `context.subscriptions`. */
 export function createServices(context: vscode.ExtensionContext, activatedAt: number): Services {
   const redactor = new Redactor();
-  const store = mementoStore(context.globalState);
+  const logger = new Logger(redactor);
+  const listFiles = openLists(context, logger);
+  const store = listFiles?.store ?? mementoStore(context.globalState);
   const profiles = new ProfileStore(store);
   // the tracked versions, pending exports and partial downloads of the active profile
   const profileStore = profileScopedStore(store, profiles);
-  const logger = new Logger(redactor);
   const credentials = new SecretCredentialStore(context.secrets, redactor, store, profiles);
   const tracked = new TrackedVersionsStore(profileStore);
   const version = String((context.extension.packageJSON as { version?: unknown }).version);
@@ -78,6 +86,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     credentials,
     profiles,
     store,
+    listFiles,
     busy: new BusyTracker(),
     tracked,
     pendingExports: new PendingExportsStore(profileStore),
@@ -170,5 +179,43 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     core.exportStates,
     core.filter,
   );
+  if (listFiles) {
+    context.subscriptions.push(listFiles.watching, listFiles.files);
+  }
   return services;
+}
+
+/**
+ * The lists' files under the global storage folder (on the remote machine in a remote window):
+ * the first start moves them from globalState; another window's changes come on file events or
+ * the poll. Undefined (globalState as before, said in the log) when the folder cannot be used.
+ */
+function openLists(context: vscode.ExtensionContext, logger: Logger): ListFiles | undefined {
+  let lists: ListFiles;
+  try {
+    lists = openListFiles(context.globalStorageUri.fsPath, context.globalState, {
+      onCompromised: (error) => logger.warn(`A lock on the remembered lists was taken over while held here: ${error.message}`),
+    });
+  } catch (error) {
+    logger.error('The remembered lists stay in globalState: their folder cannot be used', error);
+    return undefined;
+  }
+  lists.migrated.then(
+    ({ moved, kept }) => {
+      if (moved.length + kept.length > 0) {
+        logger.info(`Remembered lists moved from globalState to ${context.globalStorageUri.fsPath}: ${moved.length} moved, ${kept.length} kept in globalState`);
+      }
+    },
+    (error: unknown) => logger.error('The remembered lists could not be moved from globalState; they are read from there until they are', error),
+  );
+  return lists;
+}
+
+/** What the extension remembers: globalState, and each list in its files (for tests, "what is stored"). */
+export function rememberedState(context: vscode.ExtensionContext, s: Services): Record<string, unknown> {
+  const state: Record<string, unknown> = Object.fromEntries(context.globalState.keys().map((k) => [k, context.globalState.get(k)]));
+  for (const key of s.listFiles?.files.keys() ?? []) {
+    state[key] = s.listFiles?.files.get(key);
+  }
+  return state;
 }

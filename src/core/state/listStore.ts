@@ -4,9 +4,13 @@
  * - what cannot be read is never dropped: unreadable entries are written back as they were,
  *   a stored value that is not a list is kept under `<key>.unreadable`; each problem is
  *   reported once;
- * - every change re-reads the list right before it writes, one change at a time per store.
+ * - every change re-reads the list right before it writes, one change at a time per store;
+ *   on a store windows share (the file store), the read and the write are one step under their
+ *   shared lock, and what another window changed is told (`onDidChangeElsewhere`).
  */
+import { type Disposable } from '../base/events';
 import { type KeyValueStore } from './keyValueStore';
+import { type ElsewhereChange, isShared } from './sharedStore';
 
 /** A clean entry, or undefined when the value cannot be read as one. */
 export type Normalize<T> = (value: unknown) => T | undefined;
@@ -38,6 +42,8 @@ export class ListStore<T> {
   /** The last read, kept while the store hands back the same stored value (a Memento does until it changes). */
   private cache?: { readonly raw: unknown; readonly snapshot: Snapshot<T> };
   private readonly problems: string[] = [];
+  /** Each stored entry read (entries are never changed in place), with what it reads as. */
+  private memo = new WeakMap<object, T>();
   private readonly listeners = new Set<(problem: string) => void>();
 
   constructor(
@@ -45,7 +51,27 @@ export class ListStore<T> {
     readonly key: string,
     private readonly normalize: Normalize<T>,
     private readonly what: string,
-  ) {}
+  ) {
+    if (isShared(kv)) {
+      kv.onProblem((key, problem) => {
+        if (key === this.key || key === this.unreadableKey) {
+          this.report(`${this.what}: ${problem}`);
+        }
+      });
+    }
+  }
+
+  /** Changes another window made to this list (by the keys the shared store knows its items by). */
+  onDidChangeElsewhere(listener: (change: ElsewhereChange) => void): Disposable {
+    if (!isShared(this.kv)) {
+      return { dispose: () => undefined };
+    }
+    return this.kv.onDidChangeElsewhere((change) => {
+      if (change.key === this.key) {
+        listener(change);
+      }
+    });
+  }
 
   get unreadableKey(): string {
     return `${this.key}.unreadable`;
@@ -58,6 +84,7 @@ export class ListStore<T> {
   /** Reads the stored value afresh next time, as a new window would. */
   forgetRead(): void {
     this.cache = undefined;
+    this.memo = new WeakMap();
   }
 
   /** The entries without a copy: for reads of a large list that change nothing. */
@@ -67,6 +94,30 @@ export class ListStore<T> {
 
   /** Applies `change` to a fresh read and writes the result; undefined from `change` writes nothing. */
   update<R>(change: (items: T[]) => { items: T[]; result: R } | undefined): Promise<R | undefined> {
+    const kv = this.kv;
+    if (isShared(kv)) {
+      return serialized(kv, async () => {
+        let wrote: { readonly raw: unknown[]; readonly snapshot: Snapshot<T> } | undefined;
+        const result = await kv.change(this.key, (raw) => {
+          const snapshot = this.snapshotOf(raw);
+          if (snapshot.notAList !== undefined) {
+            // a shared store keeps a value that is not a list aside itself: never written over here
+            throw new Error(`${this.what}: the stored value is not a list`);
+          }
+          const next = change([...snapshot.items]);
+          if (!next) {
+            return undefined;
+          }
+          const value = [...next.items, ...snapshot.unreadable];
+          wrote = { raw: value, snapshot: { items: next.items, unreadable: snapshot.unreadable } };
+          return { value, result: next.result };
+        });
+        if (wrote && kv.get(this.key) === wrote.raw) {
+          this.cache = wrote; // the items just written, as they are: the next change compares them by identity
+        }
+        return result;
+      });
+    }
     return serialized(this.kv, async () => {
       const snapshot = this.read();
       const next = change([...snapshot.items]);
@@ -103,13 +154,32 @@ export class ListStore<T> {
   }
 
   private read(): Snapshot<T> {
-    const raw = this.kv.get<unknown>(this.key);
+    return this.snapshotOf(this.kv.get<unknown>(this.key));
+  }
+
+  private snapshotOf(raw: unknown): Snapshot<T> {
     if (this.cache && this.cache.raw === raw && raw !== undefined && raw !== null) {
       return this.cache.snapshot;
     }
     const snapshot = this.readFresh(raw);
     this.cache = { raw, snapshot };
     return snapshot;
+  }
+
+  /** An entry read before is not checked again: a store that reads another window's change keeps the entries it did not change. */
+  private normalized(value: unknown): T | undefined {
+    if (typeof value !== 'object' || value === null) {
+      return this.normalize(value);
+    }
+    const known = this.memo.get(value);
+    if (known !== undefined) {
+      return known;
+    }
+    const item = this.normalize(value);
+    if (item !== undefined) {
+      this.memo.set(value, item);
+    }
+    return item;
   }
 
   private readFresh(raw: unknown): Snapshot<T> {
@@ -123,7 +193,7 @@ export class ListStore<T> {
     const items: T[] = [];
     const unreadable: unknown[] = [];
     for (const value of raw as unknown[]) {
-      const item = this.normalize(value);
+      const item = this.normalized(value);
       if (item === undefined) {
         unreadable.push(value);
       } else {

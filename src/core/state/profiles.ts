@@ -18,6 +18,7 @@ import { Emitter } from '../base/events';
 import { type Disposable } from '../base/events';
 import { type KeyValueStore } from './keyValueStore';
 import { isRecord } from './listStore';
+import { type SharedKeyValueStore, isShared } from './sharedStore';
 
 export interface Profile {
   readonly id: string;
@@ -288,10 +289,31 @@ export function writeLearntBeforeSwitch(loader: { cancelAll(): void; idle(): Pro
   };
 }
 
-/** A KeyValueStore whose keys belong to the active profile (read at each call). */
+/**
+ * A KeyValueStore whose keys belong to the active profile (read at each call). On a store windows
+ * share, changes go through its lock, and another window's changes to the active profile's keys
+ * are told under the unscoped key; problems are told for every profile (their text says where).
+ */
 export function profileScopedStore(base: KeyValueStore, profiles: { key(key: string): string }): KeyValueStore {
-  return {
+  const scoped: KeyValueStore = {
     get: <T>(key: string) => base.get<T>(profiles.key(key)),
     update: (key, value) => base.update(profiles.key(key), value),
   };
+  if (!isShared(base)) {
+    return scoped;
+  }
+  const unscoped = (key: string) => (key.includes('@') ? key.slice(0, key.lastIndexOf('@')) : key);
+  const shared: SharedKeyValueStore = {
+    ...scoped,
+    change: (key, change) => base.change(profiles.key(key), change),
+    onDidChangeElsewhere: (listener) =>
+      base.onDidChangeElsewhere((change) => {
+        const key = unscoped(change.key);
+        if (profiles.key(key) === change.key) {
+          listener({ ...change, key });
+        }
+      }),
+    onProblem: (listener) => base.onProblem((key, problem) => listener(unscoped(key), problem)),
+  };
+  return shared;
 }

@@ -1,5 +1,5 @@
 /**
- * The model versions a user tracks, kept in a KeyValueStore (globalState) through a ListStore:
+ * The model versions a user tracks, kept in a KeyValueStore (the file store windows share) through a ListStore:
  * one check on read and on write, nothing unreadable dropped, a fresh read before each write.
  * Entries are only removed when the user untracks them or a delete succeeds.
  */
@@ -77,6 +77,11 @@ export class TrackedVersionsStore {
     private readonly now: () => number = Date.now,
   ) {
     this.list_ = new ListStore(store, TRACKED_KEY, normalizeTracked, 'Tracked versions');
+    // another window's change (a store windows share): told as this window's own changes are
+    this.list_.onDidChangeElsewhere(({ added, removed, updated }) => {
+      this.index = undefined;
+      this.changed({ added, removed, updated });
+    });
   }
 
   list(): TrackedVersion[] {

@@ -1,0 +1,57 @@
+/**
+ * The remembered lists in files under the extension's global storage folder (on the remote
+ * machine in a remote window), shared safely by the windows; everything else stays in
+ * globalState. Built once at activation: the lists move from globalState on the first start.
+ */
+import { PARTIAL_DOWNLOADS_KEY, type PartialDownload, partOf } from '../core/download/partialStore';
+import { type Disposable } from '../core/base/events';
+import { FileStore, type FileStoreOptions } from '../core/state/fileStore';
+import { type KeyValueStore } from '../core/state/keyValueStore';
+import { isRecord } from '../core/state/listStore';
+import { type MigrationOutcome, isListKey, migrateToFiles, routedStore } from '../core/state/storeRouting';
+import { type SharedKeyValueStore } from '../core/state/sharedStore';
+import { TRACKED_KEY } from '../core/state/trackedVersions';
+import { PENDING_EXPORTS_KEY } from '../core/work/exportTasks';
+import { NodeStoreFs } from './nodeStoreFs';
+
+const field = (name: string) => (item: unknown) => (isRecord(item) && typeof item[name] === 'string' ? item[name] : undefined);
+
+/** The lists kept in files, each with the key its items are known by (the key their store replaces and removes by). */
+export const LIST_KEYS: FileStoreOptions['lists'] = {
+  [TRACKED_KEY]: field('modelId'),
+  [PENDING_EXPORTS_KEY]: field('modelId'),
+  [PARTIAL_DOWNLOADS_KEY]: (item) =>
+    isRecord(item) && typeof item.target === 'string' ? partOf(item as unknown as Pick<PartialDownload, 'target' | 'part'>) : undefined,
+};
+
+export interface ListFiles {
+  /** The folder of the files. */
+  readonly folder: string;
+  readonly files: FileStore;
+  /** The lists in files, the rest in globalState. */
+  readonly store: SharedKeyValueStore;
+  /** The move from globalState (reads go to globalState's value until a key's file is there). */
+  readonly migrated: Promise<MigrationOutcome>;
+  /** File events and the poll that bring other windows' changes. */
+  readonly watching: Disposable;
+}
+
+export function openListFiles(
+  folder: string,
+  globalState: KeyValueStore & { keys(): readonly string[] },
+  options: { pollMs?: number; onCompromised?: (error: Error) => void } = {},
+): ListFiles {
+  const files = new FileStore({
+    fs: new NodeStoreFs(folder, { onCompromised: options.onCompromised }),
+    lists: LIST_KEYS,
+    legacy: (key) => globalState.get(key),
+  });
+  const toFiles = (key: string) => isListKey(LIST_KEYS, key);
+  return {
+    folder,
+    files,
+    store: routedStore(files, globalState, toFiles),
+    migrated: migrateToFiles(files, globalState, toFiles),
+    watching: files.watch(options.pollMs ?? 2000),
+  };
+}
