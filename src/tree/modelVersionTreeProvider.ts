@@ -289,6 +289,8 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     if (regroup) {
       this.root = undefined;
       this.emitter.fire(undefined);
+    } else if (change.updated.length > 0) {
+      this.repaint(change.updated); // a status learnt (here, or in another window): those rows only
     }
   }
 

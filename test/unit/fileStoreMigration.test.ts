@@ -38,7 +38,7 @@ const open = (folder: string, memento: Memento, fsPort?: StoreFs) =>
   new FileStore({ fs: fsPort ?? new NodeStoreFs(folder, { staleMs: 2000 }), lists: LISTS, legacy: (k) => memento.get(k) });
 
 describe('file store: the first start after the update moves the lists from globalState', () => {
-  it('moves 10,000 tracked versions and the other lists of every profile, reads them back whole, then clears them from globalState', async () => {
+  it('moves 10,000 tracked versions and the other lists of every profile, reads them back whole, and keeps the copy in globalState for windows on other machines', async () => {
     const folder = tempFolder();
     const tracked = Array.from({ length: 10_000 }, (_, i) => ({ modelId: versionId('t', i), name: `v${i}`, status: 'Ready', statusAt: i, addedAt: i }));
     const pending = [{ modelId: versionId('t', 1), exportId: 'ex-1', startedAt: 3 }];
@@ -62,7 +62,16 @@ describe('file store: the first start after the update moves the lists from glob
     const outcome = await migrateToFiles(files, memento, toFiles);
     assert.deepStrictEqual(outcome.moved.sort(), [PENDING_EXPORTS_KEY, TRACKED_KEY, `${TRACKED_KEY}@team`].sort());
     assert.deepStrictEqual(outcome.kept, []);
-    assert.deepStrictEqual([...memento.keys()].sort(), [PROFILES_KEY, 'qianfan.envKeysOffered'].sort(), 'settings stay in globalState');
+    assert.deepStrictEqual(
+      [...memento.keys()].sort(),
+      [PROFILES_KEY, 'qianfan.envKeysOffered', PENDING_EXPORTS_KEY, TRACKED_KEY, `${TRACKED_KEY}@team`].sort(),
+      'settings stay in globalState, and so does its copy of each list (for windows on other machines)',
+    );
+    // a window on another machine (a remote one: files of its own, the same globalState) starts from that copy
+    const elsewhere = tempFolder();
+    const there = open(elsewhere, memento);
+    assert.deepStrictEqual((await migrateToFiles(there, memento, toFiles)).moved.sort(), outcome.moved.sort());
+    assert.strictEqual(new TrackedVersionsStore(fileStore(elsewhere)).list().length, 10_000);
 
     const fresh = fileStore(folder); // another window, with globalState empty of the lists
     assert.deepStrictEqual(fresh.get(TRACKED_KEY), tracked);
@@ -91,7 +100,11 @@ describe('file store: the first start after the update moves the lists from glob
     tracked.onProblem((p) => problems.push(p));
     const outcome = await migrateToFiles(files, memento, toFiles);
     assert.strictEqual(outcome.moved.length, 5);
-    assert.deepStrictEqual(memento.keys(), [PROFILES_KEY], 'not a list key: left alone');
+    assert.deepStrictEqual(
+      [...memento.keys()].sort(),
+      [PROFILES_KEY, PARTIAL_DOWNLOADS_KEY, `${TRACKED_KEY}.unreadable`].sort(),
+      'not a list key: left alone; the lists stay as copies; what was not a list leaves once kept aside',
+    );
 
     const aside = fs.readdirSync(folder).filter((f) => f.includes('.legacy-'));
     const kept = aside
@@ -145,7 +158,7 @@ describe('file store: the first start after the update moves the lists from glob
     assert.match(problems[0], /did not read back the same; the value kept before stays/);
     // the next start finds the file whole, and only then lets globalState's value go
     const again = await migrateToFiles(open(folder, memento), memento, toFiles);
-    assert.deepStrictEqual(again, { moved: [TRACKED_KEY], kept: [] });
+    assert.deepStrictEqual(again, { moved: [], kept: [] }, 'the file was whole on disk: nothing to move again');
     assert.deepStrictEqual(fileStore(folder).get(TRACKED_KEY), list);
   });
 
@@ -161,7 +174,7 @@ describe('file store: the first start after the update moves the lists from glob
     const ids = new TrackedVersionsStore(fileStore(folder)).list().map((v) => v.modelId);
     assert.strictEqual(ids.length, 99);
     assert.ok(!ids.includes(versionId('w', 5)), 'the removal is not undone by the move');
-    assert.deepStrictEqual([mementoA.keys(), mementoB.keys()], [[], []]);
+    assert.deepStrictEqual([mementoA.keys(), mementoB.keys()], [[TRACKED_KEY], [TRACKED_KEY]], 'globalState keeps its copy');
   });
 
   it('clearing a list (a profile removed) clears what globalState still had of it', async () => {

@@ -143,26 +143,28 @@ export class FileStore implements SharedKeyValueStore {
   }
 
   /**
-   * Moves a value from before the files (globalState's) into the files: true when the files hold
-   * it and were read back whole (or already held the key), so the old value may go.
+   * Moves a value from before the files (globalState's) into the files: 'written' when the files
+   * now hold it, read back whole; 'already' when they held the key before (another window, or an
+   * earlier start, moved it); 'aside' when it was not a list and went to a file of its own;
+   * 'failed' when the file did not read back whole (the old value must stay).
    */
-  adopt(key: string, value: unknown): Promise<boolean> {
+  adopt(key: string, value: unknown): Promise<'written' | 'already' | 'aside' | 'failed'> {
     return this.locked(this.doc(key), async (doc) => {
       if (doc.gen > 0) {
-        return true; // already in a file (another window moved it)
+        return 'already';
       }
       if (doc.keyOf && !Array.isArray(value)) {
         await this.keepLegacyAside(doc, value);
-        return true;
+        return 'aside';
       }
       await this.writeBase(doc, value);
       const back = this.options.fs.read(`${doc.name}.json`);
       const parsed = back && this.parseBase(back, doc);
       if (parsed && stringify(parsed.value) === stringify(value)) {
-        return true;
+        return 'written';
       }
       this.report(doc.key, 'the list written from the value kept before did not read back the same; the value kept before stays');
-      return false;
+      return 'failed';
     });
   }
 

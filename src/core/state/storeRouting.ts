@@ -1,8 +1,11 @@
 /**
  * globalState and the file store side by side: the remembered lists (and what is kept aside of
  * them) go to the files, small settings-like values stay in globalState. The first start after
- * the update moves the lists from globalState into the files; a value leaves globalState only
- * once its file reads back whole.
+ * the update copies the lists from globalState into the files. The files are per machine (in a
+ * remote window, on the remote machine) while globalState follows the user to every machine, so
+ * globalState keeps its copy of a list as it was at the update: a window on another machine
+ * starts from it instead of from nothing. Only a value that is not a list (kept in a file aside)
+ * leaves globalState, once its file is written.
  */
 import { type Disposable } from '../base/events';
 import { type FileStore, unscopedKey } from './fileStore';
@@ -47,16 +50,16 @@ export function routedStore(files: FileStore, legacy: KeyValueStore, toFiles: (k
 }
 
 export interface MigrationOutcome {
-  /** Keys whose value is now in the files, and gone from globalState. */
+  /** Keys whose value this start wrote into the files (globalState keeps its copy for other machines). */
   readonly moved: string[];
-  /** Keys whose value stays in globalState: the file did not read back whole (reported by the store). */
+  /** Keys whose file did not read back whole (reported by the store): the next start tries again. */
   readonly kept: string[];
 }
 
 /**
- * Moves every list key's value from globalState into the files (another window may be doing
- * the same: the first one writes, the other finds the file). A value leaves globalState only
- * when its file read back whole; one that is not a list is kept in a file aside and reported.
+ * Copies every list key's value from globalState into the files where the files do not hold it
+ * yet (another window may be doing the same: the first one writes, the other finds the file).
+ * A value that is not a list is kept in a file aside, reported, and only then leaves globalState.
  */
 export async function migrateToFiles(
   files: FileStore,
@@ -70,11 +73,19 @@ export async function migrateToFiles(
     if (value === undefined) {
       continue;
     }
-    if (await files.adopt(key, value)) {
-      await legacy.update(key, undefined);
-      moved.push(key);
-    } else {
-      kept.push(key);
+    switch (await files.adopt(key, value)) {
+      case 'written':
+        moved.push(key);
+        break;
+      case 'aside':
+        await legacy.update(key, undefined); // kept in its file aside: it would go aside again at each start
+        moved.push(key);
+        break;
+      case 'failed':
+        kept.push(key);
+        break;
+      case 'already':
+        break;
     }
   }
   return { moved, kept };
