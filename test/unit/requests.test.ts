@@ -122,7 +122,7 @@ describe('requests: what each action sends', () => {
     const rateAfter = async (value: string | undefined, status = 200) => {
       const r = recorder({}, (): HttpResponse => ({
         status,
-        headers: value === undefined ? ({} as Record<string, string>) : { 'x-ratelimit-limit-requests': value },
+        headers: value === undefined ? {} : { 'x-ratelimit-limit-requests': value },
         body: status === 200 ? JSON.stringify({ result: RESULTS.DescribeModel }) : '{"code":"InternalError","message":"x"}',
       }));
       await r.client.describeModel('amv-g73j3faikzpz').catch(() => undefined);
