@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
 import { deleteVersions } from './deleteVersion';
+import { cleanUp } from './cleanUp';
 import { CONSOLE_URL, registerDetails, showDetails } from './details';
 import { downloadExport } from './downloadExport';
 import { exportVersion } from './exportVersion';
@@ -57,6 +58,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     'qianfan.deleteSelected': () => (selected().length > 0 ? s.busy.during('delete', () => deleteVersions(s, selected()[0], selected())) : undefined),
     'qianfan.showSelectedDetails': () => (selected().length > 0 ? showDetails(s, details, selected()[0]) : undefined),
     'qianfan.deleteVersion': (node?: unknown, nodes?: unknown) => s.busy.during('delete', () => deleteVersions(s, node, nodes)),
+    'qianfan.cleanUp': (node?: unknown) => s.busy.during('delete', () => cleanUp(s, node)),
     'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
     'qianfan.downloadExport': (node?: unknown) => s.busy.during('download', () => downloadExport(s, node)),
     'qianfan.copyDownloadUrl': (node?: unknown) => (node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : undefined),
