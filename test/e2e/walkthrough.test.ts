@@ -304,6 +304,25 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await closeActiveEditor(page);
     });
 
+    it('cleans up old versions: a rule, the preview with what goes and what stays, the typed count', async () => {
+      const { page } = wb;
+      await clearNotifications(page);
+      await runFromPalette(page, 'Qianfan: Delete Old Versions');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Delete only failed versions' }).click();
+      // the preview: the failed V2 of summarizer-lite ticked, and each model's line of what it keeps and why
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-z9x8c7v6b5nm' }).waitFor({ timeout: 30_000 });
+      await page.locator('.quick-input-widget', { hasText: /deletes 1, keeps 1/ }).waitFor();
+      assertIncludes(await page.locator('.quick-input-widget').innerText(), /kept: not Fail/);
+      assertIncludes(await page.locator('.quick-input-widget').innerText(), '1 to delete');
+      await shot(page, '10-clean-up-preview');
+      await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+      await page.locator('.quick-input-widget', { hasText: 'Type 1' }).waitFor();
+      await answerInput(page, '1');
+      assertIncludes(await waitForNotification(page, /Deleted .*amv-z9x8c7v6b5nm/), 'V2');
+      await page.locator('.pane-body .monaco-list-row', { hasText: 'amv-z9x8c7v6b5nm' }).waitFor({ state: 'detached', timeout: 15_000 });
+      await clearNotifications(page);
+    });
+
     it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {
       const { page } = wb;
       await clearNotifications(page);
