@@ -156,7 +156,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     now: Date.now,
     follow: {
       isFollowed: (id) => followed.has(id),
-      isGone: (id) => followPoller.isGone(id),
+      isGone: (id) => followed.has(id) && followPoller.isGone(id), // an unfollowed model is no longer marked
       isNew: (id) => followPoller.isNew(id),
       seen: (ids) => followPoller.seen(ids),
       expanded: (id) => followPoller.expanded(id),
