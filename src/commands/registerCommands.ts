@@ -11,6 +11,7 @@ import { registerCommand } from './runCommand';
 import { type Services } from './services';
 import { addProfile, removeProfile, renameProfile, switchProfile } from './profiles';
 import { importVersions, trackVersion, untrackVersion } from './trackVersions';
+import { followModel, unfollowModel } from './follow';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
   const details = registerDetails(context);
@@ -26,6 +27,8 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     'qianfan.trackVersion': (id?: unknown) => s.busy.during('track', () => trackVersion(s, id)),
     'qianfan.importVersions': () => s.busy.during('track', () => importVersions(s)),
     'qianfan.untrackVersion': (node?: unknown, nodes?: unknown) => s.busy.during('track', () => untrackVersion(s, node, nodes)),
+    'qianfan.followModel': (node?: unknown) => s.busy.during('track', () => followModel(s, node)),
+    'qianfan.unfollowModel': (node?: unknown) => s.busy.during('track', () => unfollowModel(s, node)),
     'qianfan.refresh': () => s.tree.refresh(),
     'qianfan.refreshNode': (node?: unknown) => s.tree.refresh(node instanceof VersionNode || node instanceof ModelNode ? node : undefined),
     'qianfan.copyId': async (node?: unknown) => {
@@ -70,6 +73,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
   // What the stores could not read stays stored; the log says so once.
   context.subscriptions.push(
     s.tracked.onProblem((p) => s.logger.warn(p)),
+    s.followed.onProblem((p) => s.logger.warn(p)),
     s.pendingExports.onProblem((p) => s.logger.warn(p)),
     s.partialDownloads.onProblem((p) => s.logger.warn(p)),
   );

@@ -14,6 +14,8 @@ import { type KeyValueStore } from '../core/state/keyValueStore';
 import { abortableSleep } from '../core/qianfan/retry';
 import { StatusPoller } from '../core/work/statusPoller';
 import { TrackedVersionsStore } from '../core/state/trackedVersions';
+import { FollowedModelsStore } from '../core/state/followedModels';
+import { FollowPoller } from '../core/work/followPoller';
 import { VersionDetailsStore } from '../core/state/versionDetails';
 import { ViewFilterStore } from '../core/state/viewFilter';
 import { type Settings, readSettings } from '../platform/config';
@@ -28,6 +30,7 @@ import { ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
 import { ClientProvider } from './clientProvider';
 import { ExportWatcher, type ExportWatcherDeps } from './exportWatcher';
 import { announceStatus } from './announce';
+import { announceNewVersion } from './follow';
 
 export interface Services extends ExportWatcherDeps {
   readonly logger: Logger;
@@ -55,6 +58,10 @@ export interface Services extends ExportWatcherDeps {
   /** What the view is filtered by. */
   readonly filter: ViewFilterStore;
   readonly poller: StatusPoller;
+  /** The models followed in the active profile (every version shown, later ones too). */
+  readonly followed: FollowedModelsStore;
+  /** Brings the followed models up to date (while the view is visible, and on an expand). */
+  readonly followPoller: FollowPoller;
   readonly tree: ModelVersionTreeProvider;
   readonly exports: ExportWatcher;
   readonly partialDownloads: PartialDownloadsStore;
@@ -131,6 +138,14 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     now: Date.now,
     log: (message, error) => logger.error(message, error),
   });
+  const followed = new FollowedModelsStore(profileStore);
+  const followPoller = new FollowPoller({
+    followed,
+    tracked,
+    api: () => core.client(),
+    announce: (v) => announceNewVersion(core, v),
+    log: (message, error) => logger.error(message, error),
+  });
   const tree = new ModelVersionTreeProvider({
     tracked,
     details: core.details,
@@ -139,6 +154,18 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     filter: core.filter,
     hasCredentials: async () => (await credentials.get()) !== undefined,
     now: Date.now,
+    follow: {
+      isFollowed: (id) => followed.has(id),
+      isGone: (id) => followed.has(id) && followPoller.isGone(id), // an unfollowed model is no longer marked
+      isNew: (id) => followPoller.isNew(id),
+      seen: (ids) => followPoller.seen(ids),
+      expanded: (id) => followPoller.expanded(id),
+      onDidChange: (listener) => {
+        const a = followed.onDidChange(listener);
+        const b = followPoller.onDidChange(listener);
+        return { dispose: () => (a.dispose(), b.dispose()) };
+      },
+    },
     onFirstRoot: (models, versions) =>
       logger.info(`View drawn: ${models} model(s), ${versions} version(s), ${(performance.now() - activatedAt).toFixed(1)} ms after activation started`),
   });
@@ -148,6 +175,12 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     visible: () => tree.visibleVersions().flatMap((id) => tracked.get(id) ?? []),
     announce: (id, status) => announceStatus(core, id, status),
   });
+  // the followed models are looked at while the view is visible, as the statuses are polled
+  const setActive = poller.setActive.bind(poller);
+  poller.setActive = (active: boolean) => {
+    setActive(active);
+    followPoller.setActive(active);
+  };
   const partialDownloads = new PartialDownloadsStore(profileStore);
   const downloads = new Downloader({
     http: new NodeHttpDownload(),
@@ -159,6 +192,8 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   const services: Services = Object.assign(core, {
     loader,
     poller,
+    followed,
+    followPoller,
     tree,
     clients,
     exports: new ExportWatcher(core),
@@ -173,6 +208,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     tree,
     services.exports,
     poller,
+    followPoller,
     { dispose: () => void loader.dispose() },
     downloads,
     core.details,

@@ -11,6 +11,7 @@ import { isRecord } from '../core/state/listStore';
 import { type MigrationOutcome, isListKey, migrateToFiles, routedStore } from '../core/state/storeRouting';
 import { type SharedKeyValueStore } from '../core/state/sharedStore';
 import { TRACKED_KEY } from '../core/state/trackedVersions';
+import { FOLLOWED_KEY } from '../core/state/followedModels';
 import { PENDING_EXPORTS_KEY } from '../core/work/exportTasks';
 import { NodeStoreFs } from './nodeStoreFs';
 
@@ -19,6 +20,7 @@ const field = (name: string) => (item: unknown) => (isRecord(item) && typeof ite
 /** The lists kept in files, each with the key its items are known by (the key their store replaces and removes by). */
 export const LIST_KEYS: FileStoreOptions['lists'] = {
   [TRACKED_KEY]: field('modelId'),
+  [FOLLOWED_KEY]: field('modelSetId'),
   [PENDING_EXPORTS_KEY]: field('modelId'),
   [PARTIAL_DOWNLOADS_KEY]: (item) =>
     isRecord(item) && typeof item.target === 'string' ? partOf(item as unknown as Pick<PartialDownload, 'target' | 'part'>) : undefined,

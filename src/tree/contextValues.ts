@@ -1,6 +1,8 @@
 /** contextValue strings that package.json menus match (a unit test keeps them in step). */
 export const CONTEXT = {
   model: 'qianfan.model',
+  /** A followed model (its menus offer Unfollow instead of Follow). */
+  modelFollowed: 'qianfan.model.followed',
   versionReady: 'qianfan.version.ready',
   versionCreating: 'qianfan.version.creating',
   versionFail: 'qianfan.version.fail',
@@ -27,5 +29,5 @@ export function versionContext(status: string | undefined, missing: boolean, exp
 /** Every contextValue the tree can produce. */
 export function allContextValues(): string[] {
   const versions = [CONTEXT.versionReady, CONTEXT.versionCreating, CONTEXT.versionFail, CONTEXT.versionUnknown, CONTEXT.versionMissing];
-  return [CONTEXT.model, CONTEXT.error, CONTEXT.action, ...versions, ...versions.map((v) => v + CONTEXT.exportedSuffix)];
+  return [CONTEXT.model, CONTEXT.modelFollowed, CONTEXT.error, CONTEXT.action, ...versions, ...versions.map((v) => v + CONTEXT.exportedSuffix)];
 }

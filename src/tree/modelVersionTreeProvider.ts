@@ -28,6 +28,22 @@ export interface TreeDeps {
   now(): number;
   /** Told once, when the root is first drawn with versions in it. */
   onFirstRoot?(models: number, versions: number): void;
+  /** Followed models and what was found of them (new versions, a model gone). */
+  readonly follow?: FollowMarks;
+}
+
+/** What the tree shows of followed models. */
+export interface FollowMarks {
+  isFollowed(modelSetId: string): boolean;
+  /** Found gone from Qianfan (on positive evidence). */
+  isGone(modelSetId: string): boolean;
+  /** A version found new in a followed model, not yet seen. */
+  isNew(modelId: string): boolean;
+  /** The user selected these versions. */
+  seen(modelIds: readonly string[]): void;
+  /** The view expanded this model. */
+  expanded(modelSetId: string): void;
+  onDidChange(listener: () => void): { dispose(): void };
 }
 
 function modelLabel(t: TrackedVersion): string {
@@ -45,8 +61,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   private firstRootTold = false;
   private readonly toRepaint = new Set<string>();
   private repaintTimer?: ReturnType<typeof setTimeout>;
-  /** What is selected in the view (the keyboard's commands act on it). */
-  selection: readonly TreeNode[] = [];
+  private selected: readonly TreeNode[] = [];
   private readonly subscriptions: { dispose(): void }[];
 
   constructor(private readonly deps: TreeDeps) {
@@ -59,6 +74,8 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
         this.root = undefined;
         this.emitter.fire(undefined);
       }),
+      // a model followed or not, a version found new or seen, a model found gone: drawn again
+      deps.follow?.onDidChange(() => this.emitter.fire(undefined)) ?? { dispose: () => undefined },
       // a status (or name) learnt that the filter judges otherwise: the filtered list is drawn again
       watchFilteredView({ ...deps, shown: (id) => this.versionNodes.has(id) }, () => {
         if (this.root) {
@@ -69,9 +86,23 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     ];
   }
 
+  /** What is selected in the view (the keyboard's commands act on it); a version selected is seen. */
+  get selection(): readonly TreeNode[] {
+    return this.selected;
+  }
+
+  set selection(nodes: readonly TreeNode[]) {
+    this.selected = nodes;
+    this.deps.follow?.seen(nodes.flatMap((n) => (n instanceof VersionNode ? [n.modelId] : [])));
+  }
+
   getTreeItem(node: TreeNode): vscode.TreeItem {
     if (node instanceof ModelNode) {
-      return modelTreeItem(node, this.expandAll());
+      const follow = this.deps.follow;
+      return modelTreeItem(node, this.expandAll(), {
+        followed: follow?.isFollowed(node.modelSetId) ?? false,
+        gone: follow?.isGone(node.modelSetId) ?? false,
+      });
     }
     if (node instanceof ErrorNode) {
       return errorTreeItem(node);
@@ -86,6 +117,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       loading: d.details.isLoading(node.modelId),
       exportState: d.exports.get(node.modelId),
       now: d.now(),
+      isNew: d.follow?.isNew(node.modelId) ?? false,
     });
   }
 
@@ -96,6 +128,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   async getChildren(node?: TreeNode): Promise<TreeNode[]> {
     if (node instanceof ModelNode) {
       this.expanded.add(node.modelSetId);
+      this.deps.follow?.expanded(node.modelSetId);
       void this.deps.loader.load(node.versions.map((v) => v.modelId));
       return node.versions;
     }

@@ -90,6 +90,8 @@ export interface VersionView {
   readonly loading: boolean;
   readonly exportState?: ExportState;
   readonly now: number;
+  /** Found new in a followed model and not yet seen. */
+  readonly isNew?: boolean;
 }
 
 const STATUS_ICON: Record<string, [string, string | undefined]> = {
@@ -200,13 +202,34 @@ function versionTooltip(node: VersionNode, v: VersionView): vscode.MarkdownStrin
   return md;
 }
 
-export function modelTreeItem(node: ModelNode, expanded: boolean): vscode.TreeItem {
+/** How a model is followed: every version shown, later ones too; gone: no longer in Qianfan. */
+export interface ModelMarks {
+  readonly followed: boolean;
+  readonly gone: boolean;
+}
+
+export function modelTreeItem(node: ModelNode, expanded: boolean, marks: ModelMarks = { followed: false, gone: false }): vscode.TreeItem {
   const item = new vscode.TreeItem(node.label, expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
-  item.description = node.modelSetId;
-  item.contextValue = CONTEXT.model;
-  item.iconPath = new vscode.ThemeIcon('folder-library');
+  const parts = [node.modelSetId];
+  if (marks.followed) {
+    parts.push(vscode.l10n.t('followed'));
+  }
+  if (marks.gone) {
+    parts.push(vscode.l10n.t('no longer in Qianfan'));
+  }
+  item.description = parts.join(' · ');
+  item.contextValue = marks.followed ? CONTEXT.modelFollowed : CONTEXT.model;
+  item.iconPath = marks.gone
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
+    : new vscode.ThemeIcon(marks.followed ? 'eye' : 'folder-library');
   item.tooltip = `${node.label} (${node.modelSetId}) · ${vscode.l10n.t('{0} tracked version(s)', node.versions.length)}`;
+  if (marks.followed) {
+    item.tooltip += ` · ${vscode.l10n.t('Followed: every version is shown, later ones too.')}`;
+  }
+  if (marks.gone) {
+    item.tooltip += ` · ${vscode.l10n.t('Qianfan no longer lists this model; its versions stay tracked until you untrack them.')}`;
+  }
   return item;
 }
 
@@ -256,6 +279,9 @@ export function versionTreeItem(node: VersionNode, v: VersionView): vscode.TreeI
         ? new vscode.ThemeIcon('package', new vscode.ThemeColor('charts.green'))
         : new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   const parts: string[] = [];
+  if (v.isNew) {
+    parts.push(vscode.l10n.t('new'));
+  }
   if (missing) {
     parts.push(vscode.l10n.t('not found on the server'));
   } else if (shown.status) {

@@ -1,0 +1,118 @@
+/** Follow a model (every version shown, later ones too) and unfollow it; the announcement of a new version. */
+import * as vscode from 'vscode';
+import { type NewVersion } from '../core/work/followPoller';
+import { isModelSetId } from '../core/base/ids';
+import { ModelNode, versionTitle } from '../tree/nodes';
+import { statusText } from '../tree/nodes';
+import { type Reporter, notify } from './notify';
+import { type Services } from './services';
+
+/** A model to follow with its versions now. */
+export interface ModelToFollow {
+  readonly modelSetId: string;
+  readonly modelSetName?: string;
+  readonly modelIds: readonly string[];
+  readonly modelNames: readonly string[];
+}
+
+/** Tracks every version of each model and remembers it as followed; returns how many versions were new. */
+export async function followModels(services: Services, models: readonly ModelToFollow[]): Promise<number> {
+  const added = await services.tracked.add(
+    models.flatMap((m) =>
+      m.modelIds.map((modelId, i) => ({ modelId, modelSetId: m.modelSetId, modelSetName: m.modelSetName || undefined, name: m.modelNames[i] || undefined })),
+    ),
+  );
+  for (const m of models) {
+    await services.followed.follow({ modelSetId: m.modelSetId, modelSetName: m.modelSetName || undefined }, m.modelIds);
+    services.logger.info(`Following ${m.modelSetName ?? ''} (${m.modelSetId}): ${m.modelIds.length} version(s)`);
+  }
+  return added;
+}
+
+/** The model a command was given: a model node, or its ID. */
+function modelOf(arg: unknown): string | undefined {
+  if (arg instanceof ModelNode) {
+    return arg.modelSetId || undefined;
+  }
+  return typeof arg === 'string' && isModelSetId(arg.trim()) ? arg.trim() : undefined;
+}
+
+export async function followModel(services: Services, arg?: unknown): Promise<void> {
+  const client = services.client();
+  let modelSetId = modelOf(arg);
+  if (!modelSetId) {
+    const models = await services.prompts.withProgress(vscode.l10n.t('Listing your Qianfan models…'), true, (_p, signal) =>
+      client.listAllCustomModelSets({ signal }),
+    );
+    const items = models
+      .filter((m) => !services.followed.has(m.modelSetId))
+      .map((m) => ({
+        label: m.modelSetName || m.modelSetId,
+        description: m.modelSetId,
+        detail: vscode.l10n.t('{0} version(s)', m.modelIds.length),
+        id: m.modelSetId,
+      }));
+    if (items.length === 0) {
+      void notify(services, 'info', vscode.l10n.t('There is no model left to follow in this account.'));
+      return;
+    }
+    const picked = await services.prompts.pickOne(items, {
+      title: vscode.l10n.t('Follow a model: every version is shown, later ones too'),
+      matchOnDescription: true,
+    });
+    if (!picked) {
+      return;
+    }
+    modelSetId = picked.id;
+  }
+  const id = modelSetId;
+  const detail = await services.prompts.withProgress(vscode.l10n.t('Looking up {0}…', id), true, (_p, signal) => client.describeModelSet(id, { signal }));
+  const name = detail.modelSetName || id;
+  if (services.followed.has(id)) {
+    void notify(services, 'info', vscode.l10n.t('{0} is followed already.', name));
+    return;
+  }
+  const added = await followModels(services, [detail]);
+  void notify(
+    services,
+    'info',
+    vscode.l10n.t('Following {0}: its {1} version(s) are tracked ({2} new), and versions published later will be added.', name, detail.modelIds.length, added),
+  );
+}
+
+export async function unfollowModel(services: Services, arg?: unknown): Promise<void> {
+  let modelSetId = modelOf(arg);
+  if (!modelSetId) {
+    const items = services.followed.list().map((m) => ({ label: m.modelSetName || m.modelSetId, description: m.modelSetId, id: m.modelSetId }));
+    if (items.length === 0) {
+      void notify(services, 'info', vscode.l10n.t('No model is followed.'));
+      return;
+    }
+    const picked = await services.prompts.pickOne(items, { title: vscode.l10n.t('Stop following a model') });
+    if (!picked) {
+      return;
+    }
+    modelSetId = picked.id;
+  }
+  const model = services.followed.get(modelSetId);
+  const name = model?.modelSetName || modelSetId;
+  if (!(await services.followed.unfollow(modelSetId))) {
+    void notify(services, 'info', vscode.l10n.t('{0} was not followed.', name));
+    return;
+  }
+  services.logger.info(`Unfollowed ${name} (${modelSetId})`);
+  void notify(services, 'info', vscode.l10n.t('Stopped following {0}. Its versions stay tracked; untrack them to remove them from the list.', name));
+}
+
+/** "customer-support-zh has a new version: V4 (amv-…), Creating": once, when found. */
+export function announceNewVersion(r: Reporter, v: NewVersion): void {
+  const version = versionTitle(undefined, v.name, v.modelId);
+  r.logger.info(`${v.modelSetName} has a new version: ${version}${v.status ? `, ${v.status}` : ''}`);
+  void notify(
+    r,
+    'info',
+    v.status
+      ? vscode.l10n.t('{0} has a new version: {1}, {2}', v.modelSetName, version, statusText(v.status))
+      : vscode.l10n.t('{0} has a new version: {1}', v.modelSetName, version),
+  );
+}
