@@ -6,6 +6,7 @@ import { type CustomModelSet, type ModelVersionDetail } from '../core/qianfan/mo
 import { versionTitle } from '../tree/nodes';
 import { targetsFor } from './selection';
 import { notify } from './notify';
+import { followModels } from './follow';
 import { type Services } from './services';
 
 /** What is wrong with a typed ID, in the user's words. */
@@ -105,7 +106,16 @@ export async function importVersions(services: Services): Promise<void> {
     void notify(services, 'info', vscode.l10n.t('All {0} model versions of this account are tracked already.', all.length));
     return;
   }
-  const picked = await services.prompts.pickMany(items, {
+  // beside the single versions: each model not followed yet, to follow as a whole (its later versions too)
+  const follows = models
+    .filter((m) => !services.followed.has(m.modelSetId))
+    .map((m) => ({
+      label: `$(eye) ${vscode.l10n.t('Follow the whole model {0}', m.modelSetName || m.modelSetId)}`,
+      description: m.modelSetId,
+      detail: vscode.l10n.t('All {0} version(s), and versions published later', m.modelIds.length),
+      follow: m,
+    }));
+  const picked = await services.prompts.pickMany<(typeof items)[number] | (typeof follows)[number]>([...items, ...follows], {
     title: vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in {2} models', items.length, all.length, models.length),
     placeHolder: vscode.l10n.t('Choose the versions to track'),
     matchOnDescription: true,
@@ -114,9 +124,20 @@ export async function importVersions(services: Services): Promise<void> {
   if (!picked || picked.length === 0) {
     return;
   }
-  const added = await services.tracked.add(picked.map((p) => p.version));
-  services.logger.info(`Imported ${added} new version(s) of ${picked.length} chosen`);
-  void notify(services, 'info', vscode.l10n.t('Tracking {0} new model version(s).', added));
+  const versions = picked.flatMap((p) => ('version' in p ? [p.version] : []));
+  const followModelsPicked = picked.flatMap((p) => ('follow' in p ? [p.follow] : []));
+  let added = versions.length > 0 ? await services.tracked.add(versions) : 0;
+  if (followModelsPicked.length > 0) {
+    added += await followModels(services, followModelsPicked);
+  }
+  services.logger.info(`Imported ${added} new version(s) of ${versions.length} chosen, following ${followModelsPicked.length} model(s)`);
+  void notify(
+    services,
+    'info',
+    followModelsPicked.length > 0
+      ? vscode.l10n.t('Tracking {0} new model version(s); following {1} model(s): their later versions will be added too.', added, followModelsPicked.length)
+      : vscode.l10n.t('Tracking {0} new model version(s).', added),
+  );
 }
 
 export async function untrackVersion(services: Services, node?: unknown, nodes?: unknown): Promise<void> {

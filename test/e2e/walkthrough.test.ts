@@ -146,7 +146,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       const { page } = wb;
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).click();
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-g73j3faikzpz' }).waitFor({ timeout: 30_000 });
-      const rows = page.locator('.quick-input-widget .monaco-list-row');
+      const rows = page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-' }); // the versions, not the models to follow
       for (let i = 0; i < (await rows.count()); i++) {
         await rows.nth(i).click(); // a click toggles the row's checkbox
       }

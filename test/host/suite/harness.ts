@@ -188,6 +188,9 @@ export async function setUp(options: EmulatorOptions & { signedIn?: boolean } = 
   if (s.profiles.active.name !== 'default') {
     await s.profiles.rename('default', 'default');
   }
+  for (const m of s.followed.list()) {
+    await s.followed.unfollow(m.modelSetId); // a model followed by an earlier test would add its versions here
+  }
   await s.tracked.remove(s.tracked.list().map((t) => t.modelId));
   for (const p of s.pendingExports.list()) {
     await s.pendingExports.remove(p.modelId);

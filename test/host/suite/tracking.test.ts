@@ -77,11 +77,23 @@ describe('tracked versions and the tree', () => {
       assert.strictEqual(f.api.services.tracked.get('amv-a1s2d3f4g5h6')?.modelSetName, 'doc-embedding');
     });
 
+    it('import can follow a whole model: its versions are tracked, and the model is followed', async () => {
+      f.prompts.picks.push((items: { description: string; label: string }[]) => items.filter((i) => i.description === 'am-q1w2e3r4t5y6'));
+      await run('qianfan.importVersions');
+      assert.ok(f.api.services.followed.has('am-q1w2e3r4t5y6'), 'doc-embedding is followed');
+      assert.deepStrictEqual(
+        f.api.services.tracked.list().map((t) => t.modelId),
+        ['amv-a1s2d3f4g5h6'],
+      );
+      assert.match(f.prompts.last('info').message, /following 1 model/);
+    });
+
     it('re-import offers only the versions not tracked yet, and says what it did', async () => {
       await track(f, { modelId: 'amv-g73j3faikzpz' });
       f.prompts.picks.push((items: { description: string }[]) => {
         assert.ok(!items.some((i) => i.description === 'amv-g73j3faikzpz'), 'a tracked version is not offered again');
-        assert.strictEqual(items.length, 5);
+        assert.strictEqual(items.filter((i) => i.description.startsWith('amv-')).length, 5);
+        assert.strictEqual(items.filter((i) => i.description.startsWith('am-')).length, 3, 'beside them, each model to follow as a whole');
         return items.filter((i) => i.description === 'amv-a1s2d3f4g5h6');
       });
       await run('qianfan.importVersions');
@@ -181,9 +193,10 @@ describe('tracked versions and the tree', () => {
     beforeEach(async () => (f = await setUp({ fixture: generatedFixture(230, 2) })));
 
     it('imports from every page of DescribeCustomModelSets', async () => {
-      f.prompts.picks.push((items: unknown[]) => {
-        assert.strictEqual(items.length, 460);
-        return items;
+      f.prompts.picks.push((items: { description: string }[]) => {
+        const versions = items.filter((i) => i.description.startsWith('amv-'));
+        assert.strictEqual(versions.length, 460);
+        return versions;
       });
       await run('qianfan.importVersions');
       const pages = f.emulator.requests.filter((r) => r.action === 'DescribeCustomModelSets' && r.status === 200);
