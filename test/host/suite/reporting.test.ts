@@ -82,6 +82,7 @@ describe('reporting and settings', () => {
     assert.strictEqual(props['qianfan.endpoint'].scope, 'machine');
     assert.strictEqual(props['qianfan.downloadFolder'].scope, 'machine'); // a path on the machine where the extension runs
     assert.deepStrictEqual(Object.keys(props).sort(), [
+      'qianfan.cleanUp.keepNewest',
       'qianfan.deleteConfirmation',
       'qianfan.downloadFolder',
       'qianfan.endpoint',
