@@ -94,6 +94,52 @@ describe('deployments', () => {
     assert.deepStrictEqual(calls.filter((c) => c.startsWith('list')).sort(), ['list v1 ', 'list v2 ', 'list v2 1']);
   });
 
+  it('a service listed under both versions, named with its version only under one: no DescribeService for it', async () => {
+    const { fake, calls } = api([[svc(7)]], {}, [[svc(7, 'amv-g73j3faikzpz')]]);
+    const check = await findDeployments(['amv-g73j3faikzpz'], fake);
+    assert.ok(check.kind === 'checked' && check.running.get('amv-g73j3faikzpz')?.[0].serviceId === 'svco-7');
+    assert.ok(!calls.some((c) => c.startsWith('describe')), calls.join(', '));
+    const other = api([[svc(8, 'amv-g73j3faikzpz')]], {}, [[svc(8)]]);
+    await findDeployments(['amv-g73j3faikzpz'], other.fake);
+    assert.ok(!other.calls.some((c) => c.startsWith('describe')), 'the item that names its version wins, whichever list it came in');
+  });
+
+  it('one listing failing stops the other at once, and a cancel is a cancel', async () => {
+    let v2Pages = 0;
+    const fake: ServicesApi = {
+      listServices: (page, signal) => {
+        if (page.protocolVersion === 1) {
+          return new Promise((_resolve, reject) =>
+            setTimeout(() => reject(new QianfanError({ kind: 'api', status: 500, code: 'InternalError', message: 'x' })), 5),
+          );
+        }
+        v2Pages++;
+        return new Promise((resolve, reject) => {
+          if (signal?.aborted) {
+            reject(new CancelledError());
+            return;
+          }
+          setTimeout(() => resolve({ items: [], isTruncated: true, nextMarker: `m${v2Pages}` }), 1);
+        });
+      },
+      describeService: () => Promise.reject(new Error('x')),
+    };
+    const check = await findDeployments(['amv-g73j3faikzpz'], fake);
+    assert.ok(check.kind === 'skipped' && check.reason === 'failed');
+    const seen = v2Pages;
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(v2Pages <= seen + 1, `the other listing stopped (${seen} then ${v2Pages} pages)`);
+    assert.ok(v2Pages < MAX_SERVICE_PAGES);
+    const user = new AbortController();
+    user.abort();
+    const cancelled = findDeployments(
+      ['amv-g73j3faikzpz'],
+      { listServices: () => Promise.resolve({ items: [], isTruncated: false }), describeService: () => Promise.reject(new Error('x')) },
+      user.signal,
+    );
+    await assert.rejects(cancelled, CancelledError);
+  });
+
   it('reads the version a service runs from modelId (the doc) or modelVersionId (the SDK), whichever holds a version ID', () => {
     assert.strictEqual(parseServiceDetail({ serviceId: 's', modelId: 'am-abcdefgh', modelVersionId: 'amv-g73j3faikzpz' }).modelId, 'amv-g73j3faikzpz');
     assert.strictEqual(parseServiceDetail({ serviceId: 's', modelSetId: 'am-abcdefgh', modelId: 'amv-34qkndzjf111' }).modelId, 'amv-34qkndzjf111');
