@@ -80,6 +80,7 @@ describe('adaptive limiter', () => {
     assert.strictEqual(gate.state.limit, 4);
     first[1].permit!.release('throttled'); // started before the halving: no second halving
     assert.strictEqual(gate.state.limit, 4);
+    assert.strictEqual(gate.state.throttled, 2, 'each throttled answer is counted');
     first.slice(2).forEach((a) => a.permit!.release('failed'));
     await cleanRounds(gate, clock, 12);
     assert.ok(gate.state.limit >= 8, `recovers, got ${gate.state.limit}`);
@@ -93,6 +94,23 @@ describe('adaptive limiter', () => {
       assert.strictEqual(gate.state.limit, Math.max(1, Math.floor(previous / 2)));
     }
     assert.strictEqual(gate.state.limit, 1);
+    assert.strictEqual(gate.state.throttled, 8);
+  });
+
+  it('a Retry-After of 0 (or none) closes nothing: the next start is not held back', async () => {
+    const { gate, clock } = limiter({ initial: 2 });
+    const a = ask(gate);
+    await flush();
+    a.permit!.release('throttled', 0);
+    const b = ask(gate);
+    await clock.advance(1);
+    assert.ok(b.granted, 'no pause for a hint of 0 ms');
+    b.permit!.release('throttled', 500);
+    const c = ask(gate);
+    await clock.advance(400);
+    assert.ok(!c.granted, 'a hint of 500 ms holds the next start');
+    await clock.advance(200);
+    assert.ok(c.granted, 'until it has passed');
   });
 
   it('halves when latency rises well above the recent baseline', async () => {
