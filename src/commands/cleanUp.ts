@@ -97,6 +97,7 @@ async function askRule(s: Services): Promise<CleanUpRule | undefined> {
 
 /** The facts of each version: its status and creation time (loaded), its services, an export under way. */
 function candidates(s: Services, ids: readonly string[], check: Extract<DeploymentCheck, { kind: 'checked' }>): CleanUpCandidate[] {
+  const pending = new Set(s.pendingExports.list().map((p) => p.modelId));
   return ids.map((modelId) => {
     const t = s.tracked.get(modelId);
     const live = s.details.get(modelId);
@@ -108,7 +109,7 @@ function candidates(s: Services, ids: readonly string[], check: Extract<Deployme
       status: detail?.status,
       createdAt: parseCreateTime(detail?.createTime),
       services: (check.running.get(modelId) ?? []).map((svc) => svc.name),
-      exporting: s.exportStates.get(modelId)?.status === 'Doing' || s.pendingExports.list().some((p) => p.modelId === modelId),
+      exporting: s.exportStates.get(modelId)?.status === 'Doing' || pending.has(modelId),
     };
   });
 }
@@ -124,8 +125,9 @@ async function gather(s: Services, ids: readonly string[], title: string): Promi
     signal.addEventListener('abort', onAbort, { once: true });
     try {
       let done = 0;
+      const asked = new Set(ids);
       const sub = s.details.onDidChange((changed) => {
-        const n = changed.filter((id) => ids.includes(id)).length;
+        const n = changed.filter((id) => asked.has(id)).length;
         if (n > 0) {
           done = Math.min(ids.length, done + n);
           progress.report(vscode.l10n.t('{0} of {1}', done, ids.length), (100 * n) / ids.length);
@@ -150,17 +152,24 @@ async function gather(s: Services, ids: readonly string[], title: string): Promi
   return { check: check ?? { kind: 'skipped', reason: 'failed', error: undefined }, cancelled: cancelled || check === undefined };
 }
 
-function modelName(s: Services, modelSetId: string, fallback: string): string {
-  const t = s.tracked.view().find((v) => v.modelSetId === modelSetId && v.modelSetName);
-  return t?.modelSetName ?? fallback;
+/** Each model's name as the tracked list knows it, read once (a model without one is named by its ID). */
+function modelNames(s: Services): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const v of s.tracked.view()) {
+    if (v.modelSetId && v.modelSetName && !names.has(v.modelSetId)) {
+      names.set(v.modelSetId, v.modelSetName);
+    }
+  }
+  return names;
 }
 
 /** The preview: each version to delete, ticked, under a line per model saying what it keeps and why. */
 async function preview(s: Services, plan: CleanUpPlan, rule: CleanUpRule): Promise<CleanUpCandidate[] | undefined> {
   type Item = vscode.QuickPickItem & { version?: CleanUpCandidate };
   const items: Item[] = [];
+  const names = modelNames(s);
   for (const m of plan.models) {
-    const name = modelName(s, m.modelSetId, m.modelSetId || '?');
+    const name = names.get(m.modelSetId) ?? (m.modelSetId || '?');
     const kept = m.keep.map((k) => `${k.version.label.split(' / ').pop() ?? k.version.label} (${keepReasonText(k.reason)})`).join('; ');
     items.push({
       kind: vscode.QuickPickItemKind.Separator,
@@ -235,11 +244,13 @@ export async function cleanUp(s: Services, node?: unknown): Promise<void> {
   if (!chosen || chosen.length === 0) {
     return;
   }
-  const emptied = emptiedModels({ models: plan.models.map((m) => ({ ...m, remove: m.remove.filter((v) => chosen.includes(v)) })), removeCount: chosen.length });
+  const chosenSet = new Set(chosen);
+  const emptied = emptiedModels({ models: plan.models.map((m) => ({ ...m, remove: m.remove.filter((v) => chosenSet.has(v)) })), removeCount: chosen.length });
   if (emptied.length > 0) {
-    const names = emptied.map((id) => modelName(s, id, id)).join(', ');
+    const names = modelNames(s);
+    const named = emptied.map((id) => names.get(id) ?? id).join(', ');
     const ok = await s.prompts.confirm(
-      vscode.l10n.t('This deletes every tracked version of {0}.', names),
+      vscode.l10n.t('This deletes every tracked version of {0}.', named),
       vscode.l10n.t('No tracked version of it would be left. Go on?'),
       vscode.l10n.t('Go On'),
     );
