@@ -87,6 +87,16 @@ async function missingKeys(s: Services): Promise<string | undefined> {
   return vscode.l10n.t('No Qianfan access key is set for the profile “{0}”.', profileName(s)) + ' ' + keysHint();
 }
 
+/** The one version a tool acts on, named in its `version` input; or, as text for the chat, why there is none (no keys, no such version). */
+async function keyedVersion(s: Services, input: unknown): Promise<{ ok: true; target: Target } | { ok: false; text: string }> {
+  const keys = await missingKeys(s);
+  if (keys) {
+    return { ok: false, text: keys };
+  }
+  const r = await resolveVersion(s, textField(input, 'version') ?? '');
+  return r.ok ? { ok: true, target: r.target } : { ok: false, text: r.problem };
+}
+
 /** What went wrong, as a result: the user's message for it (never a stack, never a key). */
 export function failureResult(s: Services, tool: string, error: unknown): string {
   if (isCancelled(error)) {
@@ -228,13 +238,9 @@ function exportTool(s: Services, options: ToolOptions): QianfanTool {
       return Promise.resolve({ invocationMessage: vscode.l10n.t('Exporting {0}', textField(input, 'version') ?? '') });
     },
     async run(input, signal) {
-      const keys = await missingKeys(s);
-      if (keys) {
-        return keys;
-      }
-      const r = await resolveVersion(s, textField(input, 'version') ?? '');
+      const r = await keyedVersion(s, input);
       if (!r.ok) {
-        return r.problem;
+        return r.text;
       }
       const target = r.target;
       const status = knownStatus(s, target.modelId);
@@ -326,13 +332,9 @@ function downloadTool(s: Services): QianfanTool {
       return Promise.resolve({ invocationMessage: vscode.l10n.t('Downloading the export of {0}', version) });
     },
     async run(input, signal) {
-      const keys = await missingKeys(s);
-      if (keys) {
-        return keys;
-      }
-      const r = await resolveVersion(s, textField(input, 'version') ?? '');
+      const r = await keyedVersion(s, input);
       if (!r.ok) {
-        return r.problem;
+        return r.text;
       }
       const target = r.target;
       let file: ExportFile;
