@@ -175,12 +175,6 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     visible: () => tree.visibleVersions().flatMap((id) => tracked.get(id) ?? []),
     announce: (id, status) => announceStatus(core, id, status),
   });
-  // the followed models are looked at while the view is visible, as the statuses are polled
-  const setActive = poller.setActive.bind(poller);
-  poller.setActive = (active: boolean) => {
-    setActive(active);
-    followPoller.setActive(active);
-  };
   const partialDownloads = new PartialDownloadsStore(profileStore);
   const downloads = new Downloader({
     http: new NodeHttpDownload(),

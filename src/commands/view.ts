@@ -42,7 +42,7 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     view,
     view.onDidCollapseElement((e) => s.tree.collapsed(e.element)),
     view.onDidChangeSelection((e) => (s.tree.selection = e.selection)),
-    view.onDidChangeVisibility((e) => s.poller.setActive(e.visible)),
+    view.onDidChangeVisibility((e) => setPolling(s, e.visible)),
     s.credentials.onDidChange(() => {
       void updateContext();
       // one reload for the burst of events a key change brings (each key, then the pair)
@@ -60,7 +60,13 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
       }
     }),
   );
-  s.poller.setActive(view.visible);
+  setPolling(s, view.visible);
   void updateContext();
   return view;
+}
+
+/** While the view is visible, the Creating versions are polled and the followed models looked at; not otherwise. */
+function setPolling(s: Services, visible: boolean): void {
+  s.poller.setActive(visible);
+  s.followPoller.setActive(visible);
 }
