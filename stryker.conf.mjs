@@ -17,7 +17,7 @@ export default {
   concurrency: 2,
   timeoutMS: 5000,
   timeoutFactor: 2,
-  ignorePatterns: ['out', 'dist', '.vscode-test', '.bench', 'test-results', 'reports', '*.vsix', 'media/screenshots'],
+  ignorePatterns: ['out', 'dist', '.vscode-test', '.bench', 'test-results', 'reports', '*.vsix'],
   reporters: ['clear-text', 'progress', 'html', 'json'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
