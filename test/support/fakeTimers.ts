@@ -5,9 +5,16 @@ export const flush = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 export class FakeTimers implements Timers {
   t = 0;
+  /** How many timers were ever set. */
+  set = 0;
   private pending: { at: number; fn: () => void }[] = [];
   now = () => this.t;
+  /** How many timers are pending now. */
+  get scheduled(): number {
+    return this.pending.length;
+  }
   setTimer = (fn: () => void, ms: number) => {
+    this.set++;
     const entry = { at: this.t + ms, fn };
     this.pending.push(entry);
     return () => void (this.pending = this.pending.filter((e) => e !== entry));

@@ -3,22 +3,13 @@ import * as assert from 'assert';
 import { AdaptiveLimiter, type AdaptiveLimitOptions, REAL_TIMERS } from '../../src/core/qianfan/adaptiveLimit';
 import { runBatch } from '../../src/core/work/batch';
 import { CancelledError } from '../../src/core/qianfan/errors';
-import { FixedGate, type Permit, type RequestGate } from '../../src/core/qianfan/gate';
+import { FixedGate } from '../../src/core/qianfan/gate';
 import { FakeTimers, flush } from '../support/fakeTimers';
+import { ask } from '../support/gateProbe';
 
 function limiter(options: Partial<AdaptiveLimitOptions> = {}): { gate: AdaptiveLimiter; clock: FakeTimers } {
   const clock = new FakeTimers();
   return { gate: new AdaptiveLimiter({ initial: 4, timers: clock, ...options }), clock };
-}
-
-/** Acquires without waiting for the grant: `granted` turns true when it comes. */
-function ask(gate: RequestGate, signal?: AbortSignal) {
-  const r: { granted: boolean; permit?: Permit; error?: unknown; done: Promise<void> } = { granted: false, done: Promise.resolve() };
-  r.done = gate.acquire(signal).then(
-    (p) => void ((r.granted = true), (r.permit = p)),
-    (e: unknown) => void (r.error = e),
-  );
-  return r;
 }
 
 /** `rounds` bursts of more than the limit, each answered cleanly after `latency` ms per round trip. */

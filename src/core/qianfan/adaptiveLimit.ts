@@ -101,13 +101,14 @@ export class AdaptiveLimiter implements RequestGate {
   private samples = 0;
   /** When each clean answer of the last second came. */
   private readonly recent: number[] = [];
-  private readonly queue = new WaitQueue();
+  private readonly queue = new WaitQueue(() => this.pump());
   private readonly places = new SignalPlaces();
   private readonly timers: Timers;
   private readonly o: Required<Omit<AdaptiveLimitOptions, 'timers' | 'ceiling'>>;
   /** The last caller held back waited for the pace (not for a free place nor Retry-After). */
-  private paceBound = false;
+  private paceBound?: boolean;
   private cancelTimer?: () => void;
+  /** When the pending timer fires (Infinity: none pending). */
   private timerAt = Infinity;
 
   constructor(options: AdaptiveLimitOptions) {
@@ -130,7 +131,7 @@ export class AdaptiveLimiter implements RequestGate {
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
-    const kept = this.places.take(signal);
+    const kept = signal && this.places.take(signal);
     if (kept) {
       return Promise.resolve(kept);
     }
@@ -155,9 +156,8 @@ export class AdaptiveLimiter implements RequestGate {
 
   /** Takes the service's announced pace (requests per second) as a ceiling on the pace; a value that is not a positive number is ignored. */
   setServiceRate(perSecond: number): void {
-    if (Number.isFinite(perSecond) && perSecond > 0 && perSecond !== this.serviceRate) {
-      this.serviceRate = perSecond;
-      this.pump();
+    if (Number.isFinite(perSecond) && perSecond > 0) {
+      this.serviceRate = perSecond; // the next grant spaces by it; who waits keeps the slot already set
     }
   }
 
@@ -208,7 +208,7 @@ export class AdaptiveLimiter implements RequestGate {
     this.trimRecent(now);
     this.samples++;
     this.short = this.short === undefined ? latency : this.short + SHORT_WEIGHT * (latency - this.short);
-    this.baseline = this.baseline === undefined || latency < this.baseline ? latency : this.baseline + BASELINE_RISE * (latency - this.baseline);
+    this.baseline = this.baseline === undefined ? latency : Math.min(latency, this.baseline + BASELINE_RISE * (latency - this.baseline));
     const slow = this.samples >= MIN_SAMPLES && this.short > this.o.latencyFactor * this.baseline + this.o.latencySlackMs;
     if (slow) {
       this.decrease(epoch);
@@ -226,9 +226,7 @@ export class AdaptiveLimiter implements RequestGate {
 
   private onThrottled(now: number, startedAt: number, epoch: number, retryAfterMs?: number): void {
     this.throttled++;
-    if (retryAfterMs !== undefined && retryAfterMs > 0) {
-      this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs, this.o.maxPauseMs));
-    }
+    this.pausedUntil = Math.max(this.pausedUntil, now + Math.min(retryAfterMs ?? 0, this.o.maxPauseMs));
     this.nextStartAt = Math.max(this.nextStartAt, now, this.pausedUntil); // no catching up on slots the service refused
     if (epoch !== this.epoch) {
       return; // started before the last decrease: that decrease already answered this load
@@ -251,19 +249,19 @@ export class AdaptiveLimiter implements RequestGate {
     this.decrease(epoch);
   }
 
-  /** Halves concurrency, not below 1 nor below what the learnt rate needs at baseline latency. */
+  /** Halves concurrency, not below 1 nor below what the learnt rate needs at the recent latency. */
   private decrease(epoch: number): void {
     if (epoch !== this.epoch) {
       return;
     }
     this.epoch++;
-    const latency = Math.max(this.short ?? 0, this.baseline ?? 0);
+    const latency = this.short ?? 0; // never below the baseline: it follows a rise slower and a fall at once
     const needed = this.rate !== undefined ? Math.ceil((1.5 * this.rate * latency) / 1000) + 1 : 1;
     this.limit = Math.max(1, Math.min(this.limit, Math.max(Math.floor(this.limit / 2), needed)));
   }
 
   private trimRecent(now: number): void {
-    while (this.recent.length > 0 && this.recent[0] <= now - WINDOW_MS) {
+    while ((this.recent[0] ?? Infinity) <= now - WINDOW_MS) {
       this.recent.shift();
     }
   }
@@ -272,7 +270,7 @@ export class AdaptiveLimiter implements RequestGate {
   private pump(): void {
     while (this.queue.length > 0 && this.running.size < Math.floor(this.limit)) {
       const now = this.timers.now();
-      const openAt = Math.max(this.pausedUntil, this.pace() === undefined ? -Infinity : this.nextStartAt);
+      const openAt = Math.max(this.pausedUntil, this.nextStartAt); // set only by a pace or a refusal
       if (now < openAt) {
         this.paceBound = openAt > this.pausedUntil;
         this.wakeAt(openAt, now);
@@ -280,21 +278,19 @@ export class AdaptiveLimiter implements RequestGate {
       }
       this.queue.shift();
     }
-    this.paceBound = false; // nobody waits, or they wait for a free place
-    if (this.queue.length === 0) {
-      this.clearTimer();
-    }
+    this.paceBound = false; // nobody waits, or they wait for a free place: a release pumps again
+    this.clearTimer();
   }
 
+  /** One timer at most: the one pending when it is for the same time, else a new one in its place. */
   private wakeAt(at: number, now: number): void {
-    if (this.cancelTimer && this.timerAt <= at) {
+    if (at === this.timerAt) {
       return;
     }
     this.clearTimer();
     this.timerAt = at;
     this.cancelTimer = this.timers.setTimer(
       () => {
-        this.cancelTimer = undefined;
         this.timerAt = Infinity;
         this.pump();
       },

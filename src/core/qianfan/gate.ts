@@ -50,6 +50,9 @@ interface Waiter {
 export class WaitQueue {
   private readonly waiters: Waiter[] = [];
 
+  /** `onLeave`: called when a cancel took a caller out (the gate may then have nothing left to wait for). */
+  constructor(private readonly onLeave?: () => void) {}
+
   get length(): number {
     return this.waiters.length;
   }
@@ -60,12 +63,11 @@ export class WaitQueue {
       return Promise.reject(new CancelledError());
     }
     return new Promise<T>((resolve, reject) => {
+      // runs only while the caller waits: a grant takes the listener off
       const onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) {
-          this.waiters.splice(i, 1);
-        }
+        this.waiters.splice(this.waiters.indexOf(waiter), 1);
         reject(new CancelledError());
+        this.onLeave?.();
       };
       const waiter: Waiter = {
         grant: () => {
@@ -78,7 +80,7 @@ export class WaitQueue {
     });
   }
 
-  /** Grants the first caller in line. */
+  /** Grants the first caller in line, if any. */
   shift(): void {
     this.waiters.shift()?.grant();
   }
@@ -107,15 +109,15 @@ export class SignalPlaces {
     if (signal.aborted) {
       giveBack();
     } else {
-      signal.addEventListener('abort', giveBack, { once: true });
+      signal.addEventListener('abort', giveBack); // giveBack takes it off
     }
     return giveBack;
   }
 
   /** The place kept for this signal, if any: no longer kept, and under way from now on. */
-  take(signal: AbortSignal | undefined): Permit | undefined {
-    const entry = signal && !signal.aborted ? this.held.get(signal) : undefined;
-    if (!signal || !entry) {
+  take(signal: AbortSignal): Permit | undefined {
+    const entry = this.held.get(signal); // never an aborted signal's: its abort gave the place back
+    if (!entry) {
       return undefined;
     }
     this.held.delete(signal);
@@ -135,12 +137,7 @@ export class SignalPlaces {
       release: (outcome, retryAfterMs) => {
         if (!released) {
           released = true;
-          const left = (this.out.get(signal) ?? 1) - 1;
-          if (left > 0) {
-            this.out.set(signal, left);
-          } else {
-            this.out.delete(signal);
-          }
+          this.out.set(signal, (this.out.get(signal) ?? 1) - 1); // a WeakMap: a count of 0 goes with its signal
         }
         permit.release(outcome, retryAfterMs);
       },
@@ -165,7 +162,7 @@ export class FixedGate implements RequestGate {
   }
 
   acquire(signal?: AbortSignal): Promise<Permit> {
-    const kept = this.places.take(signal);
+    const kept = signal && this.places.take(signal);
     if (kept) {
       return Promise.resolve(kept);
     }
@@ -198,8 +195,9 @@ export class FixedGate implements RequestGate {
     };
   }
 
+  /** One place at a time: each acquire adds one caller, each release frees one place. */
   private pump(): void {
-    while (this.queue.length > 0 && this.inFlight < this.ceiling) {
+    if (this.inFlight < this.ceiling) {
       this.queue.shift();
     }
   }
