@@ -1,56 +1,10 @@
 /** What the client sends for each action, through a recording transport (no network). */
 import * as assert from 'assert';
 import { type AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
-import { type HttpRequest, type HttpResponse } from '../../src/core/qianfan/http';
-import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfan/qianfanClient';
+import { type HttpResponse } from '../../src/core/qianfan/http';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { failureOf } from '../support/clientHarness';
-
-const V = 'amv-g73j3faikzpz';
-const M = 'am-gh0azfeb9adu';
-const RESULTS: Record<string, unknown> = {
-  DescribeCustomModelSets: { customModelSetList: [], pageInfo: { isTruncated: false } },
-  DescribeModelSet: { modelSetId: M },
-  DescribeModel: { modelSetId: M, modelId: V, status: 'Ready' },
-  DeleteModel: {},
-  CreateModelExportTask: { exportId: 'exp-1' },
-  DescribeModelExportTask: { hasRecord: false },
-};
-
-interface Recorder {
-  client: QianfanClient;
-  sent: HttpRequest[];
-  log: RequestLogEntry[];
-  skews: number[];
-}
-
-function recorder(options: Partial<QianfanClientOptions> = {}, answer?: (r: HttpRequest) => HttpResponse): Recorder {
-  const sent: HttpRequest[] = [];
-  const log: RequestLogEntry[] = [];
-  const skews: number[] = [];
-  let clock = 1_700_000_000_000;
-  let mono = 0;
-  const client = new QianfanClient({
-    endpoint: 'https://qianfan.baidubce.com',
-    credentials: () => ({ accessKeyId: DEMO_ACCESS_KEY, secretAccessKey: DEMO_SECRET_KEY }),
-    transport: {
-      send: (r) => {
-        sent.push(r);
-        const action = new URL(r.url).searchParams.get('Action') ?? '';
-        return Promise.resolve(answer?.(r) ?? { status: 200, headers: { 'x-bce-request-id': 'rid' }, body: JSON.stringify({ result: RESULTS[action] }) });
-      },
-    },
-    now: () => (clock += 7),
-    monotonic: () => (mono += 21), // durations come from the monotonic clock, not the wall clock
-    sleep: () => Promise.resolve(),
-    onRequest: (e) => log.push(e),
-    onClockSkew: (ms) => skews.push(ms),
-    ...options,
-  });
-  return { client, sent, log, skews };
-}
-
-const bodyOf = (r: HttpRequest): unknown => JSON.parse(r.body);
+import { M, RESULTS, V, bodyOf, recorder } from '../support/recordingClient';
 
 describe('requests: what each action sends', () => {
   it('names the action in the URL, sends its body and the signed headers', async () => {

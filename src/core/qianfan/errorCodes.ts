@@ -27,16 +27,15 @@ export type ErrorClass =
   | 'expired' // RequestExpired: the signing time was refused (clock skew); the service did not act
   | 'other'; // anything else (an invalid request among them): an answer that another try will not change
 
+/**
+ * The codes whose class is not said otherwise: the refused keys (SignatureDoesNotMatch,
+ * InvalidAccessKeyId, InvalidHTTPAuthHeader) are told by authFailure, and every code that says
+ * "not found" (ResourceNotFound, NoSuchObject, NotFound, …) by its words.
+ */
 const CODE_CLASSES: Readonly<Record<string, ErrorClass>> = {
-  SignatureDoesNotMatch: 'auth',
-  InvalidAccessKeyId: 'auth',
-  InvalidHTTPAuthHeader: 'auth',
   AccessDenied: 'permission',
   PermissionDeniedError: 'permission',
   OptInRequired: 'permission',
-  ResourceNotFound: 'notFound',
-  NoSuchObject: 'notFound',
-  NotFound: 'notFound',
   TooManyRequests: 'throttled',
   RequestLimitExceeded: 'throttled',
   QpsLimitReached: 'throttled',
@@ -73,9 +72,9 @@ export type AuthFailure = 'unknownAccessKey' | 'wrongSecretKey';
 const UNKNOWN_AK_MESSAGE = /could not find credential|access key id you provided does ?not ?exist/i;
 const WRONG_SK_MESSAGE = /signature does not match/i;
 
-/** The server's words on a failure: its message and the header's, as one text to match. */
-function serverWords(error: ClassifiableError): string {
-  return `${error.message ?? ''}\n${error.headerMessage ?? ''}`;
+/** Whether the server's words (its message, or the header's) say this. */
+function says(error: ClassifiableError, words: RegExp): boolean {
+  return [error.message, error.headerMessage].some((m) => words.test(String(m)));
 }
 
 /**
@@ -86,11 +85,10 @@ export function authFailure(error: ClassifiableError): AuthFailure | undefined {
   if (error.kind !== 'api') {
     return undefined;
   }
-  const words = serverWords(error);
-  if (UNKNOWN_AK_MESSAGE.test(words) || error.code === 'InvalidAccessKeyId' || error.code === 'InvalidHTTPAuthHeader') {
+  if (says(error, UNKNOWN_AK_MESSAGE) || error.code === 'InvalidAccessKeyId' || error.code === 'InvalidHTTPAuthHeader') {
     return 'unknownAccessKey';
   }
-  if (WRONG_SK_MESSAGE.test(words) || error.code === 'SignatureDoesNotMatch') {
+  if (says(error, WRONG_SK_MESSAGE) || error.code === 'SignatureDoesNotMatch') {
     return 'wrongSecretKey';
   }
   return undefined;
@@ -109,7 +107,8 @@ function statusClass(status: number | undefined): ErrorClass {
   if (status === 429) {
     return 'throttled';
   }
-  return status !== undefined && status >= 500 && status <= 599 ? 'transient' : 'other';
+  const s = status ?? 0;
+  return s >= 500 && s <= 599 ? 'transient' : 'other';
 }
 
 /**
@@ -126,7 +125,7 @@ export function classifyError(error: ClassifiableError): ErrorClass {
   if (authFailure(error) !== undefined) {
     return 'auth';
   }
-  const code = error.code ?? '';
+  const code = String(error.code); // 'undefined' when there is none: no class, no match
   const known = Object.prototype.hasOwnProperty.call(CODE_CLASSES, code) ? CODE_CLASSES[code] : undefined;
   if (known) {
     return known;

@@ -164,13 +164,8 @@ export class QianfanClient {
    * service's default, or 2: each lists its own services; findDeployments asks for both).
    */
   async listServices(page: { marker?: string; maxKeys?: number; protocolVersion?: 1 | 2 } = {}, opts: CallOptions = {}): Promise<ServicePage> {
-    const body: Record<string, unknown> = { maxKeys: page.maxKeys ?? 100 };
-    if (page.marker) {
-      body.marker = page.marker;
-    }
-    if (page.protocolVersion !== undefined) {
-      body.protocolVersion = page.protocolVersion;
-    }
+    // JSON leaves out what is undefined: no marker when there is none (or it is empty), no protocolVersion unless asked
+    const body = { maxKeys: page.maxKeys ?? 100, marker: page.marker || undefined, protocolVersion: page.protocolVersion };
     return this.parsed(parseServicePage, { path: SERVICE_PATH, action: 'DescribeServices', body, idempotency: 'safe' }, opts);
   }
 

@@ -98,10 +98,8 @@ export class RequestRunner {
     const signer = await this.currentSigner(spec.action);
     const bodyText = JSON.stringify(spec.body);
     for (let attempt = 0; ; attempt++) {
-      if (opts.signal?.aborted) {
-        throw new CancelledError();
-      }
-      const permit = await this.o.gate.acquire(opts.signal); // a cancel while waiting: nothing was sent
+      // an aborted signal: the gate throws CancelledError at once, and nothing is sent
+      const permit = await this.o.gate.acquire(opts.signal);
       const started = this.elapsed();
       try {
         const response = await this.send(spec.path ?? MODEL_PATH, spec.action, bodyText, signer, opts.signal);
@@ -185,19 +183,16 @@ export class RequestRunner {
 
   /** `X-Ratelimit-Limit-Requests` (requests per minute, as the official SDK reads it) sets the gate's ceiling on the pace. */
   private learnServiceRate(response: HttpResponse): void {
-    const header = response.headers['x-ratelimit-limit-requests'];
-    const perMinute = header === undefined || header.trim() === '' ? NaN : Number(header);
-    if (Number.isFinite(perMinute) && perMinute > 0) {
-      this.o.gate.setServiceRate?.(perMinute / 60);
-    }
+    // absent, empty or not a number: NaN or 0, which the gate ignores as it ignores any value that is not a positive number
+    this.o.gate.setServiceRate?.(Number(response.headers['x-ratelimit-limit-requests']) / 60);
   }
 
   /** Learns serverTime - localTime from a RequestExpired answer, anew each time, within ±1 day. */
   private learnClockSkew(error: QianfanError): void {
-    if (error.errorClass !== 'expired' || error.serverDate === undefined) {
+    if (error.errorClass !== 'expired') {
       return;
     }
-    const skew = error.serverDate - this.o.now();
+    const skew = (error.serverDate ?? NaN) - this.o.now(); // no Date header: nothing to learn
     if (!Number.isFinite(skew) || Math.abs(skew) > MAX_CLOCK_SKEW_MS) {
       return;
     }
@@ -212,7 +207,7 @@ export class RequestRunner {
     if (!pair || !pair.accessKeyId || !pair.secretAccessKey) {
       throw new QianfanError({ kind: 'noCredentials', action, message: 'No Qianfan access key / secret key is set' });
     }
-    const cached = this.signer;
+    const cached = this.signer; // kept while the keys stay: its signing key serves every request of the same second
     if (cached && cached.pair.accessKeyId === pair.accessKeyId && cached.pair.secretAccessKey === pair.secretAccessKey) {
       return cached.signer;
     }
