@@ -51,10 +51,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /** A creation time as DescribeModel gives it (ISO 8601 text), in ms; undefined when unreadable. */
 export function parseCreateTime(text: string | undefined): number | undefined {
-  if (text === undefined || text.trim() === '') {
-    return undefined;
-  }
-  const ms = Date.parse(text);
+  const ms = Date.parse(text ?? ''); // NaN for nothing, blanks or words
   return Number.isFinite(ms) ? ms : undefined;
 }
 
@@ -127,7 +124,7 @@ export function planCleanUp(versions: readonly CleanUpCandidate[], rule: CleanUp
 
 /** The models whose every listed version the plan would delete (ask again, naming them). */
 export function emptiedModels(plan: CleanUpPlan): string[] {
-  return plan.models.filter((m) => m.remove.length > 0 && m.keep.length === 0).map((m) => m.modelSetId);
+  return plan.models.filter((m) => m.keep.length === 0).map((m) => m.modelSetId); // a model of the plan has a version at least
 }
 
 /** A rule as typed: a whole number of at least 1 (N newest, D days); undefined when it is not one. */
