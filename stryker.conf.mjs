@@ -1,6 +1,7 @@
 // Mutation testing of the core (`npm run test:mutation`): StrykerJS mutates src/core, builds the
 // sandbox with tsc and runs the unit tests (plain mocha over out/test/unit) against each mutant.
-// Stryker needs Node >= 22: test/mutation/run.sh picks one (see there).
+// Stryker needs Node >= 22: test/mutation/run.sh picks one (see there). `-- --incremental` reuses
+// the last run's results (reports/stryker-incremental.json) for the code and tests that did not change.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -14,7 +15,8 @@ export default {
   },
   coverageAnalysis: 'perTest',
   checkers: [],
-  concurrency: 2,
+  // the unit tests mostly wait on timers and loopback (a run keeps 2 cores about half busy): 4 runners
+  concurrency: 4,
   timeoutMS: 5000,
   timeoutFactor: 2,
   ignorePatterns: ['out', 'dist', '.vscode-test', '.bench', 'test-results', 'reports', '*.vsix'],
