@@ -23,15 +23,15 @@ export function normalizeFollowed(value: unknown): FollowedModel | undefined {
   if (!isRecord(value) || typeof value.modelSetId !== 'string' || !isModelSetId(value.modelSetId)) {
     return undefined;
   }
-  if (typeof value.followedAt !== 'number' || !Number.isFinite(value.followedAt)) {
-    return undefined;
+  if (!Number.isFinite(value.followedAt)) {
+    return undefined; // not a number, or NaN or infinite (Number.isFinite converts nothing)
   }
   const known = Array.isArray(value.knownIds) ? (value.knownIds as unknown[]) : [];
   return withoutUndefined({
     modelSetId: value.modelSetId,
     modelSetName: optionalText(value.modelSetName),
     knownIds: [...new Set(known.filter((id): id is string => typeof id === 'string' && isModelVersionId(id)))],
-    followedAt: value.followedAt,
+    followedAt: value.followedAt as number,
   });
 }
 
@@ -82,7 +82,7 @@ export class FollowedModelsStore {
       return { items: [...current.filter((m) => m !== existing), next], result: !existing };
     });
     this.changed();
-    return added ?? false;
+    return added === true;
   }
 
   /** Forgets the model; returns whether it was followed. */

@@ -126,8 +126,8 @@ export class FollowPoller implements Disposable {
     if (!this.deps.followed.has(modelSetId)) {
       return;
     }
-    const at = this.lookedAt.get(modelSetId);
-    if (at !== undefined && this.timers.now() - at < this.timing.expandReuseMs) {
+    const at = this.lookedAt.get(modelSetId) ?? -Infinity; // never looked at: look now
+    if (this.timers.now() - at < this.timing.expandReuseMs) {
       return;
     }
     void this.check(modelSetId);
@@ -264,16 +264,12 @@ export class FollowPoller implements Disposable {
   }
 
   private cancelTimer(): void {
-    if (this.timer !== undefined) {
-      this.timers.clear(this.timer);
-      this.timer = undefined;
-    }
+    this.timers.clear(this.timer); // clearing no timer (undefined) or one that ran does nothing
+    this.timer = undefined;
   }
 
+  /** Runs only while active: hiding clears the pending wait. */
   private async round(): Promise<void> {
-    if (!this.active) {
-      return;
-    }
     const changed = await this.checkAll();
     const { intervalMs, maxIntervalMs } = this.timing;
     this.delay = changed ? intervalMs : Math.min(maxIntervalMs, Math.round(this.delay * 1.5));
