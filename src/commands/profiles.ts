@@ -202,7 +202,9 @@ export async function reloadState(s: Services, timing?: PollTiming): Promise<voi
   s.loader.cancelAll();
   s.details.clear();
   s.poller.reset();
+  s.followPoller.reset(); // new, gone and looked-at marks belong to the profile they were learnt in
   s.tracked.forgetRead();
+  s.followed.forgetRead();
   s.tree.reset();
   await startUp(s);
 }

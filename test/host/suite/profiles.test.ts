@@ -95,6 +95,26 @@ describe('profiles', function () {
     assert.ok(!JSON.stringify(f.api.globalStateDump()).includes(TEAM_SK), 'no secret in globalState');
   });
 
+  it("followed models belong to their profile: a switch shows the other profile's, and forgets what was marked", async () => {
+    f = await setUp({ keys });
+    const s = f.api.services;
+    const model = 'am-gh0azfeb9adu';
+    await run('qianfan.followModel', model);
+    assert.ok(s.followed.has(model));
+    f.emulator.store.models.delete(model); // gone elsewhere: marked in this profile
+    await s.followPoller.check(model);
+    assert.ok(s.followPoller.isGone(model));
+    f.prompts.picks.push(pickProfile('Add Profile…'));
+    f.prompts.inputs.push('team', TEAM_AK, TEAM_SK);
+    await run(f.api.profileItem.command as string);
+    assert.strictEqual(s.profiles.active.name, 'team');
+    assert.deepStrictEqual(s.followed.list(), [], 'the new profile follows nothing');
+    assert.ok(!s.followPoller.isGone(model), "the other profile's marks are not carried over");
+    f.prompts.picks.push(pickProfile('default'));
+    await run('qianfan.switchProfile');
+    assert.ok(s.followed.has(model), "default's followed model is back");
+  });
+
   it("rename and remove: the removed profile's keys and list are gone, the others untouched", async () => {
     f = await setUp({ keys });
     const s = f.api.services;
