@@ -26,6 +26,7 @@ class MemFs implements StoreFs {
   readonly others: string[] = [];
   moveAsideFails?: unknown;
   releaseFails?: unknown;
+  lockFails?: unknown;
   readonly listeners = new Set<(name: string | undefined) => void>();
   watchDisposed = 0;
 
@@ -82,6 +83,9 @@ class MemFs implements StoreFs {
   }
   lock(name: string): Promise<() => Promise<void>> {
     this.done.push(`lock ${name}`);
+    if (this.lockFails !== undefined) {
+      return failWith(this.lockFails);
+    }
     return Promise.resolve(() => {
       this.done.push(`unlock ${name}`);
       return this.releaseFails === undefined ? Promise.resolve() : failWith(this.releaseFails);
@@ -257,6 +261,29 @@ describe('file store, exactly', () => {
       await flush();
       assert.deepStrictEqual(told, []);
       assert.deepStrictEqual(store.get('L'), [{ k: 'b' }], 'the store still reads');
+    });
+  });
+
+  describe('the lock', () => {
+    it('a lock not taken fails the change, and the list is still refreshed after', async () => {
+      const fs = new MemFs();
+      const mine = open(fs);
+      const other = open(fs);
+      await other.update('L', [{ k: 'a' }]);
+      assert.deepStrictEqual(mine.get('L'), [{ k: 'a' }]);
+      const told: ElsewhereChange[] = [];
+      mine.onDidChangeElsewhere((c) => told.push(c));
+      const problems: string[] = [];
+      mine.onProblem((_key, problem) => problems.push(problem));
+      fs.lockFails = new Error('ELOCKED');
+      await assert.rejects(mine.update('L', [{ k: 'a' }, { k: 'mine' }]), /ELOCKED/);
+      fs.lockFails = undefined;
+      await other.update('L', [{ k: 'a' }, { k: 'b' }]);
+      mine.refresh();
+      assert.deepStrictEqual(told, [{ key: 'L', added: ['b'], removed: [], updated: [] }]);
+      await mine.update('L', [{ k: 'b' }]);
+      assert.deepStrictEqual(open(fs).get('L'), [{ k: 'b' }]);
+      assert.deepStrictEqual(problems, [], 'no lock to let go: nothing to tell');
     });
   });
 

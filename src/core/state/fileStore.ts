@@ -281,18 +281,19 @@ export class FileStore implements SharedKeyValueStore {
   private locked<R>(doc: Doc, work: (doc: Doc) => Promise<R>): Promise<R> {
     doc.busy++;
     const run = doc.queue.then(async () => {
-      const release = await this.options.fs.lock(doc.name);
+      let release: (() => Promise<void>) | undefined;
       let seen: ElsewhereChange | undefined;
       try {
+        release = await this.options.fs.lock(doc.name);
         seen = this.load(doc);
         if (doc.corrupt) {
           await this.repair(doc);
         }
         return await work(doc);
       } finally {
-        doc.busy--;
+        doc.busy--; // a lock not taken too: the list is refreshed again
         try {
-          await release();
+          await release?.();
         } catch (error) {
           this.report(doc.key, `the lock could not be let go: ${error instanceof Error ? error.message : String(error)}`);
         }
