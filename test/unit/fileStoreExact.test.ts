@@ -5,7 +5,7 @@
  */
 import * as assert from 'assert';
 import { type Disposable } from '../../src/core/base/events';
-import { FileStore, type FileStoreOptions, type StoreFs, fileNameOf, unscopedKey } from '../../src/core/state/fileStore';
+import { FileStore, type FileStoreOptions, type StoreFs, diff, fileNameOf, unscopedKey } from '../../src/core/state/fileStore';
 import { type ElsewhereChange } from '../../src/core/state/sharedStore';
 import { flush } from '../support/fakeTimers';
 
@@ -27,11 +27,20 @@ class MemFs implements StoreFs {
   moveAsideFails?: unknown;
   releaseFails?: unknown;
   lockFails?: unknown;
+  /** Locks are given once this settles. */
+  gate = Promise.resolve();
+  /** What a write puts on disk instead of its bytes (a disk that damages them). */
+  mangle?: (text: string) => string;
   readonly listeners = new Set<(name: string | undefined) => void>();
   watchDisposed = 0;
 
+  /** How many reads there were. */
+  reads = 0;
+  /** Names whose file is gone by the time it is read (after its stat). */
+  readonly vanishing = new Set<string>();
   read(name: string, from = 0): Uint8Array | undefined {
-    return this.files.get(name)?.slice(from);
+    this.reads++;
+    return this.vanishing.has(name) ? undefined : this.files.get(name)?.slice(from);
   }
   stat(name: string): { mark: string; size: number } | undefined {
     const bytes = this.files.get(name);
@@ -61,7 +70,7 @@ class MemFs implements StoreFs {
   }
   writeWhole(name: string, bytes: Uint8Array): Promise<void> {
     this.done.push(`write ${name}`);
-    this.put(name, bytes.slice());
+    this.put(name, this.mangle ? encoder.encode(this.mangle(decoder.decode(bytes))) : bytes.slice());
     return Promise.resolve();
   }
   remove(name: string): Promise<void> {
@@ -75,8 +84,12 @@ class MemFs implements StoreFs {
     if (this.moveAsideFails !== undefined) {
       return failWith(this.moveAsideFails);
     }
+    const bytes = this.files.get(name);
+    if (!bytes) {
+      return failWith(new Error(`ENOENT ${name}`));
+    }
     const aside = `${name}.unreadable-1`;
-    this.put(aside, this.files.get(name) ?? new Uint8Array());
+    this.put(aside, bytes);
     this.files.delete(name);
     this.marks.delete(name);
     return Promise.resolve(aside);
@@ -86,7 +99,7 @@ class MemFs implements StoreFs {
     if (this.lockFails !== undefined) {
       return failWith(this.lockFails);
     }
-    return Promise.resolve(() => {
+    return this.gate.then(() => () => {
       this.done.push(`unlock ${name}`);
       return this.releaseFails === undefined ? Promise.resolve() : failWith(this.releaseFails);
     });
@@ -425,6 +438,364 @@ describe('file store, exactly', () => {
       void fs.append('L.log', encoder.encode('{"put":[{"k":"b","s":1}],"del":[7]}\n'));
       store.refresh();
       assert.deepStrictEqual(told[1], { key: 'L', added: [], removed: [], updated: ['b'] }, 'a put is told as updated even when it is the same');
+    });
+  });
+
+  describe('files that cannot be read', () => {
+    const bad: [string, string | Uint8Array][] = [
+      ['not JSON', '{"format":1,"gen":1,"value":['],
+      ['not an object', '5'],
+      ['null', 'null'],
+      ['an array', '[]'],
+      ['another format', base(1, []).replace('"format":1', '"format":2')],
+      ['a generation as text', '{"format":1,"gen":"1","value":[]}'],
+      ['a generation not whole', '{"format":1,"gen":1.5,"value":[]}'],
+      ['generation 0', '{"format":1,"gen":0,"value":[]}'],
+      ['a negative generation', '{"format":1,"gen":-1,"value":[]}'],
+      ['a list that is not a list', base(1, { k: 'a' })],
+      ['bytes that are not UTF-8', Uint8Array.from([...encoder.encode('{"format":1,"gen":1,"value":[{"k":"a'), 0xff, ...encoder.encode('"}]}')])],
+    ];
+    for (const [what, content] of bad) {
+      it(`keeps a list file aside: ${what}`, async () => {
+        const fs = new MemFs();
+        fs.put('L.json', content);
+        const store = open(fs);
+        const problems: string[] = [];
+        store.onProblem((_key, problem) => problems.push(problem));
+        assert.strictEqual(store.get('L'), undefined);
+        await flush();
+        assert.deepStrictEqual([...fs.files.keys()], ['L.json.unreadable-1'], 'moved aside, nothing written in its place');
+        assert.deepStrictEqual(fs.files.get('L.json.unreadable-1'), typeof content === 'string' ? encoder.encode(content) : content);
+        assert.deepStrictEqual(problems, ['L.json could not be read; it is kept as L.json.unreadable-1 and the list goes on from what could be read']);
+        await store.update('L', [{ k: 'new' }]);
+        assert.strictEqual(fs.text('L.json'), base(1, [{ k: 'new' }]), 'a new list starts at generation 1');
+      });
+    }
+
+    it('reads what is whole: a list of a key outside the lists may be anything, and text may be any UTF-8', () => {
+      const fs = new MemFs();
+      fs.put('S.json', base(7, { any: 'thing' }));
+      fs.put('L.json', base(9, [{ k: 'é😀' }]));
+      const store = open(fs);
+      assert.deepStrictEqual(store.get('S'), { any: 'thing' });
+      assert.deepStrictEqual(store.get('L'), [{ k: 'é😀' }]);
+    });
+
+    it('with an unreadable list file its log goes aside too, and with a list from before the files that list is written', async () => {
+      const fs = new MemFs();
+      fs.put('L.json', 'broken');
+      fs.put('L.log', '{"gen":1}\n{"put":[{"k":"x"}]}\n');
+      const store = open(fs);
+      store.get('L');
+      await flush();
+      assert.deepStrictEqual([...fs.files.keys()].sort(), ['L.json.unreadable-1', 'L.log.unreadable-1']);
+      assert.strictEqual(fs.text('L.log.unreadable-1'), '{"gen":1}\n{"put":[{"k":"x"}]}\n');
+
+      const fs2 = new MemFs();
+      fs2.put('L.json', 'broken');
+      const withLegacy = open(fs2, { legacy: (key) => (key === 'L' ? [{ k: 'old' }] : undefined) });
+      assert.deepStrictEqual(withLegacy.get('L'), [{ k: 'old' }]);
+      await flush();
+      assert.deepStrictEqual(fs2.done, ['lock L', 'aside L.json', 'write L.json', 'unlock L']);
+      assert.strictEqual(fs2.text('L.json'), base(1, [{ k: 'old' }]));
+    });
+
+    it('a log with a broken line: its lines before it are kept, folded into a new list file, and the log goes aside', async () => {
+      for (const line of ['not json', '5', '[]', 'null', '{"put":5}', '{"del":"a"}', '']) {
+        const fs = new MemFs();
+        fs.put('L.json', base(3, [{ k: 'a' }]));
+        fs.put('L.log', `{"gen":3}\n{"put":[{"k":"b"}]}\n${line}\n{"put":[{"k":"c"}]}\n`);
+        const store = open(fs);
+        const problems: string[] = [];
+        store.onProblem((_key, problem) => problems.push(problem));
+        assert.deepStrictEqual(store.get('L'), [{ k: 'a' }, { k: 'b' }], line);
+        await flush();
+        assert.deepStrictEqual(fs.done, ['lock L', 'aside L.log', 'write L.json', 'unlock L'], line);
+        assert.strictEqual(fs.text('L.json'), base(4, [{ k: 'a' }, { k: 'b' }]), line);
+        assert.deepStrictEqual(problems, ['L.log could not be read; it is kept as L.log.unreadable-1 and the list goes on from what could be read'], line);
+      }
+    });
+
+    it('a broken line appended after a read (an empty one too) is found on the next refresh', async () => {
+      const fs = new MemFs();
+      fs.put('L.json', base(3, [{ k: 'a' }]));
+      fs.put('L.log', '{"gen":3}\n');
+      const store = open(fs);
+      store.get('L');
+      void fs.append('L.log', encoder.encode('\n'));
+      store.refresh();
+      await flush();
+      assert.deepStrictEqual([...fs.files.keys()].sort(), ['L.json', 'L.log.unreadable-1']);
+      assert.strictEqual(fs.text('L.json'), base(4, [{ k: 'a' }]));
+    });
+
+    it('a log’s first line: cut short, it is not read yet; not a generation, the log goes aside; another generation’s, or 0, it is not read', async () => {
+      const cases: [string, string | undefined, string, unknown, boolean][] = [
+        ['cut short', base(4, [{ k: 'a' }]), '{"gen":4}', [{ k: 'a' }], false],
+        ['cut short, whole JSON after', base(4, [{ k: 'a' }]), '{"gen":4} ', [{ k: 'a' }], false],
+        ['not JSON', base(4, [{ k: 'a' }]), 'x\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
+        ['a generation as text', base(4, [{ k: 'a' }]), '{"gen":"4"}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
+        ['no generation', base(4, [{ k: 'a' }]), '{}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
+        ['an older generation', base(4, [{ k: 'a' }]), '{"gen":3}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], false],
+        ['generation 0, no list file', undefined, '{"gen":0}\n{"put":[{"k":"b"}]}\n', undefined, false],
+        ['this generation', base(4, [{ k: 'a' }]), '{"gen":4}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }, { k: 'b' }], false],
+      ];
+      for (const [what, list, log, value, aside] of cases) {
+        const fs = new MemFs();
+        if (list !== undefined) {
+          fs.put('L.json', list);
+        }
+        fs.put('L.log', log);
+        const store = open(fs);
+        const problems: string[] = [];
+        store.onProblem((_key, problem) => problems.push(problem));
+        assert.deepStrictEqual(store.get('L'), value, what);
+        await flush();
+        assert.strictEqual(fs.files.has('L.log.unreadable-1'), aside, what);
+        assert.strictEqual(problems.length, aside ? 1 : 0, what);
+      }
+    });
+
+    it('a log of a key outside the lists is never read', () => {
+      const fs = new MemFs();
+      fs.put('S.json', base(1, [1]));
+      fs.put('S.log', '{"gen":1}\n{"put":[2]}\n');
+      assert.deepStrictEqual(open(fs).get('S'), [1]);
+    });
+
+    it('a log gone between its stat and its read is no log; one removed by hand is read no more', () => {
+      const fs = new MemFs();
+      fs.put('L.json', base(2, [{ k: 'a' }]));
+      fs.put('L.log', '{"gen":2}\n{"put":[{"k":"b"}]}\n');
+      fs.vanishing.add('L.log');
+      const store = open(fs);
+      assert.deepStrictEqual(store.get('L'), [{ k: 'a' }]);
+      fs.vanishing.clear();
+      void fs.append('L.log', encoder.encode('{"put":[{"k":"c"}]}\n'));
+      store.refresh();
+      assert.deepStrictEqual(store.get('L'), [{ k: 'a' }, { k: 'b' }, { k: 'c' }], 'read from its start once it is there');
+      void fs.remove('L.log');
+      store.refresh();
+      void fs.append('L.log', encoder.encode('{"gen":2}\n{"put":[{"k":"d"}]}\n'));
+      store.refresh();
+      assert.deepStrictEqual(store.get('L'), [{ k: 'a' }, { k: 'b' }, { k: 'c' }, { k: 'd' }]);
+    });
+  });
+
+  describe('what a change writes', () => {
+    it('writes the list file, then log lines, appended; nothing for the same list; the list file again for a new order', async () => {
+      const fs = new MemFs();
+      const store = open(fs);
+      const line = (o: unknown) => `${JSON.stringify(o)}\n`;
+      await store.update('L', [{ k: 'a' }, { k: 'b' }]);
+      const first = base(1, [{ k: 'a' }, { k: 'b' }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'write L.json', 'unlock L']);
+      assert.strictEqual(fs.text('L.json'), first);
+      await store.update('L', [{ k: 'a' }, { k: 'b' }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'unlock L'], 'the same list (another array): nothing written');
+      await store.update('L', [{ k: 'a', s: 1 }, { k: 'b' }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'write L.log', 'unlock L']);
+      await store.update('L', [{ k: 'a', s: 1 }, { k: 'c' }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'append L.log', 'unlock L']);
+      const log = `{"gen":1}\n${line({ put: [{ k: 'a', s: 1 }] })}${line({ put: [{ k: 'c' }], del: ['b'] })}`;
+      assert.strictEqual(fs.text('L.log'), log);
+      assert.strictEqual(store.bytesWritten, first.length + log.length);
+      fs.put('L.log', `${log}{"put":[{"k"`); // another window's line cut short by a crash
+      await store.update('L', [{ k: 'a', s: 2 }, { k: 'c' }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', `truncate L.log ${log.length}`, 'append L.log', 'unlock L']);
+      assert.strictEqual(fs.text('L.log'), `${log}${line({ put: [{ k: 'a', s: 2 }] })}`);
+      await store.update('L', [{ k: 'c' }, { k: 'a', s: 2 }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'write L.json', 'remove L.log', 'unlock L'], 'a new order: the list file');
+      assert.strictEqual(fs.text('L.json'), base(2, [{ k: 'c' }, { k: 'a', s: 2 }]));
+      assert.deepStrictEqual(open(fs).get('L'), [{ k: 'c' }, { k: 'a', s: 2 }]);
+      await store.update('L', [{ k: 'c' }, { k: 'a', s: 2 }, { k: 'a', s: 3 }]);
+      assert.deepStrictEqual(fs.done.splice(0), ['lock L', 'write L.json', 'unlock L'], 'a key twice: the list file');
+    });
+
+    it('folds the log when a line would take it past compactAt(list file bytes), not before', async () => {
+      const list = [{ k: 'a' }];
+      const next = [{ k: 'a', s: 1 }];
+      const line = `${JSON.stringify({ put: next })}\n`;
+      for (const [limit, expected] of [
+        [line.length, 'write L.log'],
+        [line.length - 1, 'write L.json'],
+      ] as const) {
+        const fs = new MemFs();
+        fs.put('L.json', base(1, list));
+        const sizes: number[] = [];
+        const store = open(fs, {
+          compactAt: (bytes) => {
+            sizes.push(bytes);
+            return limit;
+          },
+        });
+        await store.update('L', next);
+        assert.deepStrictEqual(fs.done, ['lock L', expected, 'unlock L']);
+        assert.deepStrictEqual(sizes, [base(1, list).length], 'from the size of the list file read');
+      }
+      const fs = new MemFs();
+      const store = open(fs, { compactAt: (bytes) => bytes });
+      await store.update('L', [{ k: 'a' }]);
+      await store.update('L', [{ k: 'a', s: 'x'.repeat(10) }]);
+      await store.update('L', [{ k: 'a', s: 'y'.repeat(10) }]);
+      assert.deepStrictEqual(
+        fs.done.filter((d) => !d.includes('lock')),
+        ['write L.json', 'write L.log', 'write L.json', 'remove L.log'],
+      );
+    });
+
+    it('a key outside the lists, a list from before the files and a list of generation 0 are written whole', async () => {
+      const fs = new MemFs();
+      const store = open(fs, { legacy: (key) => (key === 'L' ? [{ k: 'a' }] : undefined) });
+      await store.update('S', [1]);
+      await store.update('S', [1, 2]);
+      assert.deepStrictEqual(store.get('L'), [{ k: 'a' }]);
+      await store.update('L', [{ k: 'a' }, { k: 'b' }]);
+      assert.deepStrictEqual(
+        fs.done.filter((d) => !d.includes('lock')),
+        ['write S.json', 'write S.json', 'write L.json'],
+      );
+      const fresh = open(fs);
+      assert.deepStrictEqual(
+        [fresh.get('S'), fresh.get('L')],
+        [
+          [1, 2],
+          [{ k: 'a' }, { k: 'b' }],
+        ],
+      );
+    });
+
+    it('keeps a value from before the files that is not a list in a file of its own, once, before a list is written', async () => {
+      const legacy: Record<string, unknown> = { L: 'garbage', 'L@n': null, S: 'x' };
+      const fs = new MemFs();
+      const store = open(fs, { legacy: (key) => legacy[key] });
+      const problems: string[] = [];
+      store.onProblem((key, problem) => problems.push(`${key}: ${problem}`));
+      assert.strictEqual(store.get('L'), undefined);
+      await store.update('L', [{ k: 'a' }]);
+      await store.update('L', undefined);
+      await store.update('L', [{ k: 'b' }]);
+      await store.update('L@n', [{ k: 'c' }]);
+      await store.update('S', 'y');
+      const writes = fs.done.filter((d) => d.startsWith('write '));
+      assert.strictEqual(writes.length, 5, writes.join());
+      assert.match(writes[0], /^write L\.legacy-\d+\.json$/);
+      const aside = writes[0].slice('write '.length);
+      assert.deepStrictEqual(writes.slice(1), ['write L.json', 'write L.json', 'write L@n.json', 'write S.json']);
+      assert.strictEqual(fs.text(aside), '"garbage"');
+      assert.deepStrictEqual(problems, [`L: the value kept before was not a list; it is kept in ${aside} and a new list is started`]);
+      assert.deepStrictEqual(open(fs).keys().sort(), ['L', 'L@n', 'S']);
+    });
+
+    it('adopts a value once, and fails one that does not read back the same', async () => {
+      const fs = new MemFs();
+      const store = open(fs);
+      assert.strictEqual(await store.adopt('L', [{ k: 'a' }]), 'written');
+      assert.strictEqual(await store.adopt('L', [{ k: 'b' }]), 'already');
+      assert.deepStrictEqual(store.get('L'), [{ k: 'a' }]);
+      assert.strictEqual(await store.adopt('M', 'not a list'), 'written', 'a key outside the lists takes anything');
+      fs.mangle = (text) => text.replace('"a"', '"z"');
+      const problems: string[] = [];
+      store.onProblem((key, problem) => problems.push(`${key}: ${problem}`));
+      assert.strictEqual(await store.adopt('L@p', [{ k: 'a' }]), 'failed');
+      assert.deepStrictEqual(problems, ['L@p: the list written from the value kept before did not read back the same; the value kept before stays']);
+    });
+  });
+
+  describe('reading again', () => {
+    it('reads nothing when nothing changed, nor after its own writes', async () => {
+      const fs = new MemFs();
+      const store = open(fs);
+      await store.update('L', [{ k: 'a' }]);
+      await store.update('L', [{ k: 'a', s: 1 }]);
+      await store.update('L', [{ k: 'a', s: 2 }]);
+      await store.update('S', 1);
+      const reads = fs.reads;
+      store.refresh();
+      store.refresh();
+      assert.deepStrictEqual([store.get('L'), store.get('S')], [[{ k: 'a', s: 2 }], 1]);
+      assert.strictEqual(fs.reads, reads);
+    });
+
+    it('a refresh while a change waits for the lock leaves the reading to the change, which tells it once', async () => {
+      const fs = new MemFs();
+      const mine = open(fs);
+      const other = open(fs);
+      await other.update('L', [{ k: 'a' }]);
+      mine.get('L');
+      const told: ElsewhereChange[] = [];
+      mine.onDidChangeElsewhere((c) => told.push(c));
+      await other.update('L', [{ k: 'a' }, { k: 'b' }]);
+      let open_ = () => undefined as void;
+      fs.gate = new Promise<void>((resolve) => (open_ = resolve));
+      const change = mine.change('L', (list) => ({ value: [...(list as unknown[]), { k: 'c' }], result: (list as unknown[]).length }));
+      await flush();
+      mine.refresh();
+      assert.deepStrictEqual(told, []);
+      open_();
+      assert.strictEqual(await change, 2);
+      assert.deepStrictEqual(told, [{ key: 'L', added: ['b'], removed: [], updated: [] }]);
+      mine.refresh();
+      assert.strictEqual(told.length, 1);
+    });
+
+    it('a first change tells nothing of what was there; a refresh that finds a file unreadable moves it aside', async () => {
+      const fs = new MemFs();
+      await open(fs).update('L', [{ k: 'a' }]);
+      const store = open(fs);
+      const told: ElsewhereChange[] = [];
+      store.onDidChangeElsewhere((c) => told.push(c));
+      await store.update('L', [{ k: 'a' }, { k: 'b' }]);
+      assert.deepStrictEqual(told, []);
+      fs.put('L.json', 'broken');
+      store.refresh();
+      await flush();
+      assert.ok(fs.files.has('L.json.unreadable-1'));
+      assert.deepStrictEqual(told, [{ key: 'L', added: [], removed: ['a', 'b'], updated: [] }]);
+    });
+
+    it('tells a change that only updates, and nothing of a key outside the lists even when it holds a list', () => {
+      const fs = new MemFs();
+      fs.put('L.json', base(1, [{ k: 'a' }]));
+      fs.put('S.json', base(1, [{ k: 'a' }]));
+      const store = open(fs);
+      const told: ElsewhereChange[] = [];
+      store.onDidChangeElsewhere((c) => told.push(c));
+      store.get('L');
+      store.get('S');
+      fs.put('L.json', base(2, [{ k: 'a', s: 1 }]));
+      fs.put('S.json', base(2, [{ k: 'b' }]));
+      store.refresh();
+      assert.deepStrictEqual(told, [{ key: 'L', added: [], removed: [], updated: ['a'] }]);
+      assert.deepStrictEqual(store.get('S'), [{ k: 'b' }]);
+    });
+  });
+
+  describe('diff', () => {
+    const key = (v: unknown) => String((v as { k: string }).k);
+    it('a key twice in the next list is a new order; an equal item is no change', () => {
+      const a = { k: 'a' };
+      assert.strictEqual(diff([a], [a, { k: 'a' }], key), 'order');
+      assert.strictEqual(diff([a, { k: 'b' }], [{ k: 'a' }, { k: 'b' }], key), 'same');
+      assert.deepStrictEqual(diff([a, { k: 'b' }], [{ k: 'a' }, { k: 'b', s: 1 }], key), { put: [{ k: 'b', s: 1 }] });
+      assert.deepStrictEqual(diff([a, { k: 'b' }], [{ k: 'b' }, a].slice(1), key), { del: ['b'] });
+    });
+
+    it('a batch in place on a list known to have each key once costs what it changed, not the list’s length', () => {
+      let calls = 0;
+      const counted = (v: unknown) => (calls++, key(v));
+      const unique = new WeakSet<readonly unknown[]>();
+      const prev: { k: string; s?: number }[] = Array.from({ length: 1000 }, (_, i) => ({ k: `v${i}` }));
+      unique.add(prev);
+      const next = [...prev];
+      next[500] = { k: 'v500', s: 1 };
+      next[7] = { k: 'v7' };
+      assert.deepStrictEqual(diff(prev, next, counted, unique), { put: [{ k: 'v500', s: 1 }] });
+      assert.strictEqual(calls, 4);
+      assert.ok(unique.has(next));
+      calls = 0;
+      assert.strictEqual(diff(next, [...next], counted, unique), 'same');
+      assert.strictEqual(calls, 0);
     });
   });
 });
