@@ -6,7 +6,9 @@
 import * as assert from 'assert';
 import { type Disposable } from '../../src/core/base/events';
 import { FileStore, type FileStoreOptions, type StoreFs, diff, fileNameOf, unscopedKey } from '../../src/core/state/fileStore';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { type ElsewhereChange } from '../../src/core/state/sharedStore';
+import { isListKey, migrateToFiles, routedStore } from '../../src/core/state/storeRouting';
 import { flush } from '../support/fakeTimers';
 
 const encoder = new TextEncoder();
@@ -796,6 +798,94 @@ describe('file store, exactly', () => {
       calls = 0;
       assert.strictEqual(diff(next, [...next], counted, unique), 'same');
       assert.strictEqual(calls, 0);
+    });
+  });
+
+  describe('routing between the files and globalState', () => {
+    /** globalState: values, the updates it was given, and keys it may list without a value. */
+    class Global extends MemoryKeyValueStore {
+      readonly updates: [string, unknown][] = [];
+      readonly listed: string[] = [];
+      override update(key: string, value: unknown): Promise<void> {
+        this.updates.push([key, value]);
+        return super.update(key, value);
+      }
+      keys(): readonly string[] {
+        return this.listed;
+      }
+    }
+    const lists = { L: itemKey };
+    const toFiles = (key: string) => isListKey(lists, key);
+
+    it('knows the list keys of any profile and what is kept aside of them', () => {
+      const yes = ['L', 'L@p', 'L.unreadable', 'L.unreadable@p'];
+      const no = ['L@p@q', 'M', 'M.unreadable', '.unreadable', 'L.unreadablex', 'Lx', 'L.unreadable.unreadable', 'xL'];
+      assert.deepStrictEqual(
+        [...yes, ...no].map((k) => isListKey(lists, k)),
+        [...yes.map(() => true), ...no.map(() => false)],
+      );
+    });
+
+    it('reads, writes and changes a list in the files and a setting in globalState', async () => {
+      const fs = new MemFs();
+      const global = new Global();
+      await global.update('L', [{ k: 'before' }]);
+      await global.update('setting', 1);
+      global.updates.length = 0;
+      const files = open(fs, { lists, legacy: (key) => global.get(key) });
+      const store = routedStore(files, global, toFiles);
+      assert.deepStrictEqual([store.get('L'), store.get('setting')], [[{ k: 'before' }], 1]);
+      await store.update('L', [{ k: 'a' }]);
+      await store.update('setting', 2);
+      assert.deepStrictEqual(global.updates, [['setting', 2]], 'globalState keeps its copy of the list');
+      assert.deepStrictEqual(open(fs).get('L'), [{ k: 'a' }]);
+      assert.strictEqual(await store.change('L', (v) => ({ value: [...(v as unknown[]), { k: 'b' }], result: 'list' })), 'list');
+      assert.deepStrictEqual(open(fs).get('L'), [{ k: 'a' }, { k: 'b' }]);
+      assert.strictEqual(await store.change('setting', (v) => ({ value: (v as number) + 1, result: 'setting' })), 'setting');
+      assert.strictEqual(await store.change('setting', () => undefined), undefined);
+      assert.strictEqual(await store.change('other', (v) => (v === undefined ? undefined : { value: v, result: 1 })), undefined);
+      assert.deepStrictEqual(global.updates, [
+        ['setting', 2],
+        ['setting', 3],
+      ]);
+      assert.deepStrictEqual(fs.list().sort(), ['L.json', 'L.log']);
+      await store.update('L@p', undefined);
+      assert.deepStrictEqual(global.updates.length, 2, 'cleared where globalState had nothing: globalState is not written');
+      await store.update('L', undefined);
+      assert.deepStrictEqual(global.updates.slice(2), [['L', undefined]]);
+      assert.deepStrictEqual(fs.list(), []);
+    });
+
+    it('tells the files’ changes elsewhere and problems', async () => {
+      const fs = new MemFs();
+      const files = open(fs, { lists });
+      const store = routedStore(files, new Global(), toFiles);
+      await store.update('L', [{ k: 'a' }]);
+      const told: unknown[] = [];
+      store.onDidChangeElsewhere((c) => told.push(c));
+      store.onProblem((key, problem) => told.push(`${key}: ${problem}`));
+      fs.put('L.json', base(5, [{ k: 'b' }]));
+      files.refresh();
+      fs.put('L.json', 'broken');
+      files.refresh();
+      await flush();
+      assert.deepStrictEqual(told, [
+        { key: 'L', added: ['b'], removed: ['a'], updated: [] },
+        { key: 'L', added: [], removed: ['b'], updated: [] },
+        'L: L.json could not be read; it is kept as L.json.unreadable-1 and the list goes on from what could be read',
+      ]);
+    });
+
+    it('moves only list keys that have a value', async () => {
+      const fs = new MemFs();
+      const global = new Global();
+      await global.update('L', [{ k: 'a' }]);
+      await global.update('setting', 1);
+      global.listed.push('L', 'L@gone', 'setting');
+      const files = open(fs, { lists, legacy: (key) => global.get(key) });
+      assert.deepStrictEqual(await migrateToFiles(files, global, toFiles), { moved: ['L'], kept: [] });
+      assert.deepStrictEqual(fs.list(), ['L.json']);
+      assert.deepStrictEqual(await migrateToFiles(files, global, toFiles), { moved: [], kept: [] });
     });
   });
 });
