@@ -538,6 +538,7 @@ describe('file store, exactly', () => {
         ['not JSON', base(4, [{ k: 'a' }]), 'x\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
         ['a generation as text', base(4, [{ k: 'a' }]), '{"gen":"4"}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
         ['no generation', base(4, [{ k: 'a' }]), '{}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
+        ['empty', base(4, [{ k: 'a' }]), '\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], true],
         ['an older generation', base(4, [{ k: 'a' }]), '{"gen":3}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }], false],
         ['generation 0, no list file', undefined, '{"gen":0}\n{"put":[{"k":"b"}]}\n', undefined, false],
         ['this generation', base(4, [{ k: 'a' }]), '{"gen":4}\n{"put":[{"k":"b"}]}\n', [{ k: 'a' }, { k: 'b' }], false],
@@ -687,6 +688,13 @@ describe('file store, exactly', () => {
       assert.strictEqual(fs.text(aside), '"garbage"');
       assert.deepStrictEqual(problems, [`L: the value kept before was not a list; it is kept in ${aside} and a new list is started`]);
       assert.deepStrictEqual(open(fs).keys().sort(), ['L', 'L@n', 'S']);
+      const later = open(fs, { legacy: () => 'garbage' });
+      await later.update('L', [{ k: 'c' }]);
+      assert.deepStrictEqual(
+        fs.list().filter((n) => n.includes('.legacy-')),
+        [aside],
+        'the files hold the list already: what globalState has is not theirs to keep',
+      );
     });
 
     it('adopts a value once, and fails one that does not read back the same', async () => {
@@ -705,6 +713,17 @@ describe('file store, exactly', () => {
   });
 
   describe('reading again', () => {
+    it('a refresh that finds no whole new line keeps the same list', () => {
+      const fs = new MemFs();
+      fs.put('L.json', base(1, [{ k: 'a' }]));
+      fs.put('L.log', '{"gen":1}\n');
+      const store = open(fs);
+      const list = store.get('L');
+      void fs.append('L.log', encoder.encode('{"put":['));
+      store.refresh();
+      assert.strictEqual(store.get('L'), list);
+    });
+
     it('reads nothing when nothing changed, nor after its own writes', async () => {
       const fs = new MemFs();
       const store = open(fs);

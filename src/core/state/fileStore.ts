@@ -424,8 +424,8 @@ export class FileStore implements SharedKeyValueStore {
     doc.corrupt = undefined;
     const file = which === 'base' ? `${doc.name}.json` : `${doc.name}.log`;
     const aside = await this.options.fs.moveAside(file);
-    if (which === 'base' && this.options.fs.stat(`${doc.name}.log`)) {
-      await this.options.fs.moveAside(`${doc.name}.log`); // its lines were changes to the list kept aside
+    if (this.options.fs.stat(`${doc.name}.log`)) {
+      await this.options.fs.moveAside(`${doc.name}.log`); // (a log left after its list file) its lines were changes to the list kept aside
     }
     this.report(doc.key, `${file} could not be read; it is kept as ${aside} and the list goes on from what could be read`);
     if (doc.value === undefined) {
