@@ -18,6 +18,7 @@
  * problem is reported once, and the document goes on from what could be read.
  */
 import { Emitter, type Disposable } from '../base/events';
+import { isRecord } from './listStore';
 import { type Change, type ElsewhereChange, type SharedKeyValueStore } from './sharedStore';
 
 /** Where the files are: one folder, files named within it. */
@@ -72,8 +73,6 @@ interface Doc {
   logMark?: string;
   /** Bytes of the log read and applied (whole lines); 0 when there is no log of this generation. */
   logValid: number;
-  /** The generation the log file on disk is for, when there is one. */
-  logGen?: number;
   /** A file that could not be read, to be moved aside under the lock. */
   corrupt?: 'base' | 'log';
   queue: Promise<unknown>;
@@ -281,18 +280,19 @@ export class FileStore implements SharedKeyValueStore {
   private locked<R>(doc: Doc, work: (doc: Doc) => Promise<R>): Promise<R> {
     doc.busy++;
     const run = doc.queue.then(async () => {
-      const release = await this.options.fs.lock(doc.name);
+      let release: (() => Promise<void>) | undefined;
       let seen: ElsewhereChange | undefined;
       try {
+        release = await this.options.fs.lock(doc.name);
         seen = this.load(doc);
         if (doc.corrupt) {
           await this.repair(doc);
         }
         return await work(doc);
       } finally {
-        doc.busy--;
+        doc.busy--; // a lock not taken too: the list is refreshed again
         try {
-          await release();
+          await release?.();
         } catch (error) {
           this.report(doc.key, `the lock could not be let go: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -307,23 +307,18 @@ export class FileStore implements SharedKeyValueStore {
 
   /** Brings `doc` up to its files; what changed since the last read (when it had been read). */
   private load(doc: Doc): ElsewhereChange | undefined {
-    const fs = this.options.fs;
-    const base = fs.stat(`${doc.name}.json`);
-    const log = fs.stat(`${doc.name}.log`);
-    if (doc.loaded && base?.mark === doc.baseMark && log?.mark === doc.logMark && !doc.corrupt) {
-      return undefined;
-    }
+    const baseMark = this.mark(`${doc.name}.json`);
+    const logMark = this.mark(`${doc.name}.log`);
     const before = doc.value;
     const wasLoaded = doc.loaded;
-    const incremental = doc.loaded && base?.mark === doc.baseMark && !doc.corrupt;
+    const incremental = doc.loaded && baseMark === doc.baseMark && !doc.corrupt;
     if (!incremental) {
       doc.corrupt = undefined;
-      this.readBase(doc, base?.mark);
+      this.readBase(doc, baseMark);
       doc.logMark = undefined;
       doc.logValid = 0;
-      doc.logGen = undefined;
     }
-    const records = log?.mark !== doc.logMark ? this.readLog(doc, log?.mark) : undefined;
+    const records = logMark !== doc.logMark ? this.readLog(doc, logMark) : undefined;
     doc.loaded = true;
     if (!wasLoaded || !doc.keyOf) {
       return undefined;
@@ -333,6 +328,11 @@ export class FileStore implements SharedKeyValueStore {
       return records && records.added.length + records.removed.length + records.updated.length > 0 ? { key: doc.key, ...records } : undefined;
     }
     return this.classify(doc, before, doc.value);
+  }
+
+  /** What changes whenever the file does; undefined when there is no such file. */
+  private mark(name: string): string | undefined {
+    return this.options.fs.stat(name)?.mark;
   }
 
   private readBase(doc: Doc, mark: string | undefined): void {
@@ -354,49 +354,34 @@ export class FileStore implements SharedKeyValueStore {
   }
 
   private parseBase(bytes: Uint8Array, doc: Doc): { gen: number; value: unknown } | undefined {
-    try {
-      const parsed = JSON.parse(decoder.decode(bytes)) as { format?: unknown; gen?: unknown; value?: unknown };
-      const ok =
-        typeof parsed === 'object' &&
-        parsed !== null &&
-        parsed.format === FORMAT &&
-        typeof parsed.gen === 'number' &&
-        Number.isSafeInteger(parsed.gen) &&
-        parsed.gen > 0 &&
-        (!doc.keyOf || Array.isArray(parsed.value));
-      return ok ? { gen: parsed.gen as number, value: parsed.value } : undefined;
-    } catch {
-      return undefined;
-    }
+    const parsed = this.parseLine(bytes);
+    const gen = parsed?.gen;
+    const ok = parsed?.format === FORMAT && Number.isSafeInteger(gen) && (gen as number) > 0 && (!doc.keyOf || Array.isArray(parsed.value));
+    return ok ? { gen: gen as number, value: parsed.value } : undefined;
   }
 
   /** Applies the log's whole lines not read yet; a log of another generation is not this list's. */
   private readLog(doc: Doc, mark: string | undefined): Omit<ElsewhereChange, 'key'> | undefined {
     doc.logMark = mark;
-    if (!doc.keyOf || mark === undefined) {
-      doc.logValid = 0;
-      doc.logGen = undefined;
-      return;
-    }
-    const from = doc.logGen === doc.gen ? doc.logValid : 0;
-    const bytes = this.options.fs.read(`${doc.name}.log`, from);
+    const from = doc.logValid;
+    const bytes = doc.keyOf && this.options.fs.read(`${doc.name}.log`, from);
     if (!bytes) {
       doc.logValid = 0;
-      doc.logGen = undefined;
       return;
     }
     let at = 0;
     if (from === 0) {
       const end = bytes.indexOf(NEWLINE);
-      const header = end < 0 ? undefined : this.parseLine(bytes.subarray(0, end));
-      const gen = header && typeof header.gen === 'number' ? header.gen : undefined;
-      doc.logGen = gen;
-      if (gen !== doc.gen || doc.gen === 0) {
-        doc.logValid = 0; // an old log (folded already) or one cut short at its start: not read
-        if (end >= 0 && gen === undefined) {
-          doc.corrupt = 'log';
-        }
+      if (end < 0) {
+        return; // its first line cut short: read once it is whole
+      }
+      const gen = this.parseLine(bytes.subarray(0, end))?.gen;
+      if (typeof gen !== 'number') {
+        doc.corrupt = 'log';
         return;
+      }
+      if (gen !== doc.gen || gen === 0) {
+        return; // an old log, folded already (or of no list file): not read
       }
       at = end + 1;
     }
@@ -423,10 +408,11 @@ export class FileStore implements SharedKeyValueStore {
     return applied.change;
   }
 
+  /** A JSON object (not an array), or undefined. */
   private parseLine(bytes: Uint8Array): Record<string, unknown> | undefined {
     try {
       const v = JSON.parse(decoder.decode(bytes)) as unknown;
-      return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+      return isRecord(v) ? v : undefined;
     } catch {
       return undefined;
     }
@@ -438,16 +424,16 @@ export class FileStore implements SharedKeyValueStore {
     doc.corrupt = undefined;
     const file = which === 'base' ? `${doc.name}.json` : `${doc.name}.log`;
     const aside = await this.options.fs.moveAside(file);
-    if (which === 'base' && this.options.fs.stat(`${doc.name}.log`)) {
-      await this.options.fs.moveAside(`${doc.name}.log`); // its lines were changes to the list kept aside
+    if (this.options.fs.stat(`${doc.name}.log`)) {
+      await this.options.fs.moveAside(`${doc.name}.log`); // (a log left after its list file) its lines were changes to the list kept aside
     }
     this.report(doc.key, `${file} could not be read; it is kept as ${aside} and the list goes on from what could be read`);
-    if (doc.value === undefined && which === 'base') {
+    if (doc.value === undefined) {
+      // (only a list file can be unreadable with nothing read: a log is read on a list file)
       doc.gen = 0;
       doc.baseMark = undefined;
       doc.logMark = undefined;
       doc.logValid = 0;
-      doc.logGen = undefined;
       return;
     }
     await this.writeBase(doc, doc.value);
@@ -463,7 +449,7 @@ export class FileStore implements SharedKeyValueStore {
     if (next === undefined) {
       await fs.remove(`${doc.name}.json`);
       await fs.remove(`${doc.name}.log`);
-      Object.assign(doc, { value: undefined, gen: 0, baseMark: undefined, baseBytes: 0, logMark: undefined, logValid: 0, logGen: undefined });
+      Object.assign(doc, { value: undefined, gen: 0, baseMark: undefined, baseBytes: 0, logMark: undefined, logValid: 0 });
       return;
     }
     if (doc.keyOf && doc.gen > 0 && Array.isArray(doc.value) && Array.isArray(next)) {
@@ -474,8 +460,7 @@ export class FileStore implements SharedKeyValueStore {
       }
       if (delta !== 'order') {
         const line = encoder.encode(`${JSON.stringify(delta)}\n`);
-        const logBytes = doc.logGen === doc.gen ? doc.logValid : 0;
-        if (logBytes + line.length <= this.compactAt(doc.baseBytes)) {
+        if (doc.logValid + line.length <= this.compactAt(doc.baseBytes)) {
           await this.append(doc, line);
           doc.value = next;
           return;
@@ -488,13 +473,12 @@ export class FileStore implements SharedKeyValueStore {
   private async append(doc: Doc, line: Uint8Array): Promise<void> {
     const fs = this.options.fs;
     const name = `${doc.name}.log`;
-    if (doc.logGen !== doc.gen || doc.logValid === 0) {
+    if (doc.logValid === 0) {
       const header = encoder.encode(`${JSON.stringify({ gen: doc.gen })}\n`);
       const bytes = new Uint8Array(header.length + line.length);
       bytes.set(header);
       bytes.set(line, header.length);
       await this.writeBytes(name, bytes);
-      doc.logGen = doc.gen;
       doc.logValid = bytes.length;
     } else {
       const size = fs.stat(name)?.size ?? 0;
@@ -505,7 +489,7 @@ export class FileStore implements SharedKeyValueStore {
       this.bytesWritten += line.length;
       doc.logValid += line.length;
     }
-    doc.logMark = fs.stat(name)?.mark;
+    doc.logMark = this.mark(name);
   }
 
   private async writeBase(doc: Doc, value: unknown): Promise<void> {
@@ -519,11 +503,10 @@ export class FileStore implements SharedKeyValueStore {
     Object.assign(doc, {
       value,
       gen,
-      baseMark: fs.stat(`${doc.name}.json`)?.mark,
+      baseMark: this.mark(`${doc.name}.json`),
       baseBytes: bytes.length,
       logMark: undefined,
       logValid: 0,
-      logGen: undefined,
     });
   }
 
@@ -545,9 +528,9 @@ export class FileStore implements SharedKeyValueStore {
     for (const k of keys) {
       const a = was.get(k);
       const b = now.get(k);
-      if (a === undefined && b !== undefined) {
+      if (!was.has(k)) {
         added.push(k);
-      } else if (a !== undefined && b === undefined) {
+      } else if (!now.has(k)) {
         removed.push(k);
       } else if (a !== b && stringify(a) !== stringify(b)) {
         updated.push(k);
@@ -581,8 +564,7 @@ export function diff(
     // the common case, a batch of statuses: the same keys in the same places, most items the same objects
     const put: unknown[] = [];
     let aligned = true;
-    for (let i = 0; i < prev.length; i++) {
-      const a = prev[i];
+    for (const [i, a] of prev.entries()) {
       const b = next[i];
       if (a === b) {
         continue;
@@ -633,8 +615,7 @@ export function diff(
     }
   }
   unique?.add(next);
-  const kept = seen.size - put.filter((item) => !at.has(keyOf(item))).length;
-  const del = kept === prev.length ? [] : [...at.keys()].filter((k) => !seen.has(k));
+  const del = [...at.keys()].filter((k) => !seen.has(k));
   if (put.length === 0 && del.length === 0) {
     return 'same';
   }
