@@ -17,4 +17,6 @@ if [ "$major" -lt 22 ]; then
   export PATH="$nodepkg/node_modules/node/bin:$PATH"
 fi
 echo "test:mutation: Node $(node --version)"
+# the compiled tests as they are now: an incremental run (-- --incremental) compares them with the last run's
+npx tsc -p tsconfig.test.json
 exec node node_modules/@stryker-mutator/core/bin/stryker.js run stryker.conf.mjs "$@"
