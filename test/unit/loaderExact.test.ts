@@ -72,12 +72,14 @@ class GlobalClock {
 
 let clock: GlobalClock | undefined;
 const useClock = () => (clock = new GlobalClock());
-afterEach(() => {
+const putTimersBack = () => {
   clock?.uninstall();
   clock = undefined;
-});
+};
 
 describe('the status poller, round by round', () => {
+  afterEach(putTimersBack);
+
   /** A poller over `visible` on the test's clock; each round is recorded with its time; loads answer Creating unless `next` says otherwise. */
   function pollerOn(c: GlobalClock, visible: { modelId: string; status?: string }[]) {
     const store = new VersionDetailsStore();
@@ -519,6 +521,8 @@ describe('the detail loader and the limiter’s places', () => {
 });
 
 describe('the detail loader, after a failure', () => {
+  afterEach(putTimersBack);
+
   function withPresence(answer: () => Promise<Presence>) {
     const d = new Answers();
     const asked: string[] = [];
