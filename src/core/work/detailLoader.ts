@@ -98,9 +98,9 @@ export class DetailLoader {
     if (fresh.length > 0) {
       const moving = new Set(fresh);
       const rest = this.queue.filter((id) => !moving.has(id));
-      const newcomers = fresh.filter((id) => !this.running.has(id));
-      this.queue = options.background ? [...rest, ...newcomers] : [...newcomers, ...rest];
-      this.deps.store.setLoading(newcomers, true);
+      // none of them runs: a version that runs is neither new nor moved up
+      this.queue = options.background ? [...rest, ...fresh] : [...fresh, ...rest];
+      this.deps.store.setLoading(fresh, true);
       this.pump();
     }
     return Promise.all(waits).then(() => undefined);
@@ -122,13 +122,10 @@ export class DetailLoader {
       }
     }
     const drop = new Set(modelIds.filter((id) => !this.running.has(id) && this.waiting.has(id)));
-    if (drop.size === 0) {
-      return;
-    }
     this.queue = this.queue.filter((id) => !drop.has(id));
     this.settle([...drop]);
     if (this.queue.length === 0) {
-      this.stopReserving();
+      this.stopReserving(); // (a place is asked for only while something waits: dropping nothing stops nothing)
     }
   }
 
@@ -271,10 +268,8 @@ export class DetailLoader {
 
   /** Writes what was learnt and not yet written; resolves once every write begun so far is done. */
   flush(): Promise<void> {
-    if (this.persistTimer) {
-      clearTimeout(this.persistTimer);
-      this.persistTimer = undefined;
-    }
+    clearTimeout(this.persistTimer);
+    this.persistTimer = undefined;
     if (this.toPersist.size > 0) {
       const batch = [...this.toPersist.values()];
       this.toPersist.clear();

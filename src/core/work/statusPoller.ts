@@ -55,8 +55,8 @@ export class StatusPoller implements Disposable {
     if (active) {
       this.delay = this.timing.intervalMs;
       this.schedule(0);
-    } else if (this.timer) {
-      clearTimeout(this.timer);
+    } else {
+      clearTimeout(this.timer); // hidden: no timer is left set, so no round runs
       this.timer = undefined;
     }
   }
@@ -96,19 +96,15 @@ export class StatusPoller implements Disposable {
   }
 
   private schedule(ms: number): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-    }
+    clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.poll();
     }, ms);
   }
 
+  /** Runs only while active: the timer is set only then, and cleared when hidden. */
   private async poll(): Promise<void> {
-    if (!this.active) {
-      return;
-    }
     const ids = this.nextRound(this.creating());
     const before = ids.map((id) => this.deps.store.liveStatus(id));
     if (ids.length > 0) {
