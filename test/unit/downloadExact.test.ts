@@ -366,6 +366,99 @@ describe('download engine, exactly', () => {
     assert.ok(t.logs.includes(`Reading the first ${MiB} bytes of ${PART} to resume its md5`));
     assert.strictEqual(t.hashers[0].disposed, 1);
   });
+
+  it('a kept hash state is not used when the .part on disk is shorter: the .part is read instead', async () => {
+    const content = bytes(2 * MiB);
+    const controller = new AbortController();
+    const t = setup(content, { beforeChunk: (n, r) => n === 4 && !r.headers.range && controller.abort() });
+    await assert.rejects(t.downloader.download(t.request(controller.signal)), CancelledError);
+    t.fs.files.set(PART, content.subarray(0, 1000));
+    const result = await t.downloader.download(t.request());
+    assert.deepStrictEqual([result.resumedFrom, result.md5], [1000, t.file.md5]);
+    assert.ok(t.logs.includes(`Reading the first 1000 bytes of ${PART} to resume its md5`));
+    assert.deepStrictEqual(
+      t.hashers.map((h) => h.disposed),
+      [1, 1],
+    );
+  });
+
+  it('a server that ignores the Range of a resume: starts again from byte 0 with a new hash', async () => {
+    const content = bytes(5000);
+    const t = setup(content, { ignoreRange: true });
+    t.fs.files.set(PART, content.subarray(0, 1000));
+    await t.remember(1000);
+    const result = await t.downloader.download(t.request());
+    assert.deepStrictEqual([result.resumedFrom, result.md5], [1000, t.file.md5]);
+    assert.ok(t.fs.files.get(TARGET)!.equals(content));
+    assert.deepStrictEqual(
+      t.hashers.map((h) => [h.bytes, h.disposed]),
+      [
+        [1000, 1],
+        [5000, 1],
+      ],
+    );
+  });
+
+  it('after the target appeared while downloading, a download that may overwrite it completes', async () => {
+    const content = bytes(2 * MiB);
+    const t = setup(content, { beforeChunk: (n) => n === 7 && t.fs.files.set(TARGET, Buffer.from('mine')) });
+    const e = await failure(t.downloader.download(t.request()));
+    assert.strictEqual(e.reason, 'targetExists');
+    assert.ok(t.fs.files.get(PART)!.equals(content));
+    const result = await t.downloader.download(t.request(undefined, { overwrite: true }));
+    assert.strictEqual(result.md5, t.file.md5);
+    assert.ok(t.fs.files.get(TARGET)!.equals(content));
+    assert.deepStrictEqual([t.fs.files.has(PART), t.store.list()], [false, []]);
+  });
+
+  it('an AbortError from the clock while waiting to retry is a Cancel', async () => {
+    const controller = new AbortController();
+    const t = setup(
+      bytes(5000),
+      {},
+      {
+        clock: {
+          now: () => 1,
+          sleep: () => {
+            controller.abort();
+            return Promise.reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }));
+          },
+        },
+      },
+    );
+    t.http.get = () => Promise.reject(new Error('connection reset'));
+    await assert.rejects(t.downloader.download(t.request(controller.signal)), (e: unknown) => e instanceof CancelledError);
+    assert.deepStrictEqual([t.store.list(), t.fs.files.has(PART)], [[], false]);
+  });
+
+  it('a .part that cannot be read for its md5: its new hasher is dropped', async () => {
+    const t = setup(bytes(5000));
+    t.fs.files.set(PART, bytes(100));
+    await t.remember(100);
+    t.fs.failRead = Object.assign(new Error('io'), { code: 'EIO' });
+    const e = await failure(t.downloader.download(t.request()));
+    assert.deepStrictEqual([e.reason, e.message, e.detail.partKept], ['disk', `could not write ${PART}: EIO`, false]);
+    assert.deepStrictEqual(
+      t.hashers.map((h) => h.disposed),
+      [1],
+    );
+  });
+
+  it('reading a .part for its md5 waits whenever the hasher asks', async () => {
+    const content = bytes(3 * 64 * 1024 + 5);
+    const hasher = new SlowMd5();
+    const t = setup(content, {}, { hasher: () => hasher });
+    t.fs.files.set(PART, content.subarray(0, 2 * 64 * 1024));
+    await t.remember(2 * 64 * 1024);
+    const done = t.downloader.download(t.request());
+    for (let i = 0; i < 3; i++) {
+      await state(Promise.resolve());
+      hasher.next();
+    }
+    const result = await done;
+    assert.strictEqual(result.md5, t.file.md5);
+    assert.deepStrictEqual(hasher.events, ['update 65536', 'free', 'update 65536', 'free', `update ${64 * 1024 + 5}`, 'free']);
+  });
 });
 
 /** A file whose writes wait until the test settles them. */
