@@ -198,10 +198,7 @@ export class Downloader {
       this.deps.log?.(`Reading the first ${from} bytes of ${part} to resume its md5`);
       try {
         for await (const chunk of this.deps.fs.read(part, from)) {
-          const wait = hasher.update(chunk);
-          if (wait) {
-            await wait;
-          }
+          await hasher.update(chunk); // a promise when the hasher asks to wait
         }
       } catch (error) {
         hasher.dispose();
@@ -249,14 +246,13 @@ export class Downloader {
     if (error instanceof DownloadError && (error.reason === 'md5Mismatch' || error.reason === 'targetExists')) {
       return error;
     }
-    const committed = writer?.committed ?? 0;
-    const keep = committed > 0 && !(error instanceof DownloadError && error.reason === 'sizeMismatch');
+    const keep = writer !== undefined && writer.committed > 0 && !(error instanceof DownloadError && error.reason === 'sizeMismatch');
     if (keep) {
-      await this.deps.store.put(entry(committed)).catch(() => undefined);
-      if (writer && writer.hasher.bytes === committed) {
+      await this.deps.store.put(entry(writer.committed)).catch(() => undefined);
+      if (writer.hasher.bytes === writer.committed) {
         this.suspended.set(part, { md5: entry(0).md5, hasher: writer.hasher });
       } else {
-        writer?.hasher.dispose();
+        writer.hasher.dispose();
       }
     } else {
       writer?.hasher.dispose();

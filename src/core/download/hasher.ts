@@ -54,7 +54,7 @@ parentPort.on('message', (m) => {
 });
 `;
 
-type WorkerMessage = { freed?: number; digest?: string };
+type WorkerMessage = { freed: number } | { digest: string };
 
 /**
  * The bytes go to the worker through a ring of slots in shared memory: one copy into memory that
@@ -135,10 +135,10 @@ export class WorkerMd5 implements Md5Hasher {
   }
 
   private onMessage(m: WorkerMessage): void {
-    if (m.freed !== undefined) {
+    if ('freed' in m) {
       this.free.push(m.freed);
       this.waiters.shift()?.resolve();
-    } else if (m.digest !== undefined) {
+    } else {
       this.digests.shift()?.resolve(m.digest);
     }
   }

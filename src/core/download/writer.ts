@@ -9,7 +9,7 @@ import { type WritableFile } from './types';
 interface InFlight {
   readonly end: number;
   done: Promise<void>;
-  settled: boolean;
+  /** Written; a failed write stays false, so `committed` never passes it. */
   ok: boolean;
 }
 
@@ -18,7 +18,6 @@ export class BlockWriter {
   private pendingBytes = 0;
   private readonly inFlight: InFlight[] = [];
   private failure?: Error;
-  private broken = false;
   /** Bytes received (written or about to be). */
   position: number;
   /** Bytes on disk without a gap. */
@@ -65,21 +64,17 @@ export class BlockWriter {
     this.pending = [];
     this.pendingBytes = 0;
     const wait = this.hasher.update(block);
-    const entry: InFlight = { end: at + block.byteLength, settled: false, ok: false, done: Promise.resolve() };
+    const entry: InFlight = { end: at + block.byteLength, ok: false, done: Promise.resolve() };
     entry.done = this.file.write(block, at).then(
       () => {
-        entry.settled = true;
         entry.ok = true;
       },
       (error: unknown) => {
-        entry.settled = true;
         this.failure ??= error instanceof Error ? error : new Error(String(error));
       },
     );
     this.inFlight.push(entry);
-    if (wait) {
-      await wait;
-    }
+    await wait; // a promise when the hasher asks to wait
     if (this.inFlight.length >= this.maxInFlight) {
       await this.inFlight[0].done;
     }
@@ -89,15 +84,10 @@ export class BlockWriter {
     }
   }
 
-  /** Moves `committed` over the writes that finished in order, never past a failed one. */
+  /** Moves `committed` over the writes that finished in order; a failed one stays first for good. */
   private advance(): void {
-    while (this.inFlight.length > 0 && this.inFlight[0].settled && !this.broken) {
-      const w = this.inFlight.shift()!;
-      if (!w.ok) {
-        this.broken = true;
-        return;
-      }
-      this.committed = w.end;
+    while (this.inFlight.length > 0 && this.inFlight[0].ok) {
+      this.committed = this.inFlight.shift()!.end;
     }
   }
 }
