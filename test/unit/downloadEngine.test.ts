@@ -3,22 +3,13 @@ import * as assert from 'assert';
 import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { partPath } from '../../src/core/download/engine';
-import { DownloadError } from '../../src/core/download/errors';
 import { type GetRequest } from '../../src/core/download/types';
 import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, startDownloadHarness } from '../support/downloadHarness';
+import { failure } from '../support/downloadFailure';
 
 const MiB = 1024 * 1024;
-
-async function failure(promise: Promise<unknown>): Promise<DownloadError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof DownloadError, `expected a DownloadError, got ${String(error)}`);
-  return error;
-}
 
 describe('download: the engine decides', function () {
   this.timeout(20_000);

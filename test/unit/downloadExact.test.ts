@@ -7,13 +7,13 @@ import * as assert from 'assert';
 import { createHash } from 'crypto';
 import { type Worker } from 'worker_threads';
 import { Downloader, type DownloaderDeps, type ExportFile } from '../../src/core/download/engine';
-import { DownloadError } from '../../src/core/download/errors';
 import { InlineMd5, type Md5Hasher, WorkerMd5, workerHasher } from '../../src/core/download/hasher';
 import { PartialDownloadsStore, partPath } from '../../src/core/download/partialStore';
 import { BlockWriter } from '../../src/core/download/writer';
 import { type DownloadFs, type GetRequest, type GetResponse, type StreamingHttp, type WritableFile } from '../../src/core/download/types';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { failure } from '../support/downloadFailure';
 
 const MiB = 1024 * 1024;
 const TARGET = '/downloads/model.tar.gz';
@@ -33,15 +33,6 @@ async function state(p: Promise<unknown>): Promise<'pending' | 'resolved' | 'rej
   );
   await new Promise((r) => setImmediate(r));
   return s;
-}
-
-async function failure(promise: Promise<unknown>): Promise<DownloadError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  assert.ok(error instanceof DownloadError, `expected a DownloadError, got ${String(error)}`);
-  return error;
 }
 
 /** Files in memory; records what was opened and written. */

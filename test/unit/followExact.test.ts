@@ -7,11 +7,12 @@
 import * as assert from 'assert';
 import { CancelledError, QianfanError } from '../../src/core/qianfan/errors';
 import { type CustomModelSet, type ModelSetDetail } from '../../src/core/qianfan/model';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { FOLLOWED_KEY, FollowedModelsStore, normalizeFollowed } from '../../src/core/state/followedModels';
 import { type Change, type ElsewhereChange, type SharedKeyValueStore } from '../../src/core/state/sharedStore';
 import { TrackedVersionsStore } from '../../src/core/state/trackedVersions';
-import { DEFAULT_FOLLOW_TIMING, type FollowApi, FollowPoller, type NewVersion, type Timers } from '../../src/core/work/followPoller';
+import { DEFAULT_FOLLOW_TIMING, type FollowApi, FollowPoller, type NewVersion } from '../../src/core/work/followPoller';
+import { HandTimers, SameObjectStore, settle } from '../support/handTimers';
 
 const M = 'am-gh0azfeb9adu';
 const N = 'am-n0000000000b';
@@ -19,40 +20,7 @@ const V1 = 'amv-g73j3faikzpz';
 const V2 = 'amv-newversion01';
 const V3 = 'amv-newversion02';
 
-const flush = async (): Promise<void> => {
-  for (let i = 0; i < 20; i++) {
-    await new Promise((r) => setImmediate(r));
-  }
-};
-
-/** Timers run by hand: `fire()` runs the one pending wait (and the round it starts). */
-class HandTimers implements Timers {
-  clock = 0;
-  pending: { run: () => void; ms: number; id: number }[] = [];
-  private next = 1;
-  set(run: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.pending.push({ run, ms, id });
-    return id;
-  }
-  clear(handle: unknown): void {
-    this.pending = this.pending.filter((p) => p.id !== handle);
-  }
-  now(): number {
-    return this.clock;
-  }
-  get waits(): number[] {
-    return this.pending.map((p) => p.ms);
-  }
-  async fire(): Promise<number> {
-    assert.strictEqual(this.pending.length, 1, 'one wait pending');
-    const p = this.pending.shift()!;
-    this.clock += p.ms;
-    p.run();
-    await flush();
-    return p.ms;
-  }
-}
+const flush = settle;
 
 interface SetAnswer {
   name: string;
@@ -545,18 +513,6 @@ describe('follow poller, exactly', () => {
 
 const A = 'am-aaaaaaaaaaaa';
 const B = 'am-bbbbbbbbbbbb';
-
-/** A store that hands back the very value it holds, as a Memento does. */
-class SameObjectStore implements KeyValueStore {
-  readonly data = new Map<string, unknown>();
-  get<T>(key: string): T | undefined {
-    return this.data.get(key) as T | undefined;
-  }
-  update(key: string, value: unknown): Promise<void> {
-    this.data.set(key, value);
-    return Promise.resolve();
-  }
-}
 
 /** A store that windows share, whose other windows the test plays. */
 class SharedStore implements SharedKeyValueStore {

@@ -4,38 +4,10 @@ import { type CustomModelSet, type ModelSetDetail } from '../../src/core/qianfan
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { FollowedModelsStore } from '../../src/core/state/followedModels';
 import { TrackedVersionsStore } from '../../src/core/state/trackedVersions';
-import { type FollowApi, FollowPoller, type NewVersion, type Timers } from '../../src/core/work/followPoller';
+import { type FollowApi, FollowPoller, type NewVersion } from '../../src/core/work/followPoller';
+import { HandTimers } from '../support/handTimers';
 
 const M = 'am-gh0azfeb9adu';
-
-/** Timers run by hand: `fire()` runs what is due at the next wait. */
-class FakeTimers implements Timers {
-  clock = 0;
-  pending: { run: () => void; ms: number; id: number }[] = [];
-  private next = 1;
-  set(run: () => void, ms: number): unknown {
-    const id = this.next++;
-    this.pending.push({ run, ms, id });
-    return id;
-  }
-  clear(handle: unknown): void {
-    this.pending = this.pending.filter((p) => p.id !== handle);
-  }
-  now(): number {
-    return this.clock;
-  }
-  /** Runs the one pending wait (and the round it starts); returns its delay. */
-  async fire(): Promise<number> {
-    assert.strictEqual(this.pending.length, 1, 'one wait pending');
-    const p = this.pending.shift()!;
-    this.clock += p.ms;
-    p.run();
-    for (let i = 0; i < 20; i++) {
-      await new Promise((r) => setImmediate(r));
-    }
-    return p.ms;
-  }
-}
 
 class FakeApi implements FollowApi {
   versions = ['amv-g73j3faikzpz'];
@@ -79,7 +51,7 @@ async function setUp() {
   const followed = new FollowedModelsStore(kv);
   const tracked = new TrackedVersionsStore(kv);
   const api = new FakeApi();
-  const timers = new FakeTimers();
+  const timers = new HandTimers();
   const announced: NewVersion[] = [];
   await tracked.add([{ modelId: 'amv-g73j3faikzpz', modelSetId: M }]);
   await followed.follow({ modelSetId: M, modelSetName: 'customer-support-zh' }, ['amv-g73j3faikzpz']);

@@ -3,7 +3,7 @@ import { DetailLoader, type DetailLoaderDeps } from '../../src/core/work/detailL
 import { QianfanError } from '../../src/core/qianfan/errors';
 import { Emitter } from '../../src/core/base/events';
 import { ExportStateStore } from '../../src/core/work/exportStates';
-import { type KeyValueStore, MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { ListStore } from '../../src/core/state/listStore';
 import { type ModelVersionDetail } from '../../src/core/qianfan/model';
 import { naturalOrder } from '../../src/core/base/naturalOrder';
@@ -11,6 +11,7 @@ import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../..
 import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { ViewFilterStore, matchable, matches, parseFilter, watchFilteredView } from '../../src/core/state/viewFilter';
+import { SameObjectStore } from '../support/handTimers';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 
@@ -69,18 +70,6 @@ function loaderWith(describe: DetailLoaderDeps['describe'], extra: Partial<Detai
 }
 
 describe('the list store reads once per stored value', () => {
-  /** A store that hands back the stored object itself, as VS Code's Memento does. */
-  class SameObjectStore implements KeyValueStore {
-    readonly data = new Map<string, unknown>();
-    get<T>(key: string): T | undefined {
-      return this.data.get(key) as T | undefined;
-    }
-    update(key: string, value: unknown): Promise<void> {
-      this.data.set(key, value);
-      return Promise.resolve();
-    }
-  }
-
   it('checks each entry once while the stored value stays the same, and again after it changes', async () => {
     const kv = new SameObjectStore();
     let checks = 0;
