@@ -1,7 +1,8 @@
-/** Tells the user, once, that a version they saw being created is ready (or failed). */
+/** Tells the user, once, that a version they saw being created is ready (or failed), or that a followed model has a new version. */
 import * as vscode from 'vscode';
 import { type TrackedVersionsStore } from '../core/state/trackedVersions';
-import { trackedTitle } from '../tree/nodes';
+import { type NewVersion } from '../core/work/followPoller';
+import { statusText, trackedTitle, versionTitle } from '../tree/nodes';
 import { type Reporter, notify, notifyWithLog } from './notify';
 
 /** "news-summarizer / V3 (amv-…) is Ready.": once, when a version seen Creating reaches another status. */
@@ -19,4 +20,17 @@ export function announceStatus(r: Reporter & { readonly tracked: TrackedVersions
   } else {
     void notify(r, 'info', vscode.l10n.t('{0} is now {1}.', title, status));
   }
+}
+
+/** "customer-support-zh has a new version: V4 (amv-…), Creating": once, when found. */
+export function announceNewVersion(r: Reporter, v: NewVersion): void {
+  const version = versionTitle(undefined, v.name, v.modelId);
+  r.logger.info(`${v.modelSetName} has a new version: ${version}${v.status ? `, ${v.status}` : ''}`);
+  void notify(
+    r,
+    'info',
+    v.status
+      ? vscode.l10n.t('{0} has a new version: {1}, {2}', v.modelSetName, version, statusText(v.status))
+      : vscode.l10n.t('{0} has a new version: {1}', v.modelSetName, version),
+  );
 }

@@ -1,10 +1,8 @@
 /** Follow a model (every version shown, later ones too) and unfollow it; the announcement of a new version. */
 import * as vscode from 'vscode';
-import { type NewVersion } from '../core/work/followPoller';
 import { isModelSetId } from '../core/base/ids';
-import { ModelNode, versionTitle } from '../tree/nodes';
-import { statusText } from '../tree/nodes';
-import { type Reporter, notify } from './notify';
+import { ModelNode } from '../tree/nodes';
+import { notify } from './notify';
 import { type Services } from './services';
 
 /** A model to follow with its versions now. */
@@ -102,17 +100,4 @@ export async function unfollowModel(services: Services, arg?: unknown): Promise<
   }
   services.logger.info(`Unfollowed ${name} (${modelSetId})`);
   void notify(services, 'info', vscode.l10n.t('Stopped following {0}. Its versions stay tracked; untrack them to remove them from the list.', name));
-}
-
-/** "customer-support-zh has a new version: V4 (amv-…), Creating": once, when found. */
-export function announceNewVersion(r: Reporter, v: NewVersion): void {
-  const version = versionTitle(undefined, v.name, v.modelId);
-  r.logger.info(`${v.modelSetName} has a new version: ${version}${v.status ? `, ${v.status}` : ''}`);
-  void notify(
-    r,
-    'info',
-    v.status
-      ? vscode.l10n.t('{0} has a new version: {1}, {2}', v.modelSetName, version, statusText(v.status))
-      : vscode.l10n.t('{0} has a new version: {1}', v.modelSetName, version),
-  );
 }

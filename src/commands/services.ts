@@ -30,7 +30,7 @@ import { ModelVersionTreeProvider } from '../tree/modelVersionTreeProvider';
 import { ClientProvider } from './clientProvider';
 import { ExportWatcher, type ExportWatcherDeps } from './exportWatcher';
 import { announceStatus } from './announce';
-import { announceNewVersion } from './follow';
+import { announceNewVersion } from './announce';
 
 export interface Services extends ExportWatcherDeps {
   readonly logger: Logger;
