@@ -12,7 +12,8 @@ import { FOLLOWED_KEY, FollowedModelsStore, normalizeFollowed } from '../../src/
 import { type Change, type ElsewhereChange, type SharedKeyValueStore } from '../../src/core/state/sharedStore';
 import { TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 import { DEFAULT_FOLLOW_TIMING, type FollowApi, FollowPoller, type NewVersion } from '../../src/core/work/followPoller';
-import { HandTimers, SameObjectStore, settle } from '../support/handTimers';
+import { HandTimers, settle } from '../support/handTimers';
+import { SameObjectStore } from '../support/sameObjectStore';
 
 const M = 'am-gh0azfeb9adu';
 const N = 'am-n0000000000b';

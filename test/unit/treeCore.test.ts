@@ -11,7 +11,7 @@ import { DEFAULT_POLLER_TIMING, MAX_POLLED_PER_ROUND, StatusPoller } from '../..
 import { type TrackedChange, type TrackedInfo, TrackedVersionsStore } from '../../src/core/state/trackedVersions';
 import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { ViewFilterStore, matchable, matches, parseFilter, watchFilteredView } from '../../src/core/state/viewFilter';
-import { SameObjectStore } from '../support/handTimers';
+import { SameObjectStore } from '../support/sameObjectStore';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `amv-${String(i).padStart(8, '0')}`);
 
