@@ -3,6 +3,8 @@
  * versions a reference names, and a failure as a result. Each tool is in its own file beside this one.
  */
 import * as vscode from 'vscode';
+import { dataText } from '../core/base/chatText';
+import { type DeploymentCheck } from '../core/qianfan/deployments';
 import { isCancelled } from '../core/qianfan/errors';
 import { type Target } from '../commands/selection';
 import { type Services } from '../commands/services';
@@ -85,7 +87,7 @@ export function failureResult(s: Services, tool: string, error: unknown): string
     return vscode.l10n.t('Stopped: it was cancelled.');
   }
   s.logger.error(`Chat tool ${tool} failed`, error);
-  return vscode.l10n.t('{0} could not finish: {1}', tool, userMessage(error)) + (needsKeys(error) ? ' ' + keysHint() : '');
+  return vscode.l10n.t('{0} could not finish: {1}', tool, chatError(error)) + (needsKeys(error) ? ' ' + keysHint() : '');
 }
 
 /** The versions named, or why none can be acted on. */
@@ -99,4 +101,38 @@ export async function targetsOf(
     return { targets: [], problems: [vscode.l10n.t('No version was given.')] };
   }
   return resolveAll(s, references, lookUp, signal);
+}
+
+/** A version's "model / V3 (amv-…)" for an answer: its names from Qianfan as data (one line, Markdown escaped). */
+export function chatLabel(t: Target): string {
+  return dataText(t.label);
+}
+
+/** The versions with their labels as data, for text that goes to the chat (never to a command: that keeps the names as they are). */
+export function chatTargets(targets: readonly Target[]): Target[] {
+  return targets.map((t) => ({ ...t, label: chatLabel(t) }));
+}
+
+/** What the services check found, with the services' names and states as data. */
+export function chatCheck(check: DeploymentCheck): DeploymentCheck {
+  if (check.kind !== 'checked') {
+    return check;
+  }
+  const running = new Map(
+    [...check.running].map(([id, refs]) => [
+      id,
+      refs.map((r) => ({
+        ...r,
+        name: dataText(r.name),
+        serviceId: dataText(r.serviceId),
+        runStatus: r.runStatus === undefined ? undefined : dataText(r.runStatus),
+      })),
+    ]),
+  );
+  return { ...check, running };
+}
+
+/** An error's message for the user, as one line of data (a server's message may say anything). */
+export function chatError(error: unknown): string {
+  return dataText(userMessage(error));
 }

@@ -1,6 +1,6 @@
 /** Server text as data in an answer to a language model (issue 29): one line, no structure, no signed URL, bounded. */
 import * as assert from 'assert';
-import { MAX_ANSWER_ITEMS, boundText, bounded, dataText, hasUrl, quotedData, unescapeData, withoutUrlSecrets } from '../../src/core/base/chatText';
+import { MAX_ANSWER_ITEMS, boundText, bounded, dataText, isUrl, quotedData, unescapeData, withoutUrlSecrets } from '../../src/core/base/chatText';
 
 const SIGNED = 'http://127.0.0.1:4000/qianfan-export/amv-g73j3faikzpz/mx-1.tar.gz?issued=1764000000&authorization=abcdef0123456789';
 
@@ -56,10 +56,10 @@ describe('chat text: no signed URL', () => {
     assert.ok(!dataText(`file at ${SIGNED}`).includes('authorization'));
   });
 
-  it('knows a URL when it sees one', () => {
-    assert.ok(hasUrl(SIGNED));
-    assert.ok(hasUrl(`x ${SIGNED}`) && hasUrl(`x ${SIGNED}`), 'asked twice, the same answer');
-    assert.ok(!hasUrl('model / V3 (amv-g73j3faikzpz)'));
+  it('knows a link (a value that is a URL) from a text that mentions one', () => {
+    assert.ok(isUrl(SIGNED) && isUrl(` ${SIGNED} `));
+    assert.ok(!isUrl(`see ${SIGNED}`));
+    assert.ok(!isUrl('model / V3 (amv-g73j3faikzpz)'));
   });
 });
 

@@ -34,9 +34,9 @@ export function withoutUrlSecrets(text: string): string {
   return text.replace(URL_IN_TEXT, (url) => url.replace(/[?#].*$/s, ''));
 }
 
-/** Whether the text holds an absolute URL. */
-export function hasUrl(text: string): boolean {
-  return new RegExp(URL_IN_TEXT.source, 'i').test(text);
+/** Whether the value is a link (an absolute URL and nothing else), such as an export's download URL. */
+export function isUrl(value: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(value.trim());
 }
 
 /**
