@@ -3,7 +3,7 @@
  * versions a reference names, and a failure as a result. Each tool is in its own file beside this one.
  */
 import * as vscode from 'vscode';
-import { dataText } from '../core/base/chatText';
+import { boundText, dataText } from '../core/base/chatText';
 import { type DeploymentCheck } from '../core/qianfan/deployments';
 import { isCancelled } from '../core/qianfan/errors';
 import { type Target } from '../commands/selection';
@@ -37,9 +37,6 @@ export interface ToolOptions {
 }
 
 export const DEFAULT_TOOL_OPTIONS: ToolOptions = { exportWaitMs: 30_000 };
-
-/** At most this many versions are listed in one answer. */
-export const MAX_LISTED = 200;
 
 export function field(input: unknown, key: string): unknown {
   return typeof input === 'object' && input !== null ? (input as Record<string, unknown>)[key] : undefined;
@@ -135,4 +132,10 @@ export function chatCheck(check: DeploymentCheck): DeploymentCheck {
 /** An error's message for the user, as one line of data (a server's message may say anything). */
 export function chatError(error: unknown): string {
   return dataText(userMessage(error));
+}
+
+/** The answer as the chat gets it: at most MAX_ANSWER_CHARS, cut at a line, saying how much was left off. */
+export function boundedAnswer(text: string): string {
+  const cut = boundText(text);
+  return cut.linesLeftOff === 0 ? text : cut.text + '\n' + vscode.l10n.t('…and {0} more lines, left off: ask for less at a time.', cut.linesLeftOff);
 }

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { deploymentLines, servicesRunning } from '../commands/deleteVersion';
 import { type Services } from '../commands/services';
-import { type QianfanTool, TOOL_NAMES, listField, missingKeys, targetsOf } from './common';
+import { type QianfanTool, TOOL_NAMES, chatCheck, chatLabel, chatTargets, listField, missingKeys, targetsOf } from './common';
+import { dataText } from '../core/base/chatText';
 
 export function deploymentsTool(s: Services): QianfanTool {
   return {
@@ -17,16 +18,16 @@ export function deploymentsTool(s: Services): QianfanTool {
         return problems.join('\n');
       }
       const check = await servicesRunning(s, targets, signal);
-      const lines = [...problems];
+      const lines = problems.map((p) => dataText(p, 1000));
       if (check.kind === 'checked') {
         lines.push(vscode.l10n.t('Checked {0} services.', check.services));
         for (const t of targets) {
           if (!check.running.has(t.modelId)) {
-            lines.push(vscode.l10n.t('{0} runs in no service.', t.label));
+            lines.push(vscode.l10n.t('{0} runs in no service.', chatLabel(t)));
           }
         }
       }
-      lines.push(...deploymentLines(check, targets));
+      lines.push(...deploymentLines(chatCheck(check), chatTargets(targets)));
       return lines.join('\n');
     },
   };

@@ -1,10 +1,11 @@
 /** qianfan_listModelVersions: the tracked versions, filtered as the view filters; asks nothing of Qianfan. */
 import * as vscode from 'vscode';
+import { MAX_ANSWER_ITEMS, bounded, dataText, quotedData } from '../core/base/chatText';
 import { matchable, matches, parseFilter } from '../core/state/viewFilter';
 import { type TrackedVersion } from '../core/state/trackedVersions';
 import { type Services } from '../commands/services';
 import { statusText } from '../tree/nodes';
-import { MAX_LISTED, type QianfanTool, TOOL_NAMES, profileName, textField } from './common';
+import { type QianfanTool, TOOL_NAMES, profileName, textField } from './common';
 import { titleOf } from './resolve';
 
 function versionLine(s: Services, t: TrackedVersion): string {
@@ -19,9 +20,9 @@ function versionLine(s: Services, t: TrackedVersion): string {
   if (exported?.status === 'Doing') {
     parts.push(vscode.l10n.t('being exported'));
   } else if (exported?.status === 'Done') {
-    parts.push(vscode.l10n.t('export ready: {0}', exported.task.fileName ?? '?'));
+    parts.push(vscode.l10n.t('export ready: {0}', quotedData(exported.task.fileName ?? '?')));
   }
-  return `- ${titleOf(s, t)}: ${parts.join(', ')}`;
+  return `- ${dataText(titleOf(s, t))}: ${parts.join(', ')}`;
 }
 
 /** The tracked versions (the tree's own list and what this window learnt), filtered as the view filters. */
@@ -41,11 +42,12 @@ export function listTool(s: Services): QianfanTool {
       }
       const shown = all.filter((t) => matches(filter, matchable(t, s.details.get(t.modelId))));
       const head = filter
-        ? vscode.l10n.t('{0} of the {1} tracked model versions match “{2}” (profile “{3}”):', shown.length, all.length, filter.text, profileName(s))
+        ? vscode.l10n.t('{0} of the {1} tracked model versions match “{2}” (profile “{3}”):', shown.length, all.length, dataText(filter.text), profileName(s))
         : vscode.l10n.t('{0} tracked model versions (profile “{1}”):', all.length, profileName(s));
-      const lines = shown.slice(0, MAX_LISTED).map((t) => versionLine(s, t));
-      if (shown.length > MAX_LISTED) {
-        lines.push(vscode.l10n.t('…and {0} more: narrow the list with a filter.', shown.length - MAX_LISTED));
+      const { shown: listed, more } = bounded(shown, MAX_ANSWER_ITEMS);
+      const lines = listed.map((t) => versionLine(s, t));
+      if (more > 0) {
+        lines.push(vscode.l10n.t('…and {0} more: narrow the list with a filter.', more));
       }
       return Promise.resolve([head, ...lines].join('\n'));
     },
