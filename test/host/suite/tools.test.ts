@@ -229,13 +229,13 @@ async function invoke(name: string, input: object): Promise<string> {
     f.prompts.inputs.push('1'); // not the count
     const text = resultText(await lmTool.invoke({ input, toolInvocationToken: undefined }, token));
     answers.push(text);
-    assert.deepStrictEqual(f.prompts.asked, ['input: Delete 2 model versions']);
+    assert.deepStrictEqual(f.prompts.asked, ['input: Delete 2 model versions', 'invalid: Type 2 to confirm.']);
     assert.ok(text.includes(`${LABEL_V1} runs in the service “late” (svco-000200, Deploying)`), text);
     assert.match(text, /^Nothing was deleted/m);
     assert.strictEqual(f.emulator.count('DeleteModel'), 0, 'neither: the user declined the whole delete');
     f.emulator.services.length = 0;
     assert.strictEqual(await alwaysAllowed([V3]), `Deleted customer-support-zh / V3 (${V3}).`);
-    assert.strictEqual(f.prompts.asked.length, 1, 'no service runs it: nothing more is asked');
+    assert.strictEqual(f.prompts.asked.length, 2, 'no service runs it: nothing more is asked');
   });
 
   it("delete: when the services cannot be checked, invoke shows the Delete command's modal confirmation", async () => {
