@@ -11,6 +11,7 @@
  * from the view.
  */
 import * as vscode from 'vscode';
+import { bounded } from '../core/base/chatText';
 import { type DeploymentCheck } from '../core/qianfan/deployments';
 import { confirmDelete, deleteConfirmed, deploymentLines, servicesRunning } from '../commands/deleteVersion';
 import { type Target } from '../commands/selection';
@@ -67,9 +68,11 @@ export function deleteTool(s: Services): QianfanTool {
         return { invocationMessage: vscode.l10n.t('Deleting model versions') };
       }
       const check = await servicesRunning(s, targets, signal);
+      const { shown: listed, more } = bounded(targets);
       const lines = [
         vscode.l10n.t('Delete in Qianfan (profile “{0}”):', profileName(s)),
-        ...targets.map((t) => `- ${chatLabel(t)}`),
+        ...listed.map((t) => `- ${chatLabel(t)}`),
+        ...(more > 0 ? [vscode.l10n.t('…and {0} more, not listed here.', more)] : []),
         ...deploymentLines(chatCheck(check), chatTargets(targets)),
         ...(check.kind === 'checked' && check.running.size > 0
           ? [vscode.l10n.t('Because a service runs it, the delete asks the user to type the confirmation too, as the Delete command does.')]
