@@ -110,6 +110,17 @@ async function invoke(name: string, input: object): Promise<string> {
     assert.ok(text.includes(`${LABEL_V2} runs in the service “cs-prod” (svco-000137, Serving): deleting it breaks that service.`), text);
   });
 
+  it('findDeployments for 3,000 versions: the answer is cut at a whole line and says how many lines were left off', async () => {
+    await ready();
+    const versions = Array.from({ length: 3000 }, (_, i) => `amv-${String(i).padStart(12, '0')}`);
+    const text = await invoke(TOOL_NAMES.deployments, { versions });
+    assert.ok(text.length <= 64_200, `${text.length} characters`);
+    const last = text.split('\n').at(-1)!;
+    const left = Number(/^…and (\d+) more lines, left off: ask for less at a time\.$/.exec(last)?.[1]);
+    assert.ok(left > 1000, last);
+    assert.strictEqual(text.split('\n').length - 2 + left, 3000, 'the head line, the versions shown and the count of the rest');
+  });
+
   it('export: started once, followed to its file, size and md5; asked again it starts no second export; logged as asked by a chat tool', async () => {
     await ready();
     const text = await invoke(TOOL_NAMES.export, { version: 'customer-support-zh / V1' });
