@@ -75,10 +75,11 @@ async function runOn(version: string): Promise<number> {
       ['extensionTestsPath', remoteUri(server, path.join(ROOT, 'out', 'test', 'host', TESTS, 'index'))],
       ['skipWelcome', 'true'],
     ];
-    await page.goto(workbenchUrl(server, workDir, payload));
+    // the workbench's first load takes seconds when idle, minutes on a loaded machine: the suite's time bounds it, not Playwright's 30 s
+    await page.goto(workbenchUrl(server, workDir, payload), { timeout: SUITE_TIMEOUT_MS });
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
-        console.error(`host suite: no result after ${SUITE_TIMEOUT_MS / 1000} s`);
+        console.error(`host suite: no result after ${SUITE_TIMEOUT_MS / 1000} s (QIANFAN_HOST_TIMEOUT_MS); the report so far follows`);
         resolve(1);
       }, SUITE_TIMEOUT_MS).unref(),
     );
