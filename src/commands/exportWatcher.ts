@@ -128,13 +128,18 @@ export class ExportWatcher implements vscode.Disposable {
 
   private async follow(pending: PendingExport, stopped: AbortSignal): Promise<ExportOutcome | undefined> {
     const s = this.s;
-    s.exportStates.set(pending.modelId, { status: 'Doing' });
     const label = titleOf(pending);
     try {
       const outcome = await s.prompts.withProgress(vscode.l10n.t('Exporting {0}', label), true, (progress, signal) =>
         followExport(s.client(), s.pendingExports, pending, {
           ...this.timing,
           signal: AbortSignal.any([signal, stopped]),
+          // shown as running only once remembered: a reload from then on resumes the follow
+          onRemembered: () => {
+            if (!stopped.aborted) {
+              s.exportStates.set(pending.modelId, { status: 'Doing' });
+            }
+          },
           onStatus: (task) =>
             progress.report(
               task.status === 'Doing'

@@ -4,6 +4,7 @@
  * exit code; the server and the browser are always stopped.
  */
 import '../support/outputGuard';
+import { type ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
@@ -12,6 +13,8 @@ import { ROOT, SERVERS, assertBuilt, launchBrowser, remoteUri, startServer, work
 /** What runs in the host: the suite, or the tree benchmark (QIANFAN_HOST_TESTS=bench, from `npm run bench`). */
 const TESTS = process.env.QIANFAN_HOST_TESTS === 'bench' ? 'bench' : 'suite';
 const SUITE_TIMEOUT_MS = Number(process.env.QIANFAN_HOST_TIMEOUT_MS ?? 10 * 60_000);
+/** QIANFAN_HOST_CPU_HOG=N: N processes that spin for the whole run (1 on a 2-core machine: a loaded CI). */
+const CPU_HOGS = Math.max(0, Math.min(16, Math.floor(Number(process.env.QIANFAN_HOST_CPU_HOG ?? 0)) || 0));
 
 /**
  * The servers to run on: every tested one (newest, then oldest) unless named on the command line
@@ -25,14 +28,29 @@ function serversToRun(): string[] {
   return named.length > 0 ? named.map((v) => (v === 'newest' || v === 'oldest' ? SERVERS[v] : v.trim())) : [SERVERS.newest, SERVERS.oldest];
 }
 
+/** Busy loops beside the suite, each ended (by its own handle) when the run ends, however it ends. */
+function startCpuHogs(n: number): ChildProcess[] {
+  const hogs = Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  process.on('exit', () => hogs.forEach((h) => h.kill()));
+  if (n > 0) {
+    console.log(`host suite: ${n} CPU hog(s) running beside it (QIANFAN_HOST_CPU_HOG)`);
+  }
+  return hogs;
+}
+
 async function main(): Promise<number> {
   assertBuilt();
-  let worst = 0;
-  for (const version of serversToRun()) {
-    const code = await runOn(version);
-    worst = Math.max(worst, code);
+  const hogs = startCpuHogs(CPU_HOGS);
+  try {
+    let worst = 0;
+    for (const version of serversToRun()) {
+      const code = await runOn(version);
+      worst = Math.max(worst, code);
+    }
+    return worst;
+  } finally {
+    hogs.forEach((h) => h.kill());
   }
-  return worst;
 }
 
 async function runOn(version: string): Promise<number> {
@@ -57,10 +75,11 @@ async function runOn(version: string): Promise<number> {
       ['extensionTestsPath', remoteUri(server, path.join(ROOT, 'out', 'test', 'host', TESTS, 'index'))],
       ['skipWelcome', 'true'],
     ];
-    await page.goto(workbenchUrl(server, workDir, payload));
+    // the workbench's first load takes seconds when idle, minutes on a loaded machine: the suite's time bounds it, not Playwright's 30 s
+    await page.goto(workbenchUrl(server, workDir, payload), { timeout: SUITE_TIMEOUT_MS });
     const timeout = new Promise<number>((resolve) =>
       setTimeout(() => {
-        console.error(`host suite: no result after ${SUITE_TIMEOUT_MS / 1000} s`);
+        console.error(`host suite: no result after ${SUITE_TIMEOUT_MS / 1000} s (QIANFAN_HOST_TIMEOUT_MS); the report so far follows`);
         resolve(1);
       }, SUITE_TIMEOUT_MS).unref(),
     );
@@ -71,7 +90,8 @@ async function runOn(version: string): Promise<number> {
       console.error(`host suite: the suite wrote no report on code-server ${version}; server log follows`);
       console.error(serverLog.join('').slice(-8000));
     }
-    console.log(`host suite (code-server ${version} + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const hogs = CPU_HOGS > 0 ? `, ${CPU_HOGS} CPU hog(s) beside it` : '';
+    console.log(`host suite (code-server ${version} + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s${hogs}`);
     return code;
   } finally {
     await browser.close().catch(() => undefined);

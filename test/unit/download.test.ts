@@ -7,6 +7,7 @@ import { DownloadError } from '../../src/core/download/errors';
 import { partPath } from '../../src/core/download/engine';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, failingFs, startDownloadHarness } from '../support/downloadHarness';
+import { bodiesEndInTheirTest } from '../support/bodyEnds';
 
 const MiB = 1024 * 1024;
 
@@ -28,6 +29,7 @@ describe('download: a verified file on disk', function () {
     h = await startDownloadHarness(3 * MiB + 123);
     target = path.join(h.dir, 'model.tar.gz');
   });
+  bodiesEndInTheirTest(); // a test failed by an uncaught error ends once, and its body before the emulator stops
   afterEach(() => h.close());
 
   const expected = async () => {
@@ -100,6 +102,7 @@ describe('download: faults', function () {
     h = await startDownloadHarness(3 * MiB + 123);
     target = path.join(h.dir, 'model.tar.gz');
   });
+  bodiesEndInTheirTest(); // a test failed by an uncaught error ends once, and its body before the emulator stops
   afterEach(() => h.close());
 
   const request = async (signal = new AbortController().signal) => ({ file: await h.finishedExport(), target, overwrite: false, signal, refresh: h.refresh() });

@@ -8,6 +8,7 @@ import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, startDownloadHarness } from '../support/downloadHarness';
 import { failure } from '../support/downloadFailure';
+import { bodiesEndInTheirTest } from '../support/bodyEnds';
 
 const MiB = 1024 * 1024;
 
@@ -19,6 +20,7 @@ describe('download: the engine decides', function () {
     h = await startDownloadHarness(2 * MiB + 77);
     target = path.join(h.dir, 'model.tar.gz');
   });
+  bodiesEndInTheirTest(); // a test failed by an uncaught error ends once, and its body before the emulator stops
   afterEach(() => h.close());
 
   const request = async (signal = new AbortController().signal) => ({ file: await h.finishedExport(), target, overwrite: false, signal, refresh: h.refresh() });

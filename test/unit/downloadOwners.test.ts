@@ -7,6 +7,7 @@ import { PartialDownloadsStore } from '../../src/core/download/partialStore';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { type DownloadHarness, MODEL_ID, startDownloadHarness } from '../support/downloadHarness';
+import { bodiesEndInTheirTest } from '../support/bodyEnds';
 
 const MiB = 1024 * 1024;
 const OTHER_MODEL = 'amv-34qkndzjf111';
@@ -19,6 +20,7 @@ describe('download: a .part is used only by the download that owns it', function
     h = await startDownloadHarness(2 * MiB + 77);
     target = path.join(h.dir, 'model.tar.gz');
   });
+  bodiesEndInTheirTest(); // a test failed by an uncaught error ends once, and its body before the emulator stops
   afterEach(() => h.close());
 
   /** Starts a download and cancels it once more than `after` bytes have come; gives the request to resume with. */

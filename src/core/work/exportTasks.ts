@@ -163,6 +163,11 @@ export async function pollExport(client: ExportReader, pending: PendingExport, o
   }
 }
 
+export interface FollowOptions extends PollOptions {
+  /** Called once the export is remembered (a reload from then on resumes it), before the first poll. */
+  readonly onRemembered?: () => void;
+}
+
 /**
  * Follows a remembered export to its end and then forgets it: Done, failed, or its version
  * gone (deleted elsewhere). A cancel or an error leaves it remembered, to resume later.
@@ -171,9 +176,10 @@ export async function followExport(
   client: ExportReader,
   store: PendingExportsStore,
   pending: PendingExport,
-  options: PollOptions = {},
+  options: FollowOptions = {},
 ): Promise<ExportOutcome> {
   await store.put(pending);
+  options.onRemembered?.();
   const outcome = await pollExport(client, pending, options);
   await store.remove(pending.modelId);
   return outcome;

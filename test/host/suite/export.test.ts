@@ -115,6 +115,38 @@ describe('export', () => {
     assert.strictEqual(f.emulator.store.exportsCreated, 1);
   });
 
+  it('shows an export as running only once its task is remembered (a reload from then on resumes it)', async () => {
+    const s = f.api.services;
+    f.emulator.store.exportDurationMs = 60_000;
+    const put = s.pendingExports.put.bind(s.pendingExports);
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    let remembering = false;
+    s.pendingExports.put = async (p) => {
+      remembering = true;
+      await held; // the store is slow (a lock, a disk): the window could reload now
+      await put(p);
+    };
+    try {
+      const started = run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
+      await waitFor('the task being remembered', () => remembering);
+      assert.strictEqual(s.exportStates.get('amv-g73j3faikzpz'), undefined, 'not shown as running before its task is remembered');
+      release();
+      await waitFor('the running export', () => s.exportStates.get('amv-g73j3faikzpz')?.status === 'Doing');
+      assert.deepStrictEqual(
+        s.pendingExports.list().map((p) => p.modelId),
+        ['amv-g73j3faikzpz'],
+        'remembered when shown as running',
+      );
+      await run('qianfan.untrackVersion', await versionNode(f.api, 'amv-g73j3faikzpz')); // ends the follow
+      await started;
+      await waitFor('the task forgotten', () => s.pendingExports.list().length === 0 || undefined);
+    } finally {
+      release();
+      Reflect.deleteProperty(s.pendingExports, 'put');
+    }
+  });
+
   it('never creates an export twice when the answer to the create is lost', async () => {
     f.emulator.inject({ action: 'CreateModelExportTask', fault: { kind: 'drop' }, phase: 'after' });
     await run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));

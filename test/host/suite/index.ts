@@ -1,13 +1,14 @@
 /**
  * The host suite's entry: VS Code's extension host calls run() (extensionTestsPath). It runs
- * every *.test.js beside it with mocha and writes a report to $QIANFAN_HOST_REPORT, which the
- * launcher prints. A failed test rejects, so VS Code reports exit code 1.
+ * every *.test.js beside it with mocha and writes a report to $QIANFAN_HOST_REPORT (after every
+ * test), which the launcher prints. A failed test rejects, so VS Code reports exit code 1.
  */
 import { readdirSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import Mocha from 'mocha';
 
-function reporterFor(lines: string[]) {
+/** The report so far is written after every test: a run that does not end in time still shows where it stood. */
+function reporterFor(lines: string[], flush: () => void) {
   return class HostReporter {
     constructor(runner: Mocha.Runner) {
       const started = Date.now();
@@ -17,6 +18,7 @@ function reporterFor(lines: string[]) {
       runner.on('pass', (test) => {
         passed++;
         lines.push(`    ✔ ${test.title} (${test.duration ?? 0} ms)`);
+        flush();
       });
       runner.on('fail', (test, error: Error) => {
         failed++;
@@ -26,6 +28,7 @@ function reporterFor(lines: string[]) {
             .slice(0, 8)
             .join('\n      ')}`,
         );
+        flush();
       });
       runner.on('end', () => {
         lines.push(`host suite finished in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -39,7 +42,7 @@ export async function run(): Promise<void> {
   const lines: string[] = [];
   const report = process.env.QIANFAN_HOST_REPORT;
   const flush = () => report && writeFileSync(report, lines.join('\n') + '\n');
-  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: reporterFor(lines) as never, grep: process.env.QIANFAN_HOST_GREP || undefined });
+  const mocha = new Mocha({ ui: 'bdd', timeout: 20_000, reporter: reporterFor(lines, flush) as never, grep: process.env.QIANFAN_HOST_GREP || undefined });
   for (const file of readdirSync(__dirname)
     .filter((f) => f.endsWith('.test.js'))
     .sort()) {
