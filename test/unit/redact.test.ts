@@ -101,7 +101,6 @@ describe('redaction by value: a known secret in every form it is written in', ()
 
   it('cut short: a long enough head of the secret before the ellipsis a cut leaves', () => {
     assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 12)}…`), `the key ${REDACTED}…`);
-    assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 12)}`), `the key ${REDACTED}`);
     assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 5)}…`), `the key ${SECRET.slice(0, 5)}…`, 'too short to tell');
   });
 
