@@ -101,7 +101,9 @@ describe('redaction by value: a known secret in every form it is written in', ()
 
   it('cut short: a long enough head of the secret before the ellipsis a cut leaves', () => {
     assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 12)}…`), `the key ${REDACTED}…`);
+    assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 6)}\n…`), `the key ${REDACTED}\n…`);
     assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 5)}…`), `the key ${SECRET.slice(0, 5)}…`, 'too short to tell');
+    assert.strictEqual(r.redactString(`the key ${SECRET.slice(0, 12)} and more`), `the key ${SECRET.slice(0, 12)} and more`, 'not cut: not the secret');
   });
 
   it('leaves ordinary text as it is', () => {

@@ -43,7 +43,7 @@ function isPairName(name: unknown): boolean {
 }
 
 /** The shortest head of a known secret that counts as the secret when a text was cut right after it. */
-const MIN_CUT_HEAD = 8;
+const MIN_CUT_HEAD = 6;
 /** What a cut leaves after the head: the ellipsis of cleanText. */
 const AFTER_CUT = '(?=\\s*…)';
 /** A header's or field's name, as the first of a `[name, value]` pair. */
