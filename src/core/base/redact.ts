@@ -32,16 +32,6 @@ const HEX_64 = /\b[0-9a-f]{64}\b/gi;
 const SECRET_FIELD_EXACT = new Set(['authorization', 'proxyauthorization', 'cookie', 'setcookie', 'sk', 'passwd', 'passphrase', 'signature', 'signingkey']);
 const SECRET_FIELD = /secret|apikey|privatekey|credential|(password|token)$/;
 
-/** Whether a field or header of this name holds a secret (accessKeySecret, apiKey, private_key, X-Bce-Security-Token…). */
-export function isSecretName(name: string): boolean {
-  const n = name.toLowerCase().replace(/[-_.\s]/g, '');
-  return SECRET_FIELD_EXACT.has(n) || SECRET_FIELD.test(n);
-}
-
-function isPairName(name: unknown): boolean {
-  return typeof name === 'string' && NAME_SHAPE.test(name) && isSecretName(name);
-}
-
 /** The shortest head of a known secret that counts as the secret when a text was cut right after it. */
 const MIN_CUT_HEAD = 6;
 /** What a cut leaves after the head: the ellipsis of cleanText. */
@@ -51,6 +41,17 @@ const NAME_SHAPE = /^[A-Za-z0-9_.-]{1,64}$/;
 /** The characters of base64 and base64url, around the part that encodes only the secret. */
 const BASE64_RUN = '[A-Za-z0-9+/_-]*';
 const BASE64_CHAR = /[A-Za-z0-9+/_-]/;
+
+/** Whether a field or header of this name holds a secret (accessKeySecret, apiKey, private_key, X-Bce-Security-Token…). */
+export function isSecretName(name: string): boolean {
+  const n = name.toLowerCase().replace(/[-_.\s]/g, '');
+  return SECRET_FIELD_EXACT.has(n) || SECRET_FIELD.test(n);
+}
+
+/** The first of a `[name, value]` pair (a header, a field) that names a secret. */
+function isPairName(name: unknown): boolean {
+  return typeof name === 'string' && NAME_SHAPE.test(name) && isSecretName(name);
+}
 
 function escapeChar(ch: string): string {
   return ch.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
