@@ -171,3 +171,13 @@ describe('redaction of fields named like secrets, and of header pairs', () => {
     assert.deepStrictEqual(redact(['sk', 'token', 'x']), ['sk', REDACTED, 'x'], 'a name in a value position is a value');
   });
 });
+
+describe('redaction by name: the edges of the wider names', () => {
+  it('a named secret given with a scheme keeps the scheme and loses the credentials', () => {
+    assert.strictEqual(redact('clientSecret: Bearer abc123'), `clientSecret: Bearer ${REDACTED}`);
+  });
+
+  it('a value in a URL that names a secret inside the value of another name', () => {
+    assert.strictEqual(redact('url=https://h/x?apiKey=abc123&b=1'), `url=https://h/x?apiKey=${REDACTED}&b=1`);
+  });
+});

@@ -16,12 +16,14 @@ const SEPARATOR = /(\/|%2F)/i;
 const SCHEME_CREDENTIALS = /\b(Bearer|Basic|Digest|Negotiate)(\s+)(?!\[REDACTED\])[^\s"',;]+/gi;
 /** An application API key written out without its scheme. */
 const BCE_V3_KEY = /\bbce-v3(?:\/|%2F)[^\s"'&,;<>]+/gi;
-/**
- * `name: value` or `name=value` for names that always hold a secret (any name with "secret" in it,
- * API and private keys, credentials, passwords, tokens); Authorization only when not bce-auth-v1.
- */
+/** `name: value` or `name=value` for names that always hold a secret; Authorization only when not bce-auth-v1. */
 const SECRET_ASSIGNMENT =
-  /\b([\w-]*secret[\w-]*|[\w-]*api[_-]?key|[\w-]*private[_-]?key|credentials?|[\w-]*password|passwd|passphrase|sk|signature|signingKey|x-bce-security-token|security[_-]?token|session[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)(?!bce-auth-v1|\[REDACTED\]|(?:Bearer|Basic|Digest|Negotiate)\s)([^\s"',;&}<>]+)/gi;
+  /\b(sk|signature|signingKey|x-bce-security-token|security[_-]?token|session[_-]?token|access[_-]?token|refresh[_-]?token|id[_-]?token|proxy-authorization|authorization)(["']?\s*[:=]\s*["']?)(?!bce-auth-v1|\[REDACTED\]|(?:Bearer|Basic|Digest|Negotiate)\s)([^\s"',;&}<>]+)/gi;
+/** The words of the names below: a text without any is not searched for them (their leading run is costly on long lines). */
+const NAMED_SECRET_WORDS = /secret|api[_-]?key|private[_ -]?key|credential|passw|passphrase/i;
+/** `name: value` or `name=value` for any name with "secret" in it (accessKeySecret), API and private keys, credentials, passwords. */
+const NAMED_SECRET_ASSIGNMENT =
+  /\b([\w-]*secret[\w-]*|[\w-]*api[_-]?key|[\w-]*private[_-]?key|credentials?|[\w-]*password|passwd|passphrase)(["']?\s*[:=]\s*["']?)(?!\[REDACTED\]|(?:Bearer|Basic|Digest|Negotiate)\s)([^\s"',;&}<>]+)/gi;
 /** A PEM private key block, or its head when the text was cut before its end. */
 const PRIVATE_KEY_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 /** user:password@ (or a token@) inside a URL. */
@@ -161,8 +163,10 @@ export class Redactor {
         out = replaceSecret(out, pattern);
       }
     }
+    if (NAMED_SECRET_WORDS.test(out)) {
+      out = out.replace(PRIVATE_KEY_BLOCK, REDACTED).replace(NAMED_SECRET_ASSIGNMENT, (_m, name: string, sep: string) => `${name}${sep}${REDACTED}`);
+    }
     return out
-      .replace(PRIVATE_KEY_BLOCK, REDACTED)
       .replace(AUTH_STRING, maskSignature)
       .replace(BCE_V3_KEY, `bce-v3/${REDACTED}`)
       .replace(SCHEME_CREDENTIALS, (_m, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
