@@ -5,6 +5,7 @@
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { notify } from '../../../src/commands/notify';
 import { type ToolResult, resultText } from '../../../src/tools/lmApi';
 import { TOOL_NAMES } from '../../../src/tools/tools';
 import { DEMO_SECRET_KEY, type Fixture, readLogs, run, setLogLevel, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
@@ -104,6 +105,13 @@ describe('a server that echoes the secret key', function () {
       return /\[error\].*ModelStatusInvalid/.test(text) ? text : undefined;
     });
     assert.deepStrictEqual(leaks(logs), [], 'the log');
+  });
+
+  it('a notification is redacted before it is cut short: no head of the key is left at the cut', async () => {
+    await notify(f.api.services, 'info', `${'x'.repeat(996)}${DEMO_SECRET_KEY}`);
+    const n = f.prompts.last('info');
+    assert.ok(n.message.endsWith('…'), 'cut short');
+    assert.ok(!n.message.includes(`x${DEMO_SECRET_KEY.slice(0, 3)}`), `no head of the key: …${n.message.slice(-12)}`);
   });
 
   it("gets it into no chat tool's answer", async function () {
