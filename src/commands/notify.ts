@@ -17,9 +17,12 @@ export interface Reporter {
 /** The longest notification text: one line, cut here (server text is already cut shorter). */
 export const MAX_NOTIFICATION = 1000;
 
-/** Shows a notification: its text is one clean line, cut short, and passed through the redactor. */
+/**
+ * Shows a notification: its text passed through the redactor, then one clean line, cut short (in
+ * that order, so that a secret is never cut in two before the redactor sees it whole).
+ */
 export function notify(services: Reporter, level: NotifyLevel, message: string, ...actions: string[]): Promise<string | undefined> {
-  return services.prompts.notify(level, services.redactor.redactString(cleanText(message, MAX_NOTIFICATION)), ...actions);
+  return services.prompts.notify(level, cleanText(services.redactor.redactString(message), MAX_NOTIFICATION), ...actions);
 }
 
 /**

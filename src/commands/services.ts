@@ -20,6 +20,7 @@ import { VersionDetailsStore } from '../core/state/versionDetails';
 import { ViewFilterStore } from '../core/state/viewFilter';
 import { type Settings, readSettings } from '../platform/config';
 import { Logger } from '../platform/logger';
+import { useRedactor } from '../platform/errorMessages';
 import { type ListFiles, openListFiles } from '../platform/listFiles';
 import { mementoStore } from '../platform/memento';
 import { NodeDownloadFs } from '../platform/nodeDownloadFs';
@@ -74,6 +75,7 @@ export interface Services extends ExportWatcherDeps {
 /** Builds the services; everything that must be disposed goes into `context.subscriptions`. */
 export function createServices(context: vscode.ExtensionContext, activatedAt: number): Services {
   const redactor = new Redactor();
+  useRedactor(redactor); // every error's wording (notifications, tree, details, chat tools) knows the keys
   const logger = new Logger(redactor);
   const listFiles = openLists(context, logger);
   const store = listFiles?.store ?? mementoStore(context.globalState);
@@ -87,7 +89,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
   // One object grows into the services: the parts built first get it as their narrower deps,
   // so a test that swaps `prompts` reaches all of them.
   const core = {
-    prompts: new VsCodePrompts() as Prompts,
+    prompts: new VsCodePrompts(redactor) as Prompts,
     redactor,
     logger,
     credentials,

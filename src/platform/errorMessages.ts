@@ -3,12 +3,23 @@
  * API error means comes from the one table of error classes (core/qianfan/errorCodes.ts), what a key
  * needs for an action from the table of policies (core/qianfan/permissions.ts). The core's own English
  * (its error messages are for the log) never reaches these sentences; the server's message is
- * shown only quoted, as the server's words.
+ * shown only quoted, as the server's words, and every sentence passes the redactor with the known
+ * keys: a server that echoes a secret key gets it into no notification, tree node, details page or
+ * chat tool answer (they all word errors here).
  */
 import * as vscode from 'vscode';
+import { Redactor } from '../core/base/redact';
 import { authFailure } from '../core/qianfan/errorCodes';
 import { QianfanError, isKeyFailure } from '../core/qianfan/errors';
 import { type ActionPurpose, permissionFor } from '../core/qianfan/permissions';
+
+/** The services' redactor (the one that learns each key as it is read or typed); the pattern rules until then. */
+let messageRedactor = new Redactor();
+
+/** Every userMessage from now on passes this redactor (createServices gives it the one that knows the keys). */
+export function useRedactor(redactor: Redactor): void {
+  messageRedactor = redactor;
+}
 
 /** The request ID, once: the text itself never carries it. */
 function withRequestId(text: string, error: QianfanError): string {
@@ -128,7 +139,7 @@ export function userMessage(error: unknown): string {
   if (!(error instanceof QianfanError)) {
     return vscode.l10n.t('An unexpected error inside the extension. The log has the details.');
   }
-  return withRequestId(kindMessage(error), error);
+  return messageRedactor.redactString(withRequestId(kindMessage(error), error));
 }
 
 /** Whether the error is one that new keys would fix: offer "Set Access Key…". */

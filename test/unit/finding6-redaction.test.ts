@@ -108,8 +108,8 @@ describe('the redactor: the edges', () => {
   });
 
   it('knows secret field names exactly', () => {
-    const secret = ['secret', 'mysecretkey', 'db_secret_key', 'Set-Cookie', 'AUTHORIZATION', 'signingKey', 'passwd', 'pageToken'];
-    const plain = ['authorizationx', 'xsk', 'skx', 'cookies', 'signatures', 'mysecret', 'passwords', 'tokens'];
+    const secret = ['secret', 'mysecretkey', 'db_secret_key', 'Set-Cookie', 'AUTHORIZATION', 'signingKey', 'passwd', 'pageToken', 'mysecret'];
+    const plain = ['authorizationx', 'xsk', 'skx', 'cookies', 'signatures', 'passwords', 'tokens'];
     const out = redact(Object.fromEntries([...secret, ...plain].map((k) => [k, 'v']))) as Record<string, string>;
     assert.deepStrictEqual(
       secret.filter((k) => out[k] !== REDACTED),

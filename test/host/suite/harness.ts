@@ -290,3 +290,22 @@ export function readLogs(dir: string): string {
     .map((e) => readFileSync(path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), 'utf8'))
     .join('\n');
 }
+
+/** Sets the level of every log, as Developer: Set Log Level… does, and waits until the Qianfan channel has it. */
+export async function setLogLevel(f: Fixture, name: 'debug' | 'info', level: vscode.LogLevel): Promise<void> {
+  const channel = f.api.services.logger.channel;
+  const changed = new Promise<void>((resolve) => {
+    const listener = channel.onDidChangeLogLevel((l) => {
+      if (l === level) {
+        listener.dispose();
+        resolve();
+      }
+    });
+    if (channel.logLevel === level) {
+      listener.dispose();
+      resolve();
+    }
+  });
+  await vscode.commands.executeCommand('_extensionTests.setLogLevel', name);
+  await waitFor(`the channel at ${name}`, () => changed.then(() => true), 10_000);
+}

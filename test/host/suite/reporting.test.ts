@@ -1,24 +1,29 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { asManifest } from '../../support/manifest';
-import { type Fixture, ourExtension, readLogs, run, setUp, tearDown, track, treeLines, waitFor } from './harness';
+import { type Fixture, ourExtension, readLogs, run, setLogLevel, setUp, tearDown, track, treeLines, waitFor } from './harness';
 
 describe('reporting and settings', () => {
   let f: Fixture;
   beforeEach(async () => (f = await setUp()));
   afterEach(() => tearDown(f));
 
-  it('logs one line per request: action, ID, HTTP status, request ID, milliseconds', async () => {
-    await track(f, { modelId: 'amv-g73j3faikzpz' });
-    await treeLines(f.api);
-    const requestId = await waitFor('the request', () => f.emulator.requests.find((r) => r.action === 'DescribeModel'));
-    assert.ok(requestId);
-    const line = await waitFor('the log line', () =>
-      readLogs(f.api.logDirectory)
-        .split('\n')
-        .find((l) => /DescribeModel amv-g73j3faikzpz HTTP 200 requestId=[0-9a-f-]{36} \d+ ms/.test(l)),
-    );
-    assert.match(line, /\[info\]/);
+  it('logs one line per request at Debug: action, ID, HTTP status, request ID, milliseconds', async () => {
+    await setLogLevel(f, 'debug', vscode.LogLevel.Debug);
+    try {
+      await track(f, { modelId: 'amv-g73j3faikzpz' });
+      await treeLines(f.api);
+      const requestId = await waitFor('the request', () => f.emulator.requests.find((r) => r.action === 'DescribeModel'));
+      assert.ok(requestId);
+      const line = await waitFor('the log line', () =>
+        readLogs(f.api.logDirectory)
+          .split('\n')
+          .find((l) => /DescribeModel amv-g73j3faikzpz HTTP 200 requestId=[0-9a-f-]{36} \d+ ms/.test(l)),
+      );
+      assert.match(line, /\[debug\]/);
+    } finally {
+      await setLogLevel(f, 'info', vscode.LogLevel.Info);
+    }
   });
 
   it('a failure shows a short notification with Show Log; the detail goes to the log', async () => {
