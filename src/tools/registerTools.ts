@@ -31,16 +31,16 @@ function signalOf(token: vscode.CancellationToken): { signal: AbortSignal; dispo
   };
 }
 
-/** The tool as VS Code calls it: text results, errors as results, the token as a signal. */
+/** The tool as VS Code calls it: text results (redacted with the known keys, then bounded), errors as results, the token as a signal. */
 function asLanguageModelTool(s: Services, api: LmToolsApi, tool: QianfanTool): LanguageModelTool<unknown> {
   const prepare = tool.prepare?.bind(tool);
   return {
     async invoke(options, token) {
       const { signal, dispose } = signalOf(token);
       try {
-        return api.textResult(boundedAnswer(await tool.run(options.input, signal)));
+        return api.textResult(boundedAnswer(s.redactor.redactString(await tool.run(options.input, signal))));
       } catch (error) {
-        return api.textResult(failureResult(s, tool.name, error));
+        return api.textResult(boundedAnswer(s.redactor.redactString(failureResult(s, tool.name, error))));
       } finally {
         dispose();
       }

@@ -126,4 +126,18 @@ describe('a server that echoes the secret key', function () {
     assert.deepStrictEqual(leaks(answer), [], 'the answer');
     assert.deepStrictEqual(leaks(readLogs(f.api.logDirectory)), [], 'the log');
   });
+
+  it("gets it into no chat tool's ordinary answer either (a description that holds the key)", async function () {
+    const lm = (vscode as unknown as { lm?: { invokeTool?: (n: string, o: object, t: vscode.CancellationToken) => Thenable<ToolResult> } }).lm;
+    if (typeof lm?.invokeTool !== 'function' || !f.api.tools.tools.has(TOOL_NAMES.describe)) {
+      this.skip(); // VS Code 1.93 has no tools
+    }
+    const sk = DEMO_SECRET_KEY;
+    f.emulator.store.versions.get(V1)!.description = `made with ${sk} (${sk.toUpperCase()}) ${Buffer.from(`ak:${sk}`).toString('base64')}`;
+    const answer = resultText(
+      await lm.invokeTool(TOOL_NAMES.describe, { input: { version: V1 }, toolInvocationToken: undefined }, new vscode.CancellationTokenSource().token),
+    );
+    assert.match(answer, /made with/);
+    assert.deepStrictEqual(leaks(answer), [], 'the answer');
+  });
 });
