@@ -20,6 +20,9 @@ export interface NodeStoreFsOptions {
 /** Retried on Windows, where a rename over a file another process has open fails for a moment. */
 const BUSY = new Set(['EPERM', 'EBUSY', 'EACCES']);
 
+/** How a whole write's temporary file ends: `<name>.<12 hex digits>.tmp`. */
+const TEMP = '.tmp';
+
 async function retried<T>(run: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     try {
@@ -93,18 +96,19 @@ export class NodeStoreFs implements StoreFs {
   }
 
   async writeWhole(name: string, bytes: Uint8Array): Promise<void> {
-    const temp = this.at(`${name}.${randomBytes(6).toString('hex')}.tmp`);
-    const file = await fs.promises.open(temp, 'wx');
+    const temp = this.at(`${name}.${randomBytes(6).toString('hex')}${TEMP}`);
     try {
-      await file.writeFile(bytes);
-      await file.sync();
-    } finally {
-      await file.close();
-    }
-    try {
+      const file = await fs.promises.open(temp, 'wx');
+      try {
+        await file.writeFile(bytes);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
       await retried(() => fs.promises.rename(temp, this.at(name)));
     } catch (error) {
-      await fs.promises.rm(temp, { force: true });
+      // any failure (a full disk, an I/O error, a close or a rename that failed): no temporary file stays
+      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
   }
