@@ -36,6 +36,8 @@ export interface ListFiles {
   readonly migrated: Promise<MigrationOutcome>;
   /** File events and the poll that bring other windows' changes. */
   readonly watching: Disposable;
+  /** The temporary files of writes cut short (a crash) swept from the folder, by name. */
+  readonly swept: Promise<string[]>;
 }
 
 export function openListFiles(
@@ -43,8 +45,9 @@ export function openListFiles(
   globalState: KeyValueStore & { keys(): readonly string[] },
   options: { pollMs?: number; onCompromised?: (error: Error) => void } = {},
 ): ListFiles {
+  const storeFs = new NodeStoreFs(folder, { onCompromised: options.onCompromised });
   const files = new FileStore({
-    fs: new NodeStoreFs(folder, { onCompromised: options.onCompromised }),
+    fs: storeFs,
     lists: LIST_KEYS,
     legacy: (key) => globalState.get(key),
   });
@@ -55,5 +58,6 @@ export function openListFiles(
     store: routedStore(files, globalState, toFiles),
     migrated: migrateToFiles(files, globalState, toFiles),
     watching: files.watch(options.pollMs ?? 2000),
+    swept: storeFs.sweepTemporary(),
   };
 }

@@ -7,8 +7,12 @@
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
-import { NodeStoreFs } from '../../src/platform/nodeStoreFs';
-import { tempFolder } from './fileStoreSupport';
+import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
+import { TrackedVersionsStore } from '../../src/core/state/trackedVersions';
+import { openListFiles } from '../../src/platform/listFiles';
+import { NodeStoreFs, type NodeStoreFsOptions } from '../../src/platform/nodeStoreFs';
+import { LISTS, tempFolder, versionId } from './fileStoreSupport';
+import { FileStore } from '../../src/core/state/fileStore';
 
 const files = (folder: string) => fs.readdirSync(folder).sort();
 
@@ -16,7 +20,7 @@ const files = (folder: string) => fs.readdirSync(folder).sort();
 function failingWrites(code: string): { restore(): void } {
   const promises = fs.promises as { open: typeof fs.promises.open };
   const open = promises.open;
-  promises.open = (async (...args: Parameters<typeof fs.promises.open>) => {
+  promises.open = async (...args: Parameters<typeof fs.promises.open>) => {
     const handle = await open(...args);
     const fail = () => Promise.reject(Object.assign(new Error(`${code}: simulated`), { code }));
     return Object.assign(Object.create(handle) as typeof handle, {
@@ -25,7 +29,7 @@ function failingWrites(code: string): { restore(): void } {
       sync: () => handle.sync(),
       close: () => handle.close(),
     });
-  }) as typeof fs.promises.open;
+  };
   return { restore: () => (promises.open = open) };
 }
 
@@ -48,5 +52,128 @@ describe('file store under faults', () => {
         assert.strictEqual(fs.readFileSync(path.join(folder, 'L.json'), 'utf8'), 'old');
       });
     }
+  });
+
+  describe('temporary files left by a crash', () => {
+    it('are swept when the folder is opened, once older than a few minutes; a young one and other files stay', async () => {
+      const folder = tempFolder();
+      const at = (name: string, agoMs: number) => {
+        fs.writeFileSync(path.join(folder, name), 'x');
+        const t = new Date(Date.now() - agoMs);
+        fs.utimesSync(path.join(folder, name), t, t);
+      };
+      at('qianfan.trackedVersions.v1.json.0123456789ab.tmp', 10 * 60_000);
+      at('qianfan.trackedVersions.v1.json.abcdef012345.tmp', 30_000); // another window's write under way
+      at('notes.tmp', 10 * 60_000); // not a name of this store's
+      const globalState = Object.assign(new MemoryKeyValueStore(), { keys: () => [] });
+      const lists = openListFiles(folder, globalState, { pollMs: 0 });
+      try {
+        assert.deepStrictEqual(await lists.swept, ['qianfan.trackedVersions.v1.json.0123456789ab.tmp']);
+        await lists.migrated;
+      } finally {
+        lists.watching.dispose();
+        lists.files.dispose();
+      }
+      assert.deepStrictEqual(files(folder), ['notes.tmp', 'qianfan.trackedVersions.v1.json.abcdef012345.tmp']);
+    });
+  });
+
+  describe('a lock left by a window that died', () => {
+    /** A clock that moves only when the lock waits; `onWait` runs at each wait (a live holder moves its lock's time there). */
+    function clock(onWait: (t: number) => void = () => undefined): Required<Pick<NodeStoreFsOptions, 'now' | 'sleep'>> & { readonly t: number } {
+      let t = 0;
+      return {
+        get t() {
+          return t;
+        },
+        now: () => t,
+        sleep: (ms) => {
+          t += ms;
+          onWait(t);
+          return Promise.resolve();
+        },
+      };
+    }
+    const lockOf = (folder: string) => path.join(folder, 'qianfan.trackedVersions.v1.lock');
+    const deadLock = (folder: string, offsetMs: number) => {
+      fs.mkdirSync(lockOf(folder));
+      const t = new Date(Date.now() + offsetMs);
+      fs.utimesSync(lockOf(folder), t, t);
+    };
+
+    for (const [what, offsetMs] of [
+      ['an hour ahead of this clock (a clock stepped back, a machine ahead)', 3_600_000],
+      ['a minute ahead', 60_000],
+      ['an hour behind', -3_600_000],
+    ] as const) {
+      it(`is taken over within the stale time when its time is ${what}`, async () => {
+        const folder = tempFolder();
+        deadLock(folder, offsetMs);
+        const c = clock();
+        const store = new NodeStoreFs(folder, { staleMs: 2000, now: c.now, sleep: c.sleep });
+        const release = await store.lock('qianfan.trackedVersions.v1');
+        try {
+          assert.ok(c.t >= 2000 && c.t <= 2000 + 100, `taken after ${c.t} ms of its time not moving`);
+          assert.ok(Math.abs(fs.statSync(lockOf(folder)).mtimeMs - Date.now()) < 60_000, 'the lock is this window’s now');
+        } finally {
+          await release();
+        }
+        assert.ok(!fs.existsSync(lockOf(folder)), 'let go');
+      });
+    }
+
+    it('a change waits for it no longer than the stale time: the list is written (no ELOCKED)', async () => {
+      const folder = tempFolder();
+      deadLock(folder, 3_600_000);
+      const c = clock();
+      const tracked = new TrackedVersionsStore(
+        new FileStore({ fs: new NodeStoreFs(folder, { staleMs: 2000, now: c.now, sleep: c.sleep }), lists: LISTS }),
+        () => 1,
+      );
+      await tracked.add([{ modelId: versionId('d', 1) }]);
+      assert.ok(c.t <= 2100, `${c.t} ms`);
+      assert.deepStrictEqual(
+        tracked.list().map((v) => v.modelId),
+        [versionId('d', 1)],
+      );
+    });
+
+    for (const [what, offsetMs] of [
+      ['behind this clock (its holder’s clock is behind)', -3_600_000],
+      ['ahead of this clock', 3_600_000],
+    ] as const) {
+      it(`a live holder’s lock is never taken, its time ${what}: the change fails with ELOCKED after waiting`, async () => {
+        const folder = tempFolder();
+        deadLock(folder, offsetMs);
+        let holderTime = Date.now() + offsetMs;
+        let lastMove = 0;
+        const c = clock((t) => {
+          if (t - lastMove >= 1000) {
+            // the holder moves its lock's time every stale / 2, on its own clock
+            lastMove = t;
+            holderTime += 1000;
+            fs.utimesSync(lockOf(folder), new Date(holderTime), new Date(holderTime));
+          }
+        });
+        const store = new NodeStoreFs(folder, { staleMs: 2000, waitMs: 10_000, now: c.now, sleep: c.sleep });
+        await assert.rejects(store.lock('qianfan.trackedVersions.v1'), { code: 'ELOCKED' });
+        assert.ok(c.t >= 10_000, `waited ${c.t} ms`);
+        assert.strictEqual(Math.round(fs.statSync(lockOf(folder)).mtimeMs), holderTime, 'still the holder’s');
+      });
+    }
+
+    it('a lock held by a live store in this process is not taken while its holder keeps it', async () => {
+      const folder = tempFolder();
+      const holder = new NodeStoreFs(folder, { staleMs: 2000 });
+      const release = await holder.lock('qianfan.trackedVersions.v1');
+      try {
+        const c = clock();
+        const other = new NodeStoreFs(folder, { staleMs: 2000, waitMs: 1000, now: c.now, sleep: c.sleep });
+        await assert.rejects(other.lock('qianfan.trackedVersions.v1'), { code: 'ELOCKED' });
+      } finally {
+        await release();
+      }
+      assert.ok(!fs.existsSync(lockOf(folder)));
+    });
   });
 });
