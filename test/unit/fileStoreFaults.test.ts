@@ -13,6 +13,8 @@ import { openListFiles } from '../../src/platform/listFiles';
 import { NodeStoreFs, type NodeStoreFsOptions } from '../../src/platform/nodeStoreFs';
 import { LISTS, tempFolder, versionId } from './fileStoreSupport';
 import { FileStore } from '../../src/core/state/fileStore';
+import { isListKey, migrateToFiles, routedStore } from '../../src/core/state/storeRouting';
+import { TRACKED_KEY } from '../../src/core/state/trackedVersions';
 
 const files = (folder: string) => fs.readdirSync(folder).sort();
 
@@ -174,6 +176,75 @@ describe('file store under faults', () => {
         await release();
       }
       assert.ok(!fs.existsSync(lockOf(folder)));
+    });
+  });
+
+  describe('repair keeps the newest truth', () => {
+    /** globalState with the copy the move to the files left in it (tracked: a, c). */
+    const memento = () => {
+      const m = Object.assign(new MemoryKeyValueStore(), { keys: () => [TRACKED_KEY] });
+      void m.update(TRACKED_KEY, [
+        { modelId: versionId('a', 1), addedAt: 1 },
+        { modelId: versionId('c', 3), addedAt: 1 },
+      ]);
+      return m;
+    };
+    const toFiles = (key: string) => isListKey(LISTS, key);
+    const window = (folder: string, m: ReturnType<typeof memento>) => {
+      const files = new FileStore({ fs: new NodeStoreFs(folder, { staleMs: 2000 }), lists: LISTS, legacy: (k) => m.get(k) });
+      return { files, tracked: new TrackedVersionsStore(routedStore(files, m, toFiles), () => 2) };
+    };
+    const ids = (t: TrackedVersionsStore) => t.list().map((v) => v.modelId);
+    const listFile = (folder: string) => path.join(folder, `${TRACKED_KEY}.json`);
+
+    it('an unreadable list file is written anew from the list the running window read last, not from the copy of the move', async () => {
+      const folder = tempFolder();
+      const m = memento();
+      const w = window(folder, m);
+      assert.deepStrictEqual(await migrateToFiles(w.files, m, toFiles), { moved: [TRACKED_KEY], kept: [] });
+      await w.tracked.remove([versionId('c', 3)]); // untracked since the update
+      await w.tracked.add([{ modelId: versionId('b', 2) }]); // tracked since
+      const problems: string[] = [];
+      w.tracked.onProblem((p) => problems.push(p));
+      const told: unknown[] = [];
+      w.tracked.onDidChange((c) => told.push(c));
+
+      fs.writeFileSync(listFile(folder), '{"format":1,"gen":'); // cut short (another window, a disk)
+      w.files.refresh();
+      await w.tracked.updateInfo([{ modelId: versionId('a', 1), name: 'V1' }]); // the next change waits for the repair
+
+      assert.deepStrictEqual(ids(w.tracked), [versionId('a', 1), versionId('b', 2)]);
+      assert.deepStrictEqual(told, [{ added: [], removed: [], updated: [versionId('a', 1)] }], 'only its own change: nothing removed nor added');
+      const next = window(folder, m);
+      assert.deepStrictEqual(ids(next.tracked), [versionId('a', 1), versionId('b', 2)], 'a new window reads the same');
+      assert.deepStrictEqual(await migrateToFiles(next.files, m, toFiles), { moved: [], kept: [] }, 'the next start moves nothing back');
+      assert.deepStrictEqual(ids(window(folder, m).tracked), [versionId('a', 1), versionId('b', 2)], 'the untracked version never comes back');
+      assert.strictEqual(problems.length, 1, problems.join('\n'));
+      assert.match(problems[0], /could not be read; it is kept as /);
+      const aside = files(folder).filter((f) => f.includes('.unreadable-'));
+      assert.deepStrictEqual(
+        aside.map((f) => f.slice(0, f.indexOf('.unreadable-'))),
+        [`${TRACKED_KEY}.json`, `${TRACKED_KEY}.log`],
+        'what cannot be told apart is kept aside: the list file and its log',
+      );
+      assert.strictEqual(fs.readFileSync(path.join(folder, aside[0]), 'utf8'), '{"format":1,"gen":');
+    });
+
+    it('a window that had read nothing starts from an empty list, never from the copy of the move, and no start moves it back', async () => {
+      const folder = tempFolder();
+      const m = memento();
+      const first = window(folder, m);
+      await migrateToFiles(first.files, m, toFiles);
+      await first.tracked.remove([versionId('c', 3)]);
+      fs.writeFileSync(listFile(folder), 'garbage');
+
+      const w = window(folder, m);
+      const problems: string[] = [];
+      w.tracked.onProblem((p) => problems.push(p));
+      assert.deepStrictEqual(await migrateToFiles(w.files, m, toFiles), { moved: [], kept: [] });
+      assert.deepStrictEqual(ids(w.tracked), [], 'the copy of the move (with the untracked c) is not read');
+      assert.deepStrictEqual(ids(window(folder, m).tracked), []);
+      assert.strictEqual(problems.length, 1, problems.join('\n'));
     });
   });
 });

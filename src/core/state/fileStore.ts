@@ -318,7 +318,8 @@ export class FileStore implements SharedKeyValueStore {
       doc.logMark = undefined;
       doc.logValid = 0;
     }
-    const records = logMark !== doc.logMark ? this.readLog(doc, logMark) : undefined;
+    // (a log on a list file that cannot be read is not read: it goes aside with it)
+    const records = logMark !== doc.logMark && doc.corrupt !== 'base' ? this.readLog(doc, logMark) : undefined;
     doc.loaded = true;
     if (!wasLoaded || !doc.keyOf) {
       return undefined;
@@ -346,7 +347,13 @@ export class FileStore implements SharedKeyValueStore {
       return;
     }
     if (bytes) {
+      // The files held the list: globalState's copy from the move is older than they were, never
+      // read again. The list this window read last (when it read one) is the latest it knew.
       doc.corrupt = 'base';
+      if (doc.gen === 0) {
+        doc.value = undefined;
+      }
+      return;
     }
     doc.gen = 0;
     const legacy = this.options.legacy?.(doc.key);
@@ -428,6 +435,12 @@ export class FileStore implements SharedKeyValueStore {
       await this.options.fs.moveAside(`${doc.name}.log`); // (a log left after its list file) its lines were changes to the list kept aside
     }
     this.report(doc.key, `${file} could not be read; it is kept as ${aside} and the list goes on from what could be read`);
+    if (doc.value === undefined && doc.keyOf) {
+      // nothing read (a window that had not read the list): an empty list is written, so that
+      // the copy from before the files (older than what is aside) is neither read nor moved again
+      await this.writeBase(doc, []);
+      return;
+    }
     if (doc.value === undefined) {
       // (only a list file can be unreadable with nothing read: a log is read on a list file)
       doc.gen = 0;
