@@ -65,7 +65,6 @@ async function main(): Promise<void> {
   const versions = Number(process.argv[3] ?? 1000);
   execFileSync('npm', ['run', '--silent', 'package'], { cwd: ROOT, stdio: 'ignore' });
   const activated: number[] = [];
-  const drawn: number[] = [];
   for (let run = 0; run < runs; run++) {
     const server = await startServer({ installExtension: path.join(ROOT, 'qianfan-models.vsix'), settings: { 'security.workspace.trust.enabled': false } });
     const browser = await launchBrowser();
@@ -74,17 +73,16 @@ async function main(): Promise<void> {
       const page = await browser.newPage();
       await page.goto(`${server.url}/?folder=${encodeURIComponent(ROOT)}`, { timeout: 180_000 });
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 180_000 });
-      await until('the first activation', () => (logged(server.dataDir).drawn.length >= 1 ? true : undefined));
+      await until('the first activation', () => (logged(server.dataDir).activated.length >= 1 ? true : undefined));
       // a reload: the extension host starts again
       await page.reload();
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 180_000 });
       const seen = await until('the activation after the reload', () => {
         const l = logged(server.dataDir);
-        return l.activated.length >= 2 && l.drawn.length >= 2 ? l : undefined;
+        return l.activated.length >= 2 ? l : undefined;
       });
-      console.log(`run ${run + 1}: activated in ${seen.activated.join(', ')} ms; view drawn ${seen.drawn.join(', ')} ms after activation started`);
+      console.log(`run ${run + 1}: activated in ${seen.activated.join(', ')} ms (view drawn: ${seen.drawn.join(', ') || 'not logged without keys'})`);
       activated.push(...seen.activated);
-      drawn.push(...seen.drawn);
     } catch (error) {
       for (const f of logsOf(server.dataDir, 'Qianfan.log')) {
         console.error(`${f}:\n${readFileSync(f, 'utf8')}`);
