@@ -36,24 +36,61 @@ export interface ListFiles {
   readonly migrated: Promise<MigrationOutcome>;
   /** File events and the poll that bring other windows' changes. */
   readonly watching: Disposable;
+  /** The temporary files of writes cut short (a crash) swept from the folder, by name. */
+  readonly swept: Promise<string[]>;
 }
 
-export function openListFiles(
-  folder: string,
-  globalState: KeyValueStore & { keys(): readonly string[] },
-  options: { pollMs?: number; onCompromised?: (error: Error) => void } = {},
-): ListFiles {
+export interface OpenListFilesOptions {
+  readonly pollMs?: number;
+  readonly onCompromised?: (error: Error) => void;
+  /**
+   * Runs what the first paint does not need (the move from globalState, the watch and its poll,
+   * the sweep of temporary files) once activation is over: `setTimeout(run, 0)` when not given.
+   */
+  readonly later?: (run: () => void) => Disposable;
+}
+
+const afterActivation = (run: () => void): Disposable => {
+  const timer = setTimeout(run, 0);
+  return { dispose: () => clearTimeout(timer) };
+};
+
+/**
+ * The store on `folder`. Activation pays only for making the folder: a list file is read when the
+ * list is first asked for (the tree's root reads the tracked versions), and the rest starts after.
+ */
+export function openListFiles(folder: string, globalState: KeyValueStore & { keys(): readonly string[] }, options: OpenListFilesOptions = {}): ListFiles {
+  const storeFs = new NodeStoreFs(folder, { onCompromised: options.onCompromised });
   const files = new FileStore({
-    fs: new NodeStoreFs(folder, { onCompromised: options.onCompromised }),
+    fs: storeFs,
     lists: LIST_KEYS,
     legacy: (key) => globalState.get(key),
   });
   const toFiles = (key: string) => isListKey(LIST_KEYS, key);
+  let watch: Disposable | undefined;
+  let disposed = false;
+  let started: (() => void) | undefined;
+  const start = new Promise<void>((resolve) => (started = resolve));
+  const pending = (options.later ?? afterActivation)(() => {
+    if (disposed) {
+      return;
+    }
+    watch = files.watch(options.pollMs ?? 2000);
+    files.refresh(); // what another window wrote before the watch began
+    started?.();
+  });
   return {
     folder,
     files,
     store: routedStore(files, globalState, toFiles),
-    migrated: migrateToFiles(files, globalState, toFiles),
-    watching: files.watch(options.pollMs ?? 2000),
+    migrated: start.then(() => migrateToFiles(files, globalState, toFiles)),
+    watching: {
+      dispose: () => {
+        disposed = true;
+        pending.dispose();
+        watch?.dispose();
+      },
+    },
+    swept: start.then(() => storeFs.sweepTemporary()),
   };
 }

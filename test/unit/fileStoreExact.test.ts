@@ -466,11 +466,12 @@ describe('file store, exactly', () => {
         store.onProblem((_key, problem) => problems.push(problem));
         assert.strictEqual(store.get('L'), undefined);
         await flush();
-        assert.deepStrictEqual([...fs.files.keys()], ['L.json.unreadable-1'], 'moved aside, nothing written in its place');
+        assert.deepStrictEqual([...fs.files.keys()].sort(), ['L.json', 'L.json.unreadable-1'], 'moved aside, never written over');
         assert.deepStrictEqual(fs.files.get('L.json.unreadable-1'), typeof content === 'string' ? encoder.encode(content) : content);
+        assert.strictEqual(fs.text('L.json'), base(1, []), 'nothing was read: an empty list at generation 1 in its place');
         assert.deepStrictEqual(problems, ['L.json could not be read; it is kept as L.json.unreadable-1 and the list goes on from what could be read']);
         await store.update('L', [{ k: 'new' }]);
-        assert.strictEqual(fs.text('L.json'), base(1, [{ k: 'new' }]), 'a new list starts at generation 1');
+        assert.deepStrictEqual(open(fs).get('L'), [{ k: 'new' }]);
       });
     }
 
@@ -483,23 +484,25 @@ describe('file store, exactly', () => {
       assert.deepStrictEqual(store.get('L'), [{ k: 'é😀' }]);
     });
 
-    it('with an unreadable list file its log goes aside too, and with a list from before the files that list is written', async () => {
+    it('with an unreadable list file its log goes aside too, and the list from before the files is never read instead', async () => {
       const fs = new MemFs();
       fs.put('L.json', 'broken');
       fs.put('L.log', '{"gen":1}\n{"put":[{"k":"x"}]}\n');
       const store = open(fs);
       store.get('L');
       await flush();
-      assert.deepStrictEqual([...fs.files.keys()].sort(), ['L.json.unreadable-1', 'L.log.unreadable-1']);
+      assert.deepStrictEqual([...fs.files.keys()].sort(), ['L.json', 'L.json.unreadable-1', 'L.log.unreadable-1']);
       assert.strictEqual(fs.text('L.log.unreadable-1'), '{"gen":1}\n{"put":[{"k":"x"}]}\n');
 
       const fs2 = new MemFs();
       fs2.put('L.json', 'broken');
       const withLegacy = open(fs2, { legacy: (key) => (key === 'L' ? [{ k: 'old' }] : undefined) });
-      assert.deepStrictEqual(withLegacy.get('L'), [{ k: 'old' }]);
+      assert.strictEqual(withLegacy.get('L'), undefined, 'globalState’s copy is older than the files were');
       await flush();
       assert.deepStrictEqual(fs2.done, ['lock L', 'aside L.json', 'write L.json', 'unlock L']);
-      assert.strictEqual(fs2.text('L.json'), base(1, [{ k: 'old' }]));
+      assert.strictEqual(fs2.text('L.json'), base(1, []));
+      assert.deepStrictEqual(withLegacy.get('L'), []);
+      assert.strictEqual(await withLegacy.adopt('L', [{ k: 'old' }]), 'already', 'nor moved again at the next start');
     });
 
     it('a log with a broken line: its lines before it are kept, folded into a new list file, and the log goes aside', async () => {
@@ -772,7 +775,8 @@ describe('file store, exactly', () => {
       store.refresh();
       await flush();
       assert.ok(fs.files.has('L.json.unreadable-1'));
-      assert.deepStrictEqual(told, [{ key: 'L', added: [], removed: ['a', 'b'], updated: [] }]);
+      assert.deepStrictEqual(told, [], 'the list this window read last goes on: nothing was removed');
+      assert.strictEqual(fs.text('L.json'), base(2, [{ k: 'a' }, { k: 'b' }]));
     });
 
     it('tells a change that only updates, and nothing of a key outside the lists even when it holds a list', () => {
@@ -890,9 +894,9 @@ describe('file store, exactly', () => {
       await flush();
       assert.deepStrictEqual(told, [
         { key: 'L', added: ['b'], removed: ['a'], updated: [] },
-        { key: 'L', added: [], removed: ['b'], updated: [] },
         'L: L.json could not be read; it is kept as L.json.unreadable-1 and the list goes on from what could be read',
       ]);
+      assert.strictEqual(fs.text('L.json'), base(6, [{ k: 'b' }]), 'written anew from the list read last');
     });
 
     it('moves only list keys that have a value', async () => {

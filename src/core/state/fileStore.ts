@@ -3,46 +3,24 @@
  * one value: a window's write replaces what another wrote a moment before, and every write
  * stores all of it).
  *
- * One document per key (a profile's tracked versions, pending exports, partial downloads…):
- * - `<name>.json`: `{"format":1,"gen":n,"value":…}`, written whole to a temporary file then renamed
- *   into place (a crash leaves the old one or the new one, never half of one);
- * - `<name>.log`, for lists only: a first line `{"gen":n}`, then one line per change,
- *   `{"put":[items…],"del":[item keys…]}`, appended; a change costs what it changed. When the
- *   log outgrows the list it is folded into a new `<name>.json` (gen n+1) and started again.
- *   A line cut short by a crash (no newline) is not read, and cut off before the next append.
- *
- * Every change reads the files afresh and writes under a lock the windows share (a window that
- * died leaves a lock that is taken over after a while, the port's business). What another window
- * wrote is read when the files are seen to change (`refresh`: on a file event or a poll), and
- * told by item key. A file that cannot be read is never written over: it is moved aside, the
- * problem is reported once, and the document goes on from what could be read.
+ * One document per key, in a list file and, for lists, an append-only log (the format in
+ * fileFormat.ts, the log in fileLog.ts). Every change reads the files afresh and writes under a
+ * lock the windows share (a window that died leaves a lock that is taken over after a while, the
+ * port's business). What another window wrote is read when the files are seen to change
+ * (`refresh`: on a file event or a poll, fileWatch.ts), and told by item key. A file that cannot
+ * be read is never written over (fileRepair.ts). The values from before the files are moved in
+ * once (fileMigration.ts).
  */
 import { Emitter, type Disposable } from '../base/events';
-import { isRecord } from './listStore';
 import { type Change, type ElsewhereChange, type SharedKeyValueStore } from './sharedStore';
+import { type Doc, type DocWriter, type ItemKey, type StoreFs, encodeBase, encoder, fileNameOf, itemKeyOf, parseBase, unscopedKey } from './fileFormat';
+import { appendLog, classify, diff, readLog } from './fileLog';
+import { type AdoptOutcome, adoptLegacy, keepLegacyAside } from './fileMigration';
+import { repair } from './fileRepair';
+import { watchFolder } from './fileWatch';
 
-/** Where the files are: one folder, files named within it. */
-export interface StoreFs {
-  /** The file's bytes from `from` on, or undefined when there is no such file. */
-  read(name: string, from?: number): Uint8Array | undefined;
-  /** A mark that changes whenever the file does (size, time, inode), and its size; undefined when there is none. */
-  stat(name: string): { readonly mark: string; readonly size: number } | undefined;
-  append(name: string, bytes: Uint8Array): Promise<void>;
-  truncate(name: string, size: number): Promise<void>;
-  /** Writes a temporary file, flushes it, renames it into place. */
-  writeWhole(name: string, bytes: Uint8Array): Promise<void>;
-  remove(name: string): Promise<void>;
-  /** Renames the file to a new name no file has; returns that name. */
-  moveAside(name: string): Promise<string>;
-  /** Takes the lock of `name` (shared by processes); resolves to what lets it go. */
-  lock(name: string): Promise<() => Promise<void>>;
-  /** The names of the folder's files. */
-  list(): string[];
-  /** Calls back when a file of the folder may have changed. */
-  watch(onChange: (name: string | undefined) => void): Disposable;
-}
-
-export type ItemKey = (item: unknown) => string | undefined;
+export { type ItemKey, type StoreFs, fileNameOf, unscopedKey } from './fileFormat';
+export { diff } from './fileLog';
 
 export interface FileStoreOptions {
   readonly fs: StoreFs;
@@ -54,46 +32,7 @@ export interface FileStoreOptions {
   readonly compactAt?: (baseBytes: number) => number;
 }
 
-const FORMAT = 1;
-const NEWLINE = 10;
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const defaultCompactAt = (baseBytes: number) => Math.max(64 * 1024, baseBytes);
-
-interface Doc {
-  readonly key: string;
-  readonly name: string;
-  readonly keyOf?: ItemKey;
-  loaded: boolean;
-  value: unknown;
-  /** The list file's generation; 0 when there is none. */
-  gen: number;
-  baseMark?: string;
-  baseBytes: number;
-  logMark?: string;
-  /** Bytes of the log read and applied (whole lines); 0 when there is no log of this generation. */
-  logValid: number;
-  /** A file that could not be read, to be moved aside under the lock. */
-  corrupt?: 'base' | 'log';
-  queue: Promise<unknown>;
-  busy: number;
-  /** The value from before the files was not a list and is in a file of its own. */
-  legacyAside?: boolean;
-}
-
-/** A file name for a key: letters, digits and `._@-` kept, any other character as its UTF-8 bytes in %XX (decodeURIComponent reads it back). */
-export function fileNameOf(key: string): string {
-  return key.replace(/[^A-Za-z0-9._@-]/gu, (c) =>
-    Array.from(encoder.encode(c))
-      .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
-      .join(''),
-  );
-}
-
-/** The part of a key before `@profile`. */
-export const unscopedKey = (key: string): string => (key.includes('@') ? key.slice(0, key.lastIndexOf('@')) : key);
-
-const stringify = (v: unknown): string => JSON.stringify(v) ?? 'undefined';
 
 export class FileStore implements SharedKeyValueStore {
   private readonly docs = new Map<string, Doc>();
@@ -104,11 +43,19 @@ export class FileStore implements SharedKeyValueStore {
   private readonly compactAt: (baseBytes: number) => number;
   /** Lists whose items are known to have a key each, none twice. */
   private readonly unique = new WeakSet<readonly unknown[]>();
+  /** What the log, the repair and the migration write and report through. */
+  private readonly writer: DocWriter;
   /** Bytes this store wrote, for the benchmark and the log. */
   bytesWritten = 0;
 
   constructor(private readonly options: FileStoreOptions) {
     this.compactAt = options.compactAt ?? defaultCompactAt;
+    this.writer = {
+      fs: options.fs,
+      writeBytes: (name, bytes) => this.writeBytes(name, bytes),
+      writeBase: (doc, value) => this.writeBase(doc, value),
+      report: (key, problem) => this.report(key, problem),
+    };
   }
 
   get<T>(key: string): T | undefined {
@@ -129,7 +76,7 @@ export class FileStore implements SharedKeyValueStore {
       if (doc.gen === 0 && doc.keyOf) {
         const legacy = this.options.legacy?.(doc.key);
         if (!Array.isArray(legacy)) {
-          await this.keepLegacyAside(doc, legacy); // before a list is written where it was
+          await keepLegacyAside(this.writer, doc, legacy); // before a list is written where it was
         }
       }
       const out = change(doc.value);
@@ -147,35 +94,8 @@ export class FileStore implements SharedKeyValueStore {
    * earlier start, moved it); 'aside' when it was not a list and went to a file of its own;
    * 'failed' when the file did not read back whole (the old value must stay).
    */
-  adopt(key: string, value: unknown): Promise<'written' | 'already' | 'aside' | 'failed'> {
-    return this.locked(this.doc(key), async (doc) => {
-      if (doc.gen > 0) {
-        return 'already';
-      }
-      if (doc.keyOf && !Array.isArray(value)) {
-        await this.keepLegacyAside(doc, value);
-        return 'aside';
-      }
-      await this.writeBase(doc, value);
-      const back = this.options.fs.read(`${doc.name}.json`);
-      const parsed = back && this.parseBase(back, doc);
-      if (parsed && stringify(parsed.value) === stringify(value)) {
-        return 'written';
-      }
-      this.report(doc.key, 'the list written from the value kept before did not read back the same; the value kept before stays');
-      return 'failed';
-    });
-  }
-
-  /** A value from before the files that is not a list (where one is wanted) goes to a file of its own, once. */
-  private async keepLegacyAside(doc: Doc, value: unknown): Promise<void> {
-    if (doc.legacyAside || value === undefined || value === null) {
-      return;
-    }
-    doc.legacyAside = true;
-    const aside = `${doc.name}.legacy-${Date.now()}.json`;
-    await this.writeBytes(aside, encoder.encode(stringify(value)));
-    this.report(doc.key, `the value kept before was not a list; it is kept in ${aside} and a new list is started`);
+  adopt(key: string, value: unknown): Promise<AdoptOutcome> {
+    return this.locked(this.doc(key), (doc) => adoptLegacy(this.writer, doc, value));
   }
 
   /** The keys that have a list file in the folder. */
@@ -220,26 +140,7 @@ export class FileStore implements SharedKeyValueStore {
 
   /** Calls `refresh` on the port's file events (soon after, once for a burst) and every `pollMs` (none when 0). */
   watch(pollMs: number): Disposable {
-    let soon: ReturnType<typeof setTimeout> | undefined;
-    const later = () => {
-      soon ??= setTimeout(() => {
-        soon = undefined;
-        this.refresh();
-      }, 20);
-    };
-    const watcher = this.options.fs.watch(later);
-    const poll = pollMs > 0 ? setInterval(() => this.refresh(), pollMs) : undefined;
-    return {
-      dispose: () => {
-        watcher.dispose();
-        if (poll) {
-          clearInterval(poll);
-        }
-        if (soon) {
-          clearTimeout(soon);
-        }
-      },
-    };
+    return watchFolder(this.options.fs, () => this.refresh(), pollMs);
   }
 
   dispose(): void {
@@ -286,7 +187,7 @@ export class FileStore implements SharedKeyValueStore {
         release = await this.options.fs.lock(doc.name);
         seen = this.load(doc);
         if (doc.corrupt) {
-          await this.repair(doc);
+          await repair(this.writer, doc);
         }
         return await work(doc);
       } finally {
@@ -318,7 +219,8 @@ export class FileStore implements SharedKeyValueStore {
       doc.logMark = undefined;
       doc.logValid = 0;
     }
-    const records = logMark !== doc.logMark ? this.readLog(doc, logMark) : undefined;
+    // (a log on a list file that cannot be read is not read: it goes aside with it)
+    const records = logMark !== doc.logMark && doc.corrupt !== 'base' ? readLog(this.options.fs, doc, logMark) : undefined;
     doc.loaded = true;
     if (!wasLoaded || !doc.keyOf) {
       return undefined;
@@ -327,7 +229,7 @@ export class FileStore implements SharedKeyValueStore {
       // only the log grew: its lines say what changed
       return records && records.added.length + records.removed.length + records.updated.length > 0 ? { key: doc.key, ...records } : undefined;
     }
-    return this.classify(doc, before, doc.value);
+    return classify(doc, before, doc.value);
   }
 
   /** What changes whenever the file does; undefined when there is no such file. */
@@ -339,109 +241,24 @@ export class FileStore implements SharedKeyValueStore {
     const bytes = this.options.fs.read(`${doc.name}.json`);
     doc.baseMark = mark;
     doc.baseBytes = bytes?.length ?? 0;
-    const parsed = bytes && this.parseBase(bytes, doc);
+    const parsed = bytes && parseBase(bytes, doc);
     if (parsed) {
       doc.gen = parsed.gen;
       doc.value = parsed.value;
       return;
     }
     if (bytes) {
+      // The files held the list: globalState's copy from the move is older than they were, never
+      // read again. The list this window read last (when it read one) is the latest it knew.
       doc.corrupt = 'base';
+      if (doc.gen === 0) {
+        doc.value = undefined;
+      }
+      return;
     }
     doc.gen = 0;
     const legacy = this.options.legacy?.(doc.key);
     doc.value = doc.keyOf && !Array.isArray(legacy) ? undefined : legacy;
-  }
-
-  private parseBase(bytes: Uint8Array, doc: Doc): { gen: number; value: unknown } | undefined {
-    const parsed = this.parseLine(bytes);
-    const gen = parsed?.gen;
-    const ok = parsed?.format === FORMAT && Number.isSafeInteger(gen) && (gen as number) > 0 && (!doc.keyOf || Array.isArray(parsed.value));
-    return ok ? { gen: gen as number, value: parsed.value } : undefined;
-  }
-
-  /** Applies the log's whole lines not read yet; a log of another generation is not this list's. */
-  private readLog(doc: Doc, mark: string | undefined): Omit<ElsewhereChange, 'key'> | undefined {
-    doc.logMark = mark;
-    const from = doc.logValid;
-    const bytes = doc.keyOf && this.options.fs.read(`${doc.name}.log`, from);
-    if (!bytes) {
-      doc.logValid = 0;
-      return;
-    }
-    let at = 0;
-    if (from === 0) {
-      const end = bytes.indexOf(NEWLINE);
-      if (end < 0) {
-        return; // its first line cut short: read once it is whole
-      }
-      const gen = this.parseLine(bytes.subarray(0, end))?.gen;
-      if (typeof gen !== 'number') {
-        doc.corrupt = 'log';
-        return;
-      }
-      if (gen !== doc.gen || gen === 0) {
-        return; // an old log, folded already (or of no list file): not read
-      }
-      at = end + 1;
-    }
-    const records: { put?: unknown[]; del?: unknown[] }[] = [];
-    for (;;) {
-      const end = bytes.indexOf(NEWLINE, at);
-      if (end < 0) {
-        break; // nothing more, or a line cut short: read once it is whole
-      }
-      const record = this.parseLine(bytes.subarray(at, end));
-      if (!record || (record.put !== undefined && !Array.isArray(record.put)) || (record.del !== undefined && !Array.isArray(record.del))) {
-        doc.corrupt = 'log';
-        break;
-      }
-      records.push(record);
-      at = end + 1;
-    }
-    doc.logValid = from + at;
-    if (records.length === 0) {
-      return undefined;
-    }
-    const applied = applyRecords(Array.isArray(doc.value) ? doc.value : [], records, this.keyOf(doc));
-    doc.value = applied.items;
-    return applied.change;
-  }
-
-  /** A JSON object (not an array), or undefined. */
-  private parseLine(bytes: Uint8Array): Record<string, unknown> | undefined {
-    try {
-      const v = JSON.parse(decoder.decode(bytes)) as unknown;
-      return isRecord(v) ? v : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /** Under the lock: the file that could not be read goes aside (never written over) and what was read is written anew. */
-  private async repair(doc: Doc): Promise<void> {
-    const which = doc.corrupt;
-    doc.corrupt = undefined;
-    const file = which === 'base' ? `${doc.name}.json` : `${doc.name}.log`;
-    const aside = await this.options.fs.moveAside(file);
-    if (this.options.fs.stat(`${doc.name}.log`)) {
-      await this.options.fs.moveAside(`${doc.name}.log`); // (a log left after its list file) its lines were changes to the list kept aside
-    }
-    this.report(doc.key, `${file} could not be read; it is kept as ${aside} and the list goes on from what could be read`);
-    if (doc.value === undefined) {
-      // (only a list file can be unreadable with nothing read: a log is read on a list file)
-      doc.gen = 0;
-      doc.baseMark = undefined;
-      doc.logMark = undefined;
-      doc.logValid = 0;
-      return;
-    }
-    await this.writeBase(doc, doc.value);
-  }
-
-  private keyOf(doc: Doc): (item: unknown) => string {
-    const keyOf = doc.keyOf ?? (() => undefined);
-    return (item) => keyOf(item) ?? `\u0000${stringify(item)}`;
   }
 
   private async write(doc: Doc, next: unknown): Promise<void> {
@@ -453,7 +270,7 @@ export class FileStore implements SharedKeyValueStore {
       return;
     }
     if (doc.keyOf && doc.gen > 0 && Array.isArray(doc.value) && Array.isArray(next)) {
-      const delta = diff(doc.value, next, this.keyOf(doc), this.unique);
+      const delta = diff(doc.value, next, itemKeyOf(doc), this.unique);
       if (delta === 'same') {
         doc.value = next;
         return;
@@ -461,7 +278,8 @@ export class FileStore implements SharedKeyValueStore {
       if (delta !== 'order') {
         const line = encoder.encode(`${JSON.stringify(delta)}\n`);
         if (doc.logValid + line.length <= this.compactAt(doc.baseBytes)) {
-          await this.append(doc, line);
+          const appended = await appendLog(this.writer, doc, line); // (the log's first write is counted by writeBytes meanwhile)
+          this.bytesWritten += appended;
           doc.value = next;
           return;
         }
@@ -470,32 +288,10 @@ export class FileStore implements SharedKeyValueStore {
     await this.writeBase(doc, next);
   }
 
-  private async append(doc: Doc, line: Uint8Array): Promise<void> {
-    const fs = this.options.fs;
-    const name = `${doc.name}.log`;
-    if (doc.logValid === 0) {
-      const header = encoder.encode(`${JSON.stringify({ gen: doc.gen })}\n`);
-      const bytes = new Uint8Array(header.length + line.length);
-      bytes.set(header);
-      bytes.set(line, header.length);
-      await this.writeBytes(name, bytes);
-      doc.logValid = bytes.length;
-    } else {
-      const size = fs.stat(name)?.size ?? 0;
-      if (size > doc.logValid) {
-        await fs.truncate(name, doc.logValid); // a line cut short by a crash
-      }
-      await fs.append(name, line);
-      this.bytesWritten += line.length;
-      doc.logValid += line.length;
-    }
-    doc.logMark = this.mark(name);
-  }
-
   private async writeBase(doc: Doc, value: unknown): Promise<void> {
     const fs = this.options.fs;
     const gen = doc.gen + 1;
-    const bytes = encoder.encode(JSON.stringify({ format: FORMAT, gen, value }));
+    const bytes = encodeBase(gen, value);
     await this.writeBytes(`${doc.name}.json`, bytes);
     if (fs.stat(`${doc.name}.log`)) {
       await fs.remove(`${doc.name}.log`); // folded into the list file
@@ -515,30 +311,6 @@ export class FileStore implements SharedKeyValueStore {
     this.bytesWritten += bytes.length;
   }
 
-  /** What changed between two reads of a list, by item key. */
-  private classify(doc: Doc, before: unknown, after: unknown): ElsewhereChange | undefined {
-    const keyOf = this.keyOf(doc);
-    const byKey = (list: unknown) => new Map<string, unknown>((Array.isArray(list) ? (list as unknown[]) : []).map((v) => [keyOf(v), v]));
-    const was = byKey(before);
-    const now = byKey(after);
-    const added: string[] = [];
-    const removed: string[] = [];
-    const updated: string[] = [];
-    const keys = new Set([...was.keys(), ...now.keys()]);
-    for (const k of keys) {
-      const a = was.get(k);
-      const b = now.get(k);
-      if (!was.has(k)) {
-        added.push(k);
-      } else if (!now.has(k)) {
-        removed.push(k);
-      } else if (a !== b && stringify(a) !== stringify(b)) {
-        updated.push(k);
-      }
-    }
-    return added.length + removed.length + updated.length > 0 ? { key: doc.key, added, removed, updated } : undefined;
-  }
-
   private report(key: string, problem: string): void {
     const id = `${key}\n${problem}`;
     if (this.reported.has(id)) {
@@ -548,132 +320,4 @@ export class FileStore implements SharedKeyValueStore {
     this.problems.push({ key, problem });
     this.problemListeners.forEach((l) => l(key, problem));
   }
-}
-
-/**
- * The change from `prev` to `next` as items put and keys deleted, when replaying it on `prev`
- * gives `next` (items kept in their order, new ones at the end, no key twice); 'order' when not.
- */
-export function diff(
-  prev: readonly unknown[],
-  next: readonly unknown[],
-  keyOf: (item: unknown) => string,
-  unique?: WeakSet<readonly unknown[]>,
-): { put?: unknown[]; del?: string[] } | 'same' | 'order' {
-  if (unique?.has(prev) && prev.length === next.length) {
-    // the common case, a batch of statuses: the same keys in the same places, most items the same objects
-    const put: unknown[] = [];
-    let aligned = true;
-    for (const [i, a] of prev.entries()) {
-      const b = next[i];
-      if (a === b) {
-        continue;
-      }
-      if (keyOf(a) !== keyOf(b)) {
-        aligned = false;
-        break;
-      }
-      if (stringify(a) !== stringify(b)) {
-        put.push(b);
-      }
-    }
-    if (aligned) {
-      unique.add(next);
-      return put.length > 0 ? { put } : 'same';
-    }
-  }
-  const at = new Map<string, number>();
-  for (let i = 0; i < prev.length; i++) {
-    const k = keyOf(prev[i]);
-    if (at.has(k)) {
-      return 'order';
-    }
-    at.set(k, i);
-  }
-  const put: unknown[] = [];
-  const seen = new Set<string>();
-  let last = -1;
-  let fresh = false;
-  for (const item of next) {
-    const k = keyOf(item);
-    if (seen.has(k)) {
-      return 'order';
-    }
-    seen.add(k);
-    const i = at.get(k);
-    if (i === undefined) {
-      fresh = true;
-      put.push(item);
-      continue;
-    }
-    if (fresh || i < last) {
-      return 'order';
-    }
-    last = i;
-    if (item !== prev[i] && stringify(item) !== stringify(prev[i])) {
-      put.push(item);
-    }
-  }
-  unique?.add(next);
-  const del = [...at.keys()].filter((k) => !seen.has(k));
-  if (put.length === 0 && del.length === 0) {
-    return 'same';
-  }
-  return { ...(put.length > 0 ? { put } : {}), ...(del.length > 0 ? { del } : {}) };
-}
-
-const GONE = Symbol('gone');
-
-/** `records` replayed on `items`: a put replaces the item with its key in place or adds it at the end, a del removes it. */
-function applyRecords(
-  items: readonly unknown[],
-  records: readonly { put?: unknown[]; del?: unknown[] }[],
-  keyOf: (item: unknown) => string,
-): { items: unknown[]; change: Omit<ElsewhereChange, 'key'> } {
-  const out: unknown[] = [...items];
-  const at = new Map<string, number>();
-  out.forEach((v, i) => at.set(keyOf(v), i));
-  /** Whether each touched key was there before the records. */
-  const was = new Map<string, boolean>();
-  const touch = (key: string) => {
-    if (!was.has(key)) {
-      was.set(key, at.has(key));
-    }
-  };
-  for (const record of records) {
-    for (const k of record.del ?? []) {
-      const key = String(k);
-      touch(key);
-      const i = at.get(key);
-      if (i !== undefined) {
-        out[i] = GONE;
-        at.delete(key);
-      }
-    }
-    for (const item of record.put ?? []) {
-      const key = keyOf(item);
-      touch(key);
-      const i = at.get(key);
-      if (i === undefined) {
-        at.set(key, out.length);
-        out.push(item);
-      } else {
-        out[i] = item;
-      }
-    }
-  }
-  const added: string[] = [];
-  const removed: string[] = [];
-  const updated: string[] = [];
-  for (const [key, before] of was) {
-    const now = at.has(key);
-    if (before && now) {
-      updated.push(key);
-    } else if (now) {
-      added.push(key);
-    } else if (before) {
-      removed.push(key);
-    }
-  }
-  return { items: out.filter((v) => v !== GONE), change: { added, removed, updated } };
 }
