@@ -106,6 +106,7 @@ function candidates(s: Services, ids: readonly string[], check: Extract<Deployme
       modelId,
       modelSetId: detail?.modelSetId || t?.modelSetId || '',
       label: trackedTitle(t, modelId),
+      name: detail?.modelName || t?.name || '',
       status: detail?.status,
       createdAt: parseCreateTime(detail?.createTime),
       services: (check.running.get(modelId) ?? []).map((svc) => svc.name),

@@ -5,9 +5,9 @@ import { type CleanUpCandidate, emptiedModels, parseCreateTime, planCleanUp, rul
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');
 
-function v(id: string, daysAgo: number | undefined): CleanUpCandidate {
+function v(id: string, daysAgo: number | undefined, name = ''): CleanUpCandidate {
   const createdAt = daysAgo === undefined ? undefined : NOW - daysAgo * DAY;
-  return { modelId: `amv-${id}`, modelSetId: 'am-model0001', label: `m / ${id}`, status: 'Ready', createdAt, services: [], exporting: false };
+  return { modelId: `amv-${id}`, modelSetId: 'am-model0001', label: `m / ${id}`, name, status: 'Ready', createdAt, services: [], exporting: false };
 }
 
 const removed = (versions: CleanUpCandidate[], count: number) =>
@@ -18,8 +18,9 @@ describe('clean-up: the edges', () => {
     assert.deepStrictEqual(removed([v('u', undefined), v('a', 1), v('b', 2)], 1), ['b']);
   });
 
-  it('versions created at the same time rank by ID', () => {
-    assert.deepStrictEqual(removed([v('b', 5), v('a', 5), v('c', 5)], 1), ['b', 'c']);
+  it('versions created at the same time rank by name, newest the highest; without names they keep the order they came in', () => {
+    assert.deepStrictEqual(removed([v('a', 5, 'V1'), v('b', 5, 'V3'), v('c', 5, 'V2')], 1), ['c', 'a']);
+    assert.deepStrictEqual(removed([v('b', 5), v('a', 5), v('c', 5)], 1), ['a', 'c']);
   });
 
   it('reads an ISO time; nothing, blanks or words are no time', () => {
