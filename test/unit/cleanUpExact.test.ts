@@ -1,6 +1,7 @@
 /** The clean-up rule's edges: the order of versions, ties, unknown dates, and the typed numbers. */
 import * as assert from 'assert';
-import { type CleanUpCandidate, emptiedModels, parseCreateTime, planCleanUp, ruleNumber } from '../../src/core/work/cleanUp';
+import { type CleanUpCandidate, ReadCount, emptiedModels, parseCreateTime, planCleanUp, ruleNumber } from '../../src/core/work/cleanUp';
+import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -44,5 +45,24 @@ describe('clean-up: the edges', () => {
     for (const text of ['0', '1000000', '-1', '1.5', '1e3', '', 'ten']) {
       assert.strictEqual(ruleNumber(text), undefined, text);
     }
+  });
+});
+
+describe('clean-up: counting the reads', () => {
+  it('counts a version when its answer lands, not when it is asked for; once each; only the asked ones', () => {
+    const store = new VersionDetailsStore();
+    store.set('a', { kind: 'missing', at: 1 }); // known from before: the forced load asks again
+    const reads = new ReadCount(['a', 'b', 'c', 'a']);
+    const landed: number[] = [];
+    store.onDidChange((changed) => landed.push(reads.landed(changed, (id) => !store.isLoading(id) && store.get(id) !== undefined)));
+    store.setLoading(['a', 'b', 'c', 'x'], true); // asked: nothing read yet, though a has an old answer
+    assert.strictEqual(reads.done, 0);
+    store.set('b', { kind: 'error', error: new Error('boom'), at: 2 });
+    store.set('x', { kind: 'missing', at: 2 }); // not one of ours
+    store.set('b', { kind: 'missing', at: 3 }); // b again: already counted
+    store.set('a', { kind: 'missing', at: 3 });
+    store.set('c', { kind: 'missing', at: 3 });
+    assert.deepStrictEqual(landed, [0, 1, 0, 0, 1, 1]);
+    assert.deepStrictEqual([reads.done, reads.total], [3, 3]);
   });
 });

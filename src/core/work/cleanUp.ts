@@ -155,6 +155,38 @@ export function emptiedModels(plan: CleanUpPlan): string[] {
   return plan.models.filter((m) => m.keep.length === 0).map((m) => m.modelSetId); // a model of the plan has a version at least
 }
 
+/**
+ * Counts the versions of a clean-up as their reads land (answered, failed or found gone), not as
+ * they are asked for: asking marks them loading, which is no read.
+ */
+export class ReadCount {
+  private readonly left: Set<string>;
+  readonly total: number;
+  private done_ = 0;
+
+  constructor(modelIds: readonly string[]) {
+    this.left = new Set(modelIds);
+    this.total = this.left.size;
+  }
+
+  get done(): number {
+    return this.done_;
+  }
+
+  /** `changed`: versions whose state changed; `read(id)`: whether it has an answer now (and is not loading). Returns how many landed now. */
+  landed(changed: readonly string[], read: (modelId: string) => boolean): number {
+    let n = 0;
+    for (const id of changed) {
+      if (this.left.has(id) && read(id)) {
+        this.left.delete(id);
+        n++;
+      }
+    }
+    this.done_ += n;
+    return n;
+  }
+}
+
 /** A rule as typed: a whole number of at least 1 (N newest, D days); undefined when it is not one. */
 export function ruleNumber(text: string): number | undefined {
   const t = text.trim();
