@@ -274,14 +274,7 @@ export function previewItems(plan: CleanUpPlan, rule: CleanUpRule): PreviewItem[
 function previewTitle(plan: CleanUpPlan, rule: CleanUpRule): string {
   const kept = plan.models.reduce((n, m) => n + m.keep.length, 0);
   const anyway = plan.models.reduce((n, m) => n + m.keep.filter((k) => keptAnyway(k.reason)).length, 0);
-  return vscode.l10n.t(
-    'Delete Old Versions: {0} to delete, {1} kept ({2} of them anyway), {3} models ({4})',
-    plan.removeCount,
-    kept,
-    anyway,
-    plan.models.length,
-    ruleText(rule),
-  );
+  return vscode.l10n.t('{0} to delete, {1} kept ({2} anyway): {3}', plan.removeCount, kept, anyway, ruleText(rule));
 }
 
 /** The preview: every version per model, newest first, those to delete ticked, the kept ones saying why (they cannot be ticked). */
@@ -289,7 +282,7 @@ async function preview(s: Services, plan: CleanUpPlan, rule: CleanUpRule): Promi
   const items = previewItems(plan, rule);
   const options: vscode.QuickPickOptions = {
     title: previewTitle(plan, rule),
-    placeHolder: vscode.l10n.t('Untick what should stay, then OK. Kept versions say why and cannot be ticked.'),
+    placeHolder: vscode.l10n.t('Untick what should stay, then OK.'),
     canPickMany: true,
     matchOnDescription: true,
     matchOnDetail: true,

@@ -56,7 +56,7 @@ describe('delete old versions (clean-up)', () => {
       (o: vscode.InputBoxOptions) => (assert.match(o.prompt ?? '', /Type 2/), '2'),
     );
     await run('qianfan.cleanUp');
-    assert.match(title, /2 to delete, 4 kept \(1 of them anyway\), 1 models/);
+    assert.strictEqual(title, '2 to delete, 4 kept (1 anyway): keep the newest 3 per model');
     const rows = preview.filter((i) => i.version);
     assert.deepStrictEqual(
       rows.map((i) => i.version!.name + (i.picked ? ' ticked' : '')),
