@@ -15,6 +15,7 @@ import { downloadErrorText, progressText } from './downloadText';
 import { notify, notifyWithLog } from './notify';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
+import { markActed } from './walkthrough';
 
 /** The export's file: from this session's finished export, else asked of Qianfan. */
 export async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> {
@@ -167,6 +168,7 @@ export async function downloadTo(s: Services, target: Target, file: ExportFile, 
     );
   });
   s.logger.info(`Downloaded ${result.path} (${result.bytes} bytes, md5 ${result.md5} verified; from byte ${result.resumedFrom}, ${result.attempts} requests)`);
+  await markActed(s);
   return result;
 }
 

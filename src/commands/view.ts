@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { type TreeNode } from '../tree/nodes';
 import { type Services } from './services';
+import { setWalkthroughContext } from './walkthrough';
 
 /**
  * "team · qianfan.baidubce.com · AK 1a2b…": the active profile, the endpoint's
@@ -35,8 +36,9 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     const filter = s.filter.filter;
     view.description = filter ? `${vscode.l10n.t('Filter: {0}', filter.text)} · ${target}` : target;
     await vscode.commands.executeCommand('setContext', 'qianfan.filtered', filter !== undefined);
-    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', keys !== undefined);
     await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', s.tracked.view().length);
+    // qianfan.hasCredentials and the walkthrough's other keys: its steps complete on them
+    await setWalkthroughContext(s, keys !== undefined);
   };
   context.subscriptions.push(
     view,
