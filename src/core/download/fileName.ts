@@ -5,6 +5,7 @@
  */
 
 /** Characters no file name may hold on Windows (and `/` nowhere), and the control characters. */
+// eslint-disable-next-line no-control-regex -- control characters are what it removes
 const UNSAFE = /[<>:"/\\|?*\u0000-\u001f\u007f]/g;
 /** Names Windows keeps for devices, with or without an extension. */
 const RESERVED = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
