@@ -153,7 +153,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await page.locator('.quick-input-widget', { hasText: '6 Selected' }).waitFor();
       await shot(page, '2-import');
       await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
-      await waitForNotification(page, 'Tracking 6 new model version');
+      await waitForNotification(page, 'Now tracking 6 new model versions');
       await treeRow(page, 'customer-support-zh');
       await treeRow(page, 'amv-34qkndzjf111');
       await clearNotifications(page);
