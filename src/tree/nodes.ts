@@ -223,7 +223,7 @@ export function modelTreeItem(node: ModelNode, expanded: boolean, marks: ModelMa
   item.iconPath = marks.gone
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
     : new vscode.ThemeIcon(marks.followed ? 'eye' : 'folder-library');
-  item.tooltip = `${node.label} (${node.modelSetId}) · ${vscode.l10n.t('{0} tracked version(s)', node.versions.length)}`;
+  item.tooltip = `${node.label} (${node.modelSetId}) · ${node.versions.length === 1 ? vscode.l10n.t('1 tracked version') : vscode.l10n.t('{0} tracked versions', node.versions.length)}`;
   if (marks.followed) {
     item.tooltip += ` · ${vscode.l10n.t('Followed: every version is shown, later ones too.')}`;
   }
