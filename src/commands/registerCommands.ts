@@ -46,7 +46,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
           : await s.prompts.inputBox({
               title: vscode.l10n.t('Filter the model versions'),
               prompt: vscode.l10n.t(
-                'Words to find in the model, version, ID or base model; status:Ready, status:Creating or status:Fail for a status. Empty shows everything.',
+                'Words to find in the model, version, ID or base model; status:Ready, status:Creating or status:Failed for a status. Empty shows everything.',
               ),
               placeHolder: vscode.l10n.t('e.g. news status:Ready'),
               value: s.filter.filter?.text ?? '',
