@@ -14,7 +14,7 @@ import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 import { followModel, unfollowModel } from './follow';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
-  const details = registerDetails(context);
+  const details = registerDetails(context, s);
   const selected = () => s.tree.selection;
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),
@@ -36,6 +36,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
       if (id) {
         await s.prompts.copy(id);
         s.prompts.status(vscode.l10n.t('Copied {0}', id));
+        details.copied(id); // the details page says so beside its button
       }
     },
     'qianfan.showDetails': (node?: unknown) => showDetails(s, details, node),

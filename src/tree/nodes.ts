@@ -113,6 +113,25 @@ export function statusText(status: string): string {
   }
 }
 
+let timeFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * A time from Qianfan (ISO 8601) as a user reads it: local, in the display language, with the
+ * zone ("Dec 5, 2026, 8:30:00 PM GMT+8"); the same in the tree's hover and the details page (ISO
+ * only in the log). Text that is not a time is shown as it came.
+ */
+export function localTime(value: string | undefined): string | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    return value;
+  }
+  timeFormat ??= new Intl.DateTimeFormat(vscode.env.language, { dateStyle: 'medium', timeStyle: 'long' });
+  return timeFormat.format(t);
+}
+
 let relative: Intl.RelativeTimeFormat | undefined;
 
 /** "5 minutes ago" in the display language. */
@@ -162,8 +181,8 @@ function versionTooltip(node: VersionNode, v: VersionView): vscode.MarkdownStrin
       [vscode.l10n.t('Base model'), d.model],
       [vscode.l10n.t('Source'), d.sourceType],
       [vscode.l10n.t('I/O mode'), d.ioMode],
-      [vscode.l10n.t('Created'), d.createTime],
-      [vscode.l10n.t('Modified'), d.modifyTime],
+      [vscode.l10n.t('Created'), localTime(d.createTime)],
+      [vscode.l10n.t('Modified'), localTime(d.modifyTime)],
       [vscode.l10n.t('Description'), d.description],
     ];
     md.appendMarkdown(`| | |\n|---|---|\n`);
