@@ -375,7 +375,9 @@ export class DetailsPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.subscriptions.forEach((d) => d.dispose());
+    for (const d of this.subscriptions) {
+      d.dispose();
+    }
     this.panel?.dispose();
   }
 }
