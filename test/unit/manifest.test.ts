@@ -118,6 +118,16 @@ describe('manifest', () => {
     }
   });
 
+  it("the commands' category is localized like the view: Qianfan, 千帆", () => {
+    const categories = new Set(contributes.commands.map((c) => (c as { category?: string }).category));
+    assert.deepStrictEqual([...categories], ['%command.category%']);
+    const en = nls('package.nls.json');
+    const zh = nls('package.nls.zh-cn.json');
+    assert.strictEqual(en['command.category'], en['viewContainer.title']);
+    assert.strictEqual(zh['command.category'], zh['viewContainer.title']);
+    assert.strictEqual(zh['command.category'], '千帆');
+  });
+
   it('node-only commands are hidden from the palette', () => {
     const hidden = contributes.menus.commandPalette.filter((e) => e.when === 'false').map((e) => e.command);
     assert.deepStrictEqual(hidden.sort(), [
