@@ -83,7 +83,7 @@ describe('the getting-started walkthrough', () => {
     await f.api.services.store.update(ACTED_KEY, undefined); // an earlier suite deleted or exported
     assert.strictEqual(f.api.services.acted.acted, false, 'nothing acted on yet');
     // runCommands is the workbench's: it runs each command through the workbench's command
-    // service, the service whose onDidExecuteCommand completes `onCommand:` steps
+    // service, as the step's buttons do
     f.prompts.inputs.push(DEMO_ACCESS_KEY, DEMO_SECRET_KEY);
     await run('runCommands', { commands: ['qianfan.setCredentials'] });
     assert.strictEqual((await f.api.services.credentials.get())?.accessKeyId, DEMO_ACCESS_KEY, 'step 1: the keys are set');
