@@ -119,7 +119,7 @@ export async function importVersions(services: Services): Promise<void> {
         : models.length === 1
           ? vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in 1 model', items.length, all.length)
           : vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in {2} models', items.length, all.length, models.length),
-    placeHolder: vscode.l10n.t('Choose the versions to track (to follow a whole model, run Qianfan: Follow Model)'),
+    placeHolder: vscode.l10n.t('Choose the versions to track'),
     matchOnDescription: true,
     matchOnDetail: true,
   });

@@ -150,7 +150,13 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       const rows = page.locator('.quick-input-widget .monaco-list-row');
       assert.strictEqual(await rows.count(), await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'amv-' }).count());
       assert.strictEqual(await page.locator('.quick-input-widget .monaco-list-row', { hasText: /Follow/ }).count(), 0);
-      await page.locator('.quick-input-widget .quick-input-check-all').first().click(); // select-all
+      // select-all: the header's checkbox (a custom one on newer VS Code, an <input> on 1.93)
+      const custom = page.locator('.quick-input-widget .quick-input-header .monaco-checkbox').first();
+      if (await custom.isVisible()) {
+        await custom.click();
+      } else {
+        await page.locator('.quick-input-widget input.quick-input-check-all').first().click();
+      }
       await page.locator('.quick-input-widget', { hasText: '6 Selected' }).waitFor();
       await shot(page, '2-import');
       await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
