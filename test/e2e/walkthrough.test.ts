@@ -276,8 +276,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       assertIncludes(text, 'console.bce.baidu.com/qianfan/modelcenter/model/user/list'); // says where it goes
       await shot(page, '8-details');
       // in a dark theme the two actions keep the look of the workbench's buttons
-      await runFromPalette(page, 'Preferences: Color Theme');
-      await answerInput(page, 'Dark Modern');
+      await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
       await page.locator('.monaco-workbench.vs-dark').waitFor({ timeout: 15_000 });
       const dark = await detailsFrame(page, 'customer-support-zh / V1 (amv-g73j3faikzpz)');
       const look = await dark
@@ -309,8 +308,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       // and on the page, beside the button (the page is drawn again: its frame is a new one)
       const after = await detailsFrame(page, 'customer-support-zh / V1 (amv-g73j3faikzpz)');
       await after.locator('.copied', { hasText: 'Copied amv-g73j3faikzpz' }).waitFor({ timeout: 10_000 });
-      await runFromPalette(page, 'Preferences: Color Theme');
-      await answerInput(page, 'Light Modern');
+      await runFromPalette(page, 'Preferences: Toggle between Light/Dark Themes');
       await page.locator('.monaco-workbench.vs').waitFor({ timeout: 15_000 });
       await closeActiveEditor(page);
     });
