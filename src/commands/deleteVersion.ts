@@ -14,6 +14,7 @@ import { userMessage } from '../platform/errorMessages';
 import { notify, notifyWithLog } from './notify';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
+import { markActed } from './walkthrough';
 
 const MAX_LISTED = 10;
 
@@ -139,6 +140,9 @@ export async function deleteConfirmed(services: Services, targets: readonly Targ
     ),
   );
   await finish(services, outcomes, by);
+  if (outcomes.some((o) => o.ok)) {
+    await markActed(services);
+  }
   return outcomes;
 }
 

@@ -12,20 +12,16 @@ import { formatBytes } from '../core/work/exportTasks';
 import { type ExportTask, type ModelSetDetail, type ModelVersionDetail } from '../core/qianfan/model';
 import { isModelSetId, isModelVersionId } from '../core/base/ids';
 import { userMessage } from '../platform/errorMessages';
-import { ModelNode, VersionNode, statusText, versionTitle } from '../tree/nodes';
+import { ModelNode, VersionNode, localTime as when, statusText, versionTitle } from '../tree/nodes';
 import { targetsFor } from './selection';
 import { type Services } from './services';
 
-/** The Qianfan console (its pages for one model are not documented, so the console's entry). */
-export const CONSOLE_URL = 'https://console.bce.baidu.com/qianfan/';
-
-function when(value: string | undefined): string | undefined {
-  if (!value) {
-    return undefined;
-  }
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? value : new Date(t).toLocaleString(vscode.env.language);
-}
+/**
+ * Where "Open in the Qianfan console" goes: the console's list of the account's own models
+ * (模型仓库列表), the address Baidu's Qianfan SDK documentation links to find a model and its
+ * versions. Qianfan documents no stable address for one model or one version, so none is made up.
+ */
+export const CONSOLE_URL = 'https://console.bce.baidu.com/qianfan/modelcenter/model/user/list';
 
 /** One part of a details page; the page is rendered to HTML, every text escaped. */
 type Block =
@@ -40,6 +36,10 @@ export interface DetailsPage {
   readonly id: string;
   readonly title: string;
   readonly blocks: Block[];
+  /** A version's status as shown (a change of it reloads the page). */
+  readonly status?: string;
+  /** A model's versions as listed (a delete of one reloads the page). */
+  readonly versionIds?: readonly string[];
 }
 
 function table(rows: [string, string | undefined][]): Block {
@@ -61,7 +61,7 @@ function exportSection(s: Services, modelId: string, task: ExportTask | undefine
   return [
     head,
     table([
-      [vscode.l10n.t('Status'), task.status === 'Done' ? vscode.l10n.t('Done') : task.status === 'Doing' ? vscode.l10n.t('Exporting…') : task.status],
+      [vscode.l10n.t('Status'), task.status === 'Done' ? vscode.l10n.t('Exported') : task.status === 'Doing' ? vscode.l10n.t('Exporting…') : task.status],
       [vscode.l10n.t('Export task'), task.exportId],
       [vscode.l10n.t('File'), task.fileName],
       [
@@ -96,6 +96,7 @@ async function versionPage(s: Services, modelId: string): Promise<DetailsPage> {
   return {
     id: modelId,
     title: versionTitle(modelName, detail.modelName, modelId),
+    status: detail.status,
     blocks: [
       table([
         [vscode.l10n.t('Status'), statusText(detail.status)],
@@ -119,6 +120,7 @@ async function modelPage(s: Services, modelSetId: string): Promise<DetailsPage> 
   return {
     id: modelSetId,
     title: set.modelSetName || modelSetId,
+    versionIds: set.modelIds,
     blocks: [
       table([
         [vscode.l10n.t('Model ID'), set.modelSetId],
@@ -207,10 +209,15 @@ function blockHtml(block: Block): string {
 
 /**
  * The page as HTML in the theme's colours and fonts (the workbench's CSS variables), its text
- * selectable, with Copy ID and Open the Qianfan console as command links. No script runs.
+ * selectable, with Copy ID and Open in the Qianfan console as command links that look like the
+ * workbench's buttons in light, dark and high-contrast themes. No script runs; `copied` shows the
+ * note that Copy ID copied.
  */
-export function detailsHtml(page: DetailsPage, cspSource: string): string {
+export function detailsHtml(page: DetailsPage, cspSource: string, copied = false): string {
   const copy = `command:qianfan.copyId?${encodeURIComponent(JSON.stringify([page.id]))}`;
+  const where = page.versionIds
+    ? vscode.l10n.t('Opens the list of your models in the Qianfan console ({0}): Qianfan has no address of its own for one model.', CONSOLE_URL)
+    : vscode.l10n.t('Opens the list of your models in the Qianfan console ({0}): Qianfan has no address of its own for one version.', CONSOLE_URL);
   return `<!DOCTYPE html>
 <html lang="${escape(vscode.env.language)}">
 <head>
@@ -227,30 +234,116 @@ export function detailsHtml(page: DetailsPage, cspSource: string): string {
   th { font-weight: 600; color: var(--vscode-descriptionForeground); white-space: nowrap; width: 9em; }
   td { word-break: break-all; }
   code { font-family: var(--vscode-editor-font-family); background: var(--vscode-textCodeBlock-background); padding: 1px 4px; border-radius: 3px; }
-  .actions { display: flex; gap: 8px; margin: 12px 0; }
-  .actions a { color: var(--vscode-button-secondaryForeground, var(--vscode-button-foreground)); background: var(--vscode-button-secondaryBackground, var(--vscode-button-background)); padding: 4px 10px; border-radius: 2px; text-decoration: none; }
-  .actions a:hover { background: var(--vscode-button-secondaryHoverBackground, var(--vscode-button-hoverBackground)); }
-  .actions a:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+  .actions { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; margin: 12px 0 4px; }
+  /* the workbench's buttons: its colours in every theme, a border where the theme draws one (high contrast) */
+  .actions a.button { display: inline-block; color: var(--vscode-button-foreground); background: var(--vscode-button-background); border: 1px solid var(--vscode-button-border, transparent); padding: 4px 12px; border-radius: 2px; line-height: 18px; text-decoration: none; }
+  .actions a.button:hover { background: var(--vscode-button-hoverBackground); text-decoration: none; }
+  .actions a.button.secondary { color: var(--vscode-button-secondaryForeground); background: var(--vscode-button-secondaryBackground); }
+  .actions a.button.secondary:hover { background: var(--vscode-button-secondaryHoverBackground); }
+  .actions a.button:focus-visible { outline: 1px solid var(--vscode-focusBorder); outline-offset: 2px; }
+  body.vscode-high-contrast .actions a.button, body.vscode-high-contrast-light .actions a.button { border-color: var(--vscode-contrastBorder); }
+  body.vscode-high-contrast .actions a.button:hover, body.vscode-high-contrast-light .actions a.button:hover { outline: 1px dashed var(--vscode-contrastActiveBorder); }
+  .copied { color: var(--vscode-descriptionForeground); }
+  .where { color: var(--vscode-descriptionForeground); margin: 0 0 12px; font-size: 0.9em; }
 </style>
 </head>
 <body>
 <h1>${escape(page.title)}</h1>
 <div class="actions">
-<a href="${escape(copy)}">${escape(vscode.l10n.t('Copy ID'))}</a>
-<a href="command:qianfan.openConsole">${escape(vscode.l10n.t('Open the Qianfan console'))}</a>
+<a class="button" role="button" href="${escape(copy)}">${escape(vscode.l10n.t('Copy ID'))}</a>
+<a class="button secondary" role="button" href="command:qianfan.openConsole" title="${escape(CONSOLE_URL)}">${escape(vscode.l10n.t('Open in the Qianfan console'))}</a>
+${copied ? `<span class="copied" role="status">✓ ${escape(vscode.l10n.t('Copied {0}', page.id))}</span>` : ''}
 </div>
+<p class="where">${escape(where)}</p>
 ${page.blocks.map(blockHtml).join('\n')}
 </body>
 </html>`;
 }
 
-/** The details tab: one, reused (as a preview is) for the next version or model shown. */
+/** What the details tab watches to follow what it shows. */
+export interface DetailsSources {
+  readonly tracked: Pick<Services['tracked'], 'onDidChange' | 'get'>;
+  readonly details: Pick<Services['details'], 'onDidChange' | 'get'>;
+  /** The page of this ID, asked of Qianfan now. */
+  load(id: string): Promise<DetailsPage>;
+}
+
+/**
+ * The details tab: one, reused (as a preview is) for the next version or model shown. While open
+ * it follows what it shows: a delete of the version (or of one of the model's versions), or a
+ * change of the version's status, reloads it in place (without taking the focus).
+ */
 export class DetailsPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   /** What the tab shows now. */
   page: DetailsPage | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private reloading: Promise<void> | undefined;
+  private reloadAgain = false;
 
   constructor(private readonly iconUri: vscode.Uri) {}
+
+  /** Follows the stores: what the tab shows is reloaded when it changes. */
+  follow(sources: DetailsSources): void {
+    this.subscriptions.push(
+      sources.tracked.onDidChange((change) => {
+        const page = this.page;
+        if (!page) {
+          return;
+        }
+        const touched = [...change.removed, ...change.added, ...change.updated];
+        const mine = page.versionIds
+          ? touched.some((id) => page.versionIds!.includes(id) || sources.tracked.get(id)?.modelSetId === page.id)
+          : change.removed.includes(page.id) || (change.updated.includes(page.id) && sources.tracked.get(page.id)?.status !== page.status);
+        if (mine) {
+          this.reload(sources);
+        }
+      }),
+      sources.details.onDidChange((ids) => {
+        const page = this.page;
+        if (!page || page.versionIds || !ids.includes(page.id)) {
+          return;
+        }
+        const live = sources.details.get(page.id);
+        if ((live?.kind === 'loaded' && live.detail.status !== page.status) || live?.kind === 'missing') {
+          this.reload(sources);
+        }
+      }),
+    );
+  }
+
+  /** Loads the page shown again and shows it in place; changes during a load make one more. */
+  private reload(sources: DetailsSources): void {
+    if (this.reloading) {
+      this.reloadAgain = true;
+      return;
+    }
+    this.reloading = (async () => {
+      do {
+        this.reloadAgain = false;
+        const id = this.page?.id;
+        if (!id) {
+          return;
+        }
+        const page = await sources.load(id);
+        if (this.panel && this.page?.id === id) {
+          this.render(page);
+        }
+      } while (this.reloadAgain);
+    })().finally(() => (this.reloading = undefined));
+  }
+
+  /** Waits for a reload under way (tests). */
+  settled(): Promise<void> {
+    return this.reloading ?? Promise.resolve();
+  }
+
+  /** Copy ID copied this ID: the page says so beside the button. */
+  copied(id: string): void {
+    if (this.panel && this.page?.id === id) {
+      this.panel.webview.html = detailsHtml(this.page, this.panel.webview.cspSource, true);
+    }
+  }
 
   show(page: DetailsPage): vscode.WebviewPanel {
     if (!this.panel) {
@@ -268,19 +361,32 @@ export class DetailsPanel implements vscode.Disposable {
     } else {
       this.panel.reveal(undefined, false);
     }
-    this.panel.title = page.title;
-    this.panel.webview.html = detailsHtml(page, this.panel.webview.cspSource);
-    this.page = page;
+    this.render(page);
     return this.panel;
   }
 
+  private render(page: DetailsPage): void {
+    if (!this.panel) {
+      return;
+    }
+    this.panel.title = page.title;
+    this.panel.webview.html = detailsHtml(page, this.panel.webview.cspSource);
+    this.page = page;
+  }
+
   dispose(): void {
+    for (const d of this.subscriptions) {
+      d.dispose();
+    }
     this.panel?.dispose();
   }
 }
 
-export function registerDetails(context: vscode.ExtensionContext): DetailsPanel {
+export function registerDetails(context: vscode.ExtensionContext, s?: Services): DetailsPanel {
   const panel = new DetailsPanel(vscode.Uri.joinPath(context.extensionUri, 'media', 'qianfan.svg'));
+  if (s) {
+    panel.follow({ tracked: s.tracked, details: s.details, load: (id) => detailsPage(s, id) });
+  }
   context.subscriptions.push(panel);
   return panel;
 }

@@ -10,11 +10,13 @@ import { type DownloadResult, type ExportFile, partPath } from '../core/download
 import { DownloadError } from '../core/download/errors';
 import { isCancelled } from '../core/qianfan/errors';
 import { exportFileOf } from '../core/download/exportFile';
+import { downloadFileName } from '../core/download/fileName';
 import { formatBytes } from '../core/work/exportTasks';
 import { downloadErrorText, progressText } from './downloadText';
 import { notify, notifyWithLog } from './notify';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
+import { markActed } from './walkthrough';
 
 /** The export's file: from this session's finished export, else asked of Qianfan. */
 export async function exportFileFor(s: Services, modelId: string): Promise<ExportFile> {
@@ -25,11 +27,22 @@ export async function exportFileFor(s: Services, modelId: string): Promise<Expor
   return exportFileOf(modelId, await s.client().describeModelExportTask(modelId));
 }
 
-/** A plain file name (no folders, no odd characters) for the save dialog. */
+/** The export's own file name made plain (no folders, no odd characters). */
 export function safeName(file: ExportFile): string {
   const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
   const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
   return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
+}
+
+/**
+ * The name the save dialog proposes: the model and the version ("customer-support-zh-V3.tar.gz"),
+ * as the tree names them; the export's ID stays in the log.
+ */
+export function defaultFileName(s: Pick<Services, 'tracked' | 'details'>, file: ExportFile): string {
+  const t = s.tracked.get(file.modelId);
+  const live = s.details.get(file.modelId);
+  const name = (live?.kind === 'loaded' && live.detail.modelName) || t?.name;
+  return downloadFileName(t?.modelSetName || t?.modelSetId, name, file.modelId, file.fileName);
 }
 
 function defaultFolder(s: Services): string {
@@ -56,7 +69,7 @@ async function exists(p: string): Promise<boolean> {
 async function chooseTarget(s: Services, target: Target, file: ExportFile): Promise<{ path: string; overwrite: boolean } | undefined> {
   const remote = vscode.env.remoteName;
   const partial = s.partialDownloads.forExport(file.modelId, file.md5);
-  const suggested = partial?.target ?? path.join(defaultFolder(s), safeName(file));
+  const suggested = partial?.target ?? path.join(defaultFolder(s), defaultFileName(s, file));
   const uri = await s.prompts.saveDialog({
     defaultUri: hostUri(suggested),
     saveLabel: vscode.l10n.t('Download'),
@@ -80,27 +93,27 @@ async function chooseTarget(s: Services, target: Target, file: ExportFile): Prom
   return ok ? { path: chosen, overwrite: true } : undefined;
 }
 
-function offerActions(s: Services, result: DownloadResult, label: string): void {
+/** A short toast: the file's name, size and md5 verified; where it is, behind Reveal (or Copy Path where nothing can reveal it). */
+function offerActions(s: Services, result: DownloadResult): void {
   const uri = hostUri(result.path);
   const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
   const reveal = vscode.l10n.t('Reveal in Explorer View');
   const openFolder = vscode.l10n.t('Open Containing Folder');
-  const actions = [...(inWorkspace ? [reveal] : []), ...(!vscode.env.remoteName && vscode.env.uiKind === vscode.UIKind.Desktop ? [openFolder] : [])];
-  const where = vscode.env.remoteName
-    ? vscode.l10n.t(
-        'Downloaded the export of {0} to {1} on the remote machine ({2}): {3}, md5 verified.',
-        label,
-        result.path,
-        vscode.env.remoteName,
-        formatBytes(result.bytes),
-      )
-    : vscode.l10n.t('Downloaded the export of {0} to {1}: {2}, md5 verified.', label, result.path, formatBytes(result.bytes));
-  void notify(s, 'info', where, ...actions).then((choice) =>
+  const copyPath = vscode.l10n.t('Copy Path');
+  const canOpenFolder = !vscode.env.remoteName && vscode.env.uiKind === vscode.UIKind.Desktop;
+  const actions = [...(inWorkspace ? [reveal] : []), ...(canOpenFolder ? [openFolder] : []), ...(!inWorkspace && !canOpenFolder ? [copyPath] : [])];
+  const name = path.basename(result.path);
+  const text = vscode.env.remoteName
+    ? vscode.l10n.t('Downloaded {0} on the remote machine ({1}): {2}, md5 verified.', name, vscode.env.remoteName, formatBytes(result.bytes))
+    : vscode.l10n.t('Downloaded {0}: {1}, md5 verified.', name, formatBytes(result.bytes));
+  void notify(s, 'info', text, ...actions).then((choice) =>
     choice === reveal
       ? vscode.commands.executeCommand('revealInExplorer', uri)
       : choice === openFolder
         ? vscode.commands.executeCommand('revealFileInOS', uri)
-        : undefined,
+        : choice === copyPath
+          ? s.prompts.copy(result.path)
+          : undefined,
   );
 }
 
@@ -129,7 +142,7 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
   }
   try {
     const result = await downloadTo(s, target, file, where);
-    offerActions(s, result, target.label);
+    offerActions(s, result);
     return result;
   } catch (error) {
     if (isCancelled(error)) {
@@ -152,8 +165,10 @@ export async function downloadExport(s: Services, node?: unknown): Promise<Downl
  * in hand has expired. Logged (`by` says who asked); its errors are the caller's to report.
  */
 export async function downloadTo(s: Services, target: Target, file: ExportFile, where: { path: string; overwrite: boolean }, by = ''): Promise<DownloadResult> {
-  s.logger.info(`Downloading the export of ${target.label} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}${by}`);
-  const result = await s.prompts.withProgress(vscode.l10n.t('Downloading {0}', safeName(file)), true, (progress, signal) => {
+  s.logger.info(
+    `Downloading the export ${file.exportId ?? '?'} (${file.fileName ?? '?'}) of ${target.label} (${file.fileSize} bytes, md5 ${file.md5}) to ${partPath(where.path)}${by}`,
+  );
+  const result = await s.prompts.withProgress(vscode.l10n.t('Downloading {0}', path.basename(where.path)), true, (progress, signal) => {
     let percent = 0;
     return s.downloads.download(
       { file, target: where.path, overwrite: where.overwrite, signal, refresh: () => exportFileForRefresh(s, target.modelId) },
@@ -167,6 +182,7 @@ export async function downloadTo(s: Services, target: Target, file: ExportFile, 
     );
   });
   s.logger.info(`Downloaded ${result.path} (${result.bytes} bytes, md5 ${result.md5} verified; from byte ${result.resumedFrom}, ${result.attempts} requests)`);
+  await markActed(s);
   return result;
 }
 

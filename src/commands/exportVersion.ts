@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { type ExportOutcome, formatBytes } from '../core/work/exportTasks';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
+import { markActed } from './walkthrough';
 
 export async function exportVersion(services: Services, node?: unknown): Promise<ExportOutcome | undefined> {
   const [target] =
@@ -54,5 +55,6 @@ export async function startExport(services: Services, target: Target, signal?: A
   const started = await services.busy.during('export', () => client.startExport(target.modelId, { signal }));
   services.logger.info(`${started.resumed ? 'Following the running export' : 'Started export'} ${started.exportId} of ${target.label}${by}`);
   const following = services.exports.watch({ modelId: target.modelId, exportId: started.exportId, startedAt: Date.now(), label: target.label });
+  await markActed(services);
   return { exportId: started.exportId, resumed: started.resumed, following };
 }

@@ -47,7 +47,7 @@ export async function followModel(services: Services, arg?: unknown): Promise<vo
       .map((m) => ({
         label: m.modelSetName || m.modelSetId,
         description: m.modelSetId,
-        detail: vscode.l10n.t('{0} version(s)', m.modelIds.length),
+        detail: m.modelIds.length === 1 ? vscode.l10n.t('1 version') : vscode.l10n.t('{0} versions', m.modelIds.length),
         id: m.modelSetId,
       }));
     if (items.length === 0) {
@@ -74,7 +74,14 @@ export async function followModel(services: Services, arg?: unknown): Promise<vo
   void notify(
     services,
     'info',
-    vscode.l10n.t('Following {0}: its {1} version(s) are tracked ({2} new), and versions published later will be added.', name, detail.modelIds.length, added),
+    detail.modelIds.length === 1
+      ? vscode.l10n.t('Following {0}: its one version is tracked ({1} new), and versions published later will be added.', name, added)
+      : vscode.l10n.t(
+          'Following {0}: its {1} versions are tracked ({2} new), and versions published later will be added.',
+          name,
+          detail.modelIds.length,
+          added,
+        ),
   );
 }
 

@@ -14,7 +14,7 @@ import { importVersions, trackVersion, untrackVersion } from './trackVersions';
 import { followModel, unfollowModel } from './follow';
 
 export function registerCommands(context: vscode.ExtensionContext, s: Services): void {
-  const details = registerDetails(context);
+  const details = registerDetails(context, s);
   const selected = () => s.tree.selection;
   const table: Record<string, (...args: unknown[]) => unknown> = {
     'qianfan.setCredentials': () => setCredentials(s),
@@ -36,6 +36,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
       if (id) {
         await s.prompts.copy(id);
         s.prompts.status(vscode.l10n.t('Copied {0}', id));
+        details.copied(id); // the details page says so beside its button
       }
     },
     'qianfan.showDetails': (node?: unknown) => showDetails(s, details, node),
@@ -46,7 +47,7 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
           : await s.prompts.inputBox({
               title: vscode.l10n.t('Filter the model versions'),
               prompt: vscode.l10n.t(
-                'Words to find in the model, version, ID or base model; status:Ready, status:Creating or status:Fail for a status. Empty shows everything.',
+                'Words to find in the model, version, ID or base model; status:Ready, status:Creating or status:Failed for a status. Empty shows everything.',
               ),
               placeHolder: vscode.l10n.t('e.g. news status:Ready'),
               value: s.filter.filter?.text ?? '',

@@ -18,6 +18,7 @@ import { FollowedModelsStore } from '../core/state/followedModels';
 import { FollowPoller } from '../core/work/followPoller';
 import { VersionDetailsStore } from '../core/state/versionDetails';
 import { ViewFilterStore } from '../core/state/viewFilter';
+import { ActedFlag } from '../core/state/walkthrough';
 import { type Settings, readSettings } from '../platform/config';
 import { Logger } from '../platform/logger';
 import { useRedactor } from '../platform/errorMessages';
@@ -58,6 +59,8 @@ export interface Services extends ExportWatcherDeps {
   readonly loader: DetailLoader;
   /** What the view is filtered by. */
   readonly filter: ViewFilterStore;
+  /** Whether a delete, an export or a download was done once (the walkthrough's last step). */
+  readonly acted: ActedFlag;
   readonly poller: StatusPoller;
   /** The models followed in the active profile (every version shown, later ones too). */
   readonly followed: FollowedModelsStore;
@@ -102,6 +105,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     exportStates: new ExportStateStore(),
     details: new VersionDetailsStore(),
     filter: new ViewFilterStore(),
+    acted: new ActedFlag(store),
     client: (): QianfanClient => clients.get(),
     settings: readSettings,
   };

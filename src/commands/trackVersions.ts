@@ -6,7 +6,6 @@ import { type CustomModelSet, type ModelVersionDetail } from '../core/qianfan/mo
 import { versionTitle } from '../tree/nodes';
 import { targetsFor } from './selection';
 import { notify } from './notify';
-import { followModels } from './follow';
 import { type Services } from './services';
 
 /** What is wrong with a typed ID, in the user's words. */
@@ -103,20 +102,23 @@ export async function importVersions(services: Services): Promise<void> {
     return;
   }
   if (items.length === 0) {
-    void notify(services, 'info', vscode.l10n.t('All {0} model versions of this account are tracked already.', all.length));
+    void notify(
+      services,
+      'info',
+      all.length === 1
+        ? vscode.l10n.t('The one model version of this account is tracked already.')
+        : vscode.l10n.t('All {0} model versions of this account are tracked already.', all.length),
+    );
     return;
   }
-  // beside the single versions: each model not followed yet, to follow as a whole (its later versions too)
-  const follows = models
-    .filter((m) => !services.followed.has(m.modelSetId))
-    .map((m) => ({
-      label: `$(eye) ${vscode.l10n.t('Follow the whole model {0}', m.modelSetName || m.modelSetId)}`,
-      description: m.modelSetId,
-      detail: vscode.l10n.t('All {0} version(s), and versions published later', m.modelIds.length),
-      follow: m,
-    }));
-  const picked = await services.prompts.pickMany<(typeof items)[number] | (typeof follows)[number]>([...items, ...follows], {
-    title: vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in {2} models', items.length, all.length, models.length),
+  // versions only: select-all picks versions, never follows a model (Follow Model is its own command)
+  const picked = await services.prompts.pickMany(items, {
+    title:
+      all.length === 1
+        ? vscode.l10n.t('Import model versions: {0} not tracked yet, of 1 in 1 model', items.length)
+        : models.length === 1
+          ? vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in 1 model', items.length, all.length)
+          : vscode.l10n.t('Import model versions: {0} not tracked yet, of {1} in {2} models', items.length, all.length, models.length),
     placeHolder: vscode.l10n.t('Choose the versions to track'),
     matchOnDescription: true,
     matchOnDetail: true,
@@ -124,19 +126,12 @@ export async function importVersions(services: Services): Promise<void> {
   if (!picked || picked.length === 0) {
     return;
   }
-  const versions = picked.flatMap((p) => ('version' in p ? [p.version] : []));
-  const followModelsPicked = picked.flatMap((p) => ('follow' in p ? [p.follow] : []));
-  let added = versions.length > 0 ? await services.tracked.add(versions) : 0;
-  if (followModelsPicked.length > 0) {
-    added += await followModels(services, followModelsPicked);
-  }
-  services.logger.info(`Imported ${added} new version(s) of ${versions.length} chosen, following ${followModelsPicked.length} model(s)`);
+  const added = await services.tracked.add(picked.map((p) => p.version));
+  services.logger.info(`Imported ${added} new version(s) of ${picked.length} chosen`);
   void notify(
     services,
     'info',
-    followModelsPicked.length > 0
-      ? vscode.l10n.t('Tracking {0} new model version(s); following {1} model(s): their later versions will be added too.', added, followModelsPicked.length)
-      : vscode.l10n.t('Tracking {0} new model version(s).', added),
+    added === 1 ? vscode.l10n.t('Now tracking 1 new model version.') : vscode.l10n.t('Now tracking {0} new model versions.', added),
   );
 }
 
@@ -147,5 +142,11 @@ export async function untrackVersion(services: Services, node?: unknown, nodes?:
   }
   const removed = await services.tracked.remove(targets.map((t) => t.modelId));
   services.logger.info(`Untracked ${targets.map((t) => t.label).join(', ')}`);
-  void notify(services, 'info', vscode.l10n.t('Stopped tracking {0} model version(s). They still exist in Qianfan.', removed));
+  void notify(
+    services,
+    'info',
+    removed === 1
+      ? vscode.l10n.t('Stopped tracking 1 model version. It still exists in Qianfan.')
+      : vscode.l10n.t('Stopped tracking {0} model versions. They still exist in Qianfan.', removed),
+  );
 }

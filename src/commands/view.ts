@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { type TreeNode } from '../tree/nodes';
+import { type FilterSummary } from '../tree/modelVersionTreeProvider';
 import { type Services } from './services';
+import { setWalkthroughContext } from './walkthrough';
 
 /**
  * "team · qianfan.baidubce.com · AK 1a2b…": the active profile, the endpoint's
@@ -22,21 +24,47 @@ export function describeTarget(endpoint: string, accessKeyId: string | undefined
   return profile ? `${profile} · ${target}` : target;
 }
 
+/** "Filter "news status:ready": 12 of 4,000 versions match." (undefined: no filter). */
+export function filterMessage(summary: FilterSummary | undefined): string | undefined {
+  if (!summary) {
+    return undefined;
+  }
+  const total = summary.total.toLocaleString(vscode.env.language);
+  const matching = summary.matching.toLocaleString(vscode.env.language);
+  if (summary.total === 1) {
+    return summary.matching === 1
+      ? vscode.l10n.t('Filter "{0}": the one tracked version matches.', summary.text)
+      : vscode.l10n.t('Filter "{0}": the one tracked version does not match.', summary.text);
+  }
+  return summary.matching === 1
+    ? vscode.l10n.t('Filter "{0}": 1 of {1} versions matches.', summary.text, total)
+    : vscode.l10n.t('Filter "{0}": {1} of {2} versions match.', summary.text, matching, total);
+}
+
 /** Key changes closer together than this reload the view once (which clears a "keys refused" stop). */
 const KEY_CHANGE_SETTLE_MS = 100;
 
 export function registerView(context: vscode.ExtensionContext, s: Services): vscode.TreeView<TreeNode> {
   const view = vscode.window.createTreeView('qianfan.modelVersions', { treeDataProvider: s.tree, canSelectMany: true, showCollapseAll: true });
   let reload: ReturnType<typeof setTimeout> | undefined;
+  // a filter on: said at the top of the view's body (the description is cut off in a narrow sidebar)
+  const updateMessage = () => {
+    const message = filterMessage(s.tree.filterSummary());
+    if (view.message !== message) {
+      view.message = message;
+    }
+  };
   const updateContext = async () => {
     const keys = await s.credentials.get();
     // where requests go, in the view's title bar: the endpoint's host and the access key's first characters
     const target = describeTarget(s.settings().endpoint, keys?.accessKeyId, s.profiles.active.name);
     const filter = s.filter.filter;
     view.description = filter ? `${vscode.l10n.t('Filter: {0}', filter.text)} · ${target}` : target;
+    updateMessage();
     await vscode.commands.executeCommand('setContext', 'qianfan.filtered', filter !== undefined);
-    await vscode.commands.executeCommand('setContext', 'qianfan.hasCredentials', keys !== undefined);
     await vscode.commands.executeCommand('setContext', 'qianfan.trackedCount', s.tracked.view().length);
+    // qianfan.hasCredentials and the walkthrough's other keys: its steps complete on them
+    await setWalkthroughContext(s, keys !== undefined);
   };
   context.subscriptions.push(
     view,
@@ -53,6 +81,8 @@ export function registerView(context: vscode.ExtensionContext, s: Services): vsc
     s.tracked.onDidChange(() => void updateContext()),
     s.profiles.onDidChange(() => void updateContext()),
     s.filter.onDidChange(() => void updateContext()),
+    // a status learnt, a version tracked or untracked: the count of matches follows
+    s.tree.onDidChangeTreeData(() => updateMessage()),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('qianfan.endpoint')) {
         void updateContext();

@@ -18,6 +18,22 @@ import { ActionNode, ErrorNode, ModelNode, type TreeNode, VersionNode, actionTre
 /** Up to this many tracked versions, models start expanded; beyond, collapsed (and nothing loads until opened). */
 export const EXPAND_ALL_LIMIT = 50;
 
+/**
+ * With a filter on, the models with matches open by themselves when at most this many matching
+ * versions are not yet known in this session: opening them then asks Qianfan about at most 10
+ * versions, one round at the default `qianfan.maxConcurrentRequests` (10), no burst. (And at most
+ * EXPAND_ALL_LIMIT rows in all.) Beyond that they stay closed, and the view's message says how
+ * many match.
+ */
+export const FILTER_EXPAND_UNKNOWN_LIMIT = 10;
+
+/** How many versions the filter lets through, of how many tracked. */
+export interface FilterSummary {
+  readonly text: string;
+  readonly matching: number;
+  readonly total: number;
+}
+
 export interface TreeDeps {
   readonly tracked: TrackedVersionsStore;
   readonly details: VersionDetailsStore;
@@ -59,6 +75,8 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   /** Models whose children the view asked for and that were not collapsed since. */
   private readonly expanded = new Set<string>();
   private firstRootTold = false;
+  /** Whether the models of the current root open by themselves (decided when the root is built). */
+  private rootExpanded = false;
   private readonly toRepaint = new Set<string>();
   private repaintTimer?: ReturnType<typeof setTimeout>;
   private selected: readonly TreeNode[] = [];
@@ -146,12 +164,14 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     if (filter && models.length === 0) {
       return [new ActionNode(vscode.l10n.t('No tracked version matches "{0}". Clear the filter', filter.text), 'qianfan.clearFilter', 'clear-all')];
     }
+    // the view's message says what is filtered and how many match; this row clears it, on every VS Code
+    const clear = filter ? [new ActionNode(vscode.l10n.t('Clear the filter'), 'qianfan.clearFilter', 'clear-all')] : [];
     if (!this.firstRootTold) {
       this.firstRootTold = true;
       this.deps.onFirstRoot?.(models.length, this.versionNodes.size);
     }
     const problem = this.problemNode();
-    return problem ? [problem, ...models] : models;
+    return [...(problem ? [problem] : []), ...clear, ...models];
   }
 
   /** The view collapsed a model: what waits to load under it is taken back. */
@@ -209,11 +229,23 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
   }
 
   private expandAll(): boolean {
-    const shown = this.deps.filter.filter ? this.versionCount() : this.deps.tracked.view().length;
-    return shown <= EXPAND_ALL_LIMIT;
+    if (!this.deps.filter.filter) {
+      return this.deps.tracked.view().length <= EXPAND_ALL_LIMIT;
+    }
+    this.models();
+    return this.rootExpanded;
   }
 
-  private versionCount(): number {
+  /** With a filter on: its text, and how many tracked versions match of how many (undefined without one). */
+  filterSummary(): FilterSummary | undefined {
+    const filter = this.deps.filter.filter;
+    if (!filter) {
+      return undefined;
+    }
+    return { text: filter.text, matching: this.matchCount(), total: this.deps.tracked.view().length };
+  }
+
+  private matchCount(): number {
     return this.models().reduce((n, m) => n + m.versions.length, 0);
   }
 
@@ -276,6 +308,11 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
       model.versions.sort(naturalOrder);
     }
     this.root = [...groups.values()].sort(naturalOrder);
+    if (filter) {
+      const versions = this.root.flatMap((m) => m.versions);
+      const unknown = versions.filter((v) => this.deps.details.get(v.modelId) === undefined).length; // what opening would load
+      this.rootExpanded = versions.length <= EXPAND_ALL_LIMIT && unknown <= FILTER_EXPAND_UNKNOWN_LIMIT;
+    }
     return this.root;
   }
 

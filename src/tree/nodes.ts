@@ -113,6 +113,25 @@ export function statusText(status: string): string {
   }
 }
 
+let timeFormat: Intl.DateTimeFormat | undefined;
+
+/**
+ * A time from Qianfan (ISO 8601) as a user reads it: local, in the display language, with the
+ * zone ("Dec 5, 2026, 8:30:00 PM GMT+8"); the same in the tree's hover and the details page (ISO
+ * only in the log). Text that is not a time is shown as it came.
+ */
+export function localTime(value: string | undefined): string | undefined {
+  if (!value) {
+    return undefined;
+  }
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) {
+    return value;
+  }
+  timeFormat ??= new Intl.DateTimeFormat(vscode.env.language, { dateStyle: 'medium', timeStyle: 'long' });
+  return timeFormat.format(t);
+}
+
 let relative: Intl.RelativeTimeFormat | undefined;
 
 /** "5 minutes ago" in the display language. */
@@ -162,8 +181,8 @@ function versionTooltip(node: VersionNode, v: VersionView): vscode.MarkdownStrin
       [vscode.l10n.t('Base model'), d.model],
       [vscode.l10n.t('Source'), d.sourceType],
       [vscode.l10n.t('I/O mode'), d.ioMode],
-      [vscode.l10n.t('Created'), d.createTime],
-      [vscode.l10n.t('Modified'), d.modifyTime],
+      [vscode.l10n.t('Created'), localTime(d.createTime)],
+      [vscode.l10n.t('Modified'), localTime(d.modifyTime)],
       [vscode.l10n.t('Description'), d.description],
     ];
     md.appendMarkdown(`| | |\n|---|---|\n`);
@@ -223,7 +242,7 @@ export function modelTreeItem(node: ModelNode, expanded: boolean, marks: ModelMa
   item.iconPath = marks.gone
     ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('problemsWarningIcon.foreground'))
     : new vscode.ThemeIcon(marks.followed ? 'eye' : 'folder-library');
-  item.tooltip = `${node.label} (${node.modelSetId}) · ${vscode.l10n.t('{0} tracked version(s)', node.versions.length)}`;
+  item.tooltip = `${node.label} (${node.modelSetId}) · ${node.versions.length === 1 ? vscode.l10n.t('1 tracked version') : vscode.l10n.t('{0} tracked versions', node.versions.length)}`;
   if (marks.followed) {
     item.tooltip += ` · ${vscode.l10n.t('Followed: every version is shown, later ones too.')}`;
   }

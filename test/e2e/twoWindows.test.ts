@@ -107,7 +107,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await page.locator('.quick-input-widget', { hasText: '6 Selected' }).waitFor();
       const listings = emulator.count('DescribeCustomModelSets');
       await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
-      await waitForNotification(page, 'Tracking 6 new model version');
+      await waitForNotification(page, 'Now tracking 6 new model versions');
       await waitForShown(page, VERSIONS, 'the window that imported');
       await waitForShown(other, VERSIONS, 'the other window');
       assert.strictEqual(emulator.count('DescribeCustomModelSets'), listings, 'no listing asked for it');

@@ -30,6 +30,7 @@ export async function openWorkbench(settings: Record<string, unknown>, folder: s
         ['extensionDevelopmentPath', remoteUri(server, ROOT)],
         ['skipWelcome', 'true'],
       ]),
+      { timeout: 120_000 }, // a loaded machine takes longer than Playwright's 30 s to load the workbench
     );
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     return {

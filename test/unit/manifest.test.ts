@@ -4,6 +4,7 @@ import { existsSync, readFileSync, readdirSync } from 'fs';
 import * as path from 'path';
 import { allContextValues } from '../../src/tree/contextValues';
 import { asManifest } from '../support/manifest';
+import { WALKTHROUGH_KEYS } from '../../src/core/state/walkthrough';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const pkg = asManifest(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')));
@@ -72,36 +73,34 @@ describe('manifest', () => {
     assert.ok(!re.test('qianfan.version.missing') && !re.test('qianfan.model') && !re.test('qianfan.error'));
   });
 
-  it('the getting-started walkthrough: set a key, track or import, then delete / export / download, each step done by its command', () => {
+  it('the getting-started walkthrough: set a key, track or import, then delete / export / download, each step done by the state it asks for', () => {
     const [walkthrough, ...others] = walkthroughs();
     assert.ok(walkthrough, 'a walkthrough is contributed');
     assert.deepStrictEqual(others, [], 'one walkthrough');
     assert.strictEqual(walkthrough.id, 'qianfan.gettingStarted');
     const registered = registeredInSource();
+    // onContext:, not onCommand: (which VS Code counts only once its walkthrough service has started)
     assert.deepStrictEqual(
       walkthrough.steps.map((s) => [s.id, s.completionEvents]),
       [
-        ['setKey', ['onCommand:qianfan.setCredentials']],
-        ['trackVersions', ['onCommand:qianfan.importVersions', 'onCommand:qianfan.trackVersion']],
-        ['actOnVersion', ['onCommand:qianfan.deleteVersion', 'onCommand:qianfan.exportVersion', 'onCommand:qianfan.downloadExport']],
+        ['setKey', [`onContext:${WALKTHROUGH_KEYS.keys}`]],
+        ['trackVersions', [`onContext:${WALKTHROUGH_KEYS.tracked}`]],
+        ['actOnVersion', [`onContext:${WALKTHROUGH_KEYS.acted}`]],
       ],
     );
+    // the keys are set where the view sets its context
+    const view = readFileSync(path.join(root, 'src', 'commands', 'view.ts'), 'utf8');
+    assert.ok(view.includes('setWalkthroughContext('), 'view.ts sets the walkthrough keys');
     const en = nls('package.nls.json');
     const zh = nls('package.nls.zh-cn.json');
     for (const step of walkthrough.steps) {
-      for (const event of step.completionEvents ?? []) {
-        const command = event.replace(/^onCommand:/, '');
+      // each step's buttons run a command of this extension
+      const description = en[step.description.replace(/^%|%$/g, '')] ?? '';
+      const links = [...description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]);
+      assert.ok(links.length > 0, `${step.id} has a button`);
+      for (const command of links) {
         assert.ok(commandIds.includes(command) && registered.includes(command), `${step.id}: ${command} is contributed and registered`);
       }
-      // each step's buttons run a command that completes it
-      const description = en[step.description.replace(/^%|%$/g, '')] ?? '';
-      const links = [...description.matchAll(/\(command:([\w.]+)\)/g)].map((m) => `onCommand:${m[1]}`);
-      assert.ok(links.length > 0, `${step.id} has a button`);
-      assert.deepStrictEqual(
-        links.filter((l) => !step.completionEvents?.includes(l)),
-        [],
-        `${step.id}: its buttons complete it`,
-      );
       assert.ok(step.media.image && existsSync(path.join(root, step.media.image)), `${step.id}: ${step.media.image} exists`);
       assert.ok(/\.png$/.test(step.media.image), 'a PNG (the .vsix holds media as PNG or SVG)');
     }
@@ -117,6 +116,16 @@ describe('manifest', () => {
         `${key}: the same buttons in both languages`,
       );
     }
+  });
+
+  it("the commands' category is localized like the view: Qianfan, 千帆", () => {
+    const categories = new Set(contributes.commands.map((c) => (c as { category?: string }).category));
+    assert.deepStrictEqual([...categories], ['%command.category%']);
+    const en = nls('package.nls.json');
+    const zh = nls('package.nls.zh-cn.json');
+    assert.strictEqual(en['command.category'], en['viewContainer.title']);
+    assert.strictEqual(zh['command.category'], zh['viewContainer.title']);
+    assert.strictEqual(zh['command.category'], '千帆');
   });
 
   it('node-only commands are hidden from the palette', () => {

@@ -126,3 +126,16 @@ describe('shared store, exactly', () => {
     assert.strictEqual(isShared({ ...plain, change: fn, onDidChangeElsewhere: fn, onProblem: fn } as KeyValueStore), true);
   });
 });
+
+describe('the filter finds a status by the word the view shows', () => {
+  it('status:Failed, status:fail and the Chinese words match the same versions', () => {
+    const failed = { modelId: 'amv-a', status: 'Fail' };
+    const ready = { modelId: 'amv-b', status: 'Ready' };
+    for (const text of ['status:Failed', 'status:fail', 'status:创建失败', 'status:失败']) {
+      assert.ok(matches(parseFilter(text), failed), text);
+      assert.ok(!matches(parseFilter(text), ready), text);
+    }
+    assert.ok(matches(parseFilter('status:就绪'), ready));
+    assert.ok(matches(parseFilter('status:创建中'), { modelId: 'amv-c', status: 'Creating' }));
+  });
+});

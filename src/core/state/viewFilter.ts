@@ -26,14 +26,27 @@ export interface Matchable {
   readonly status?: string;
 }
 
-/** Parses "news status:Ready status:fail"; undefined for nothing to filter by. */
+/**
+ * The words a status may be typed in: Qianfan's own (`Fail`), and the ones the view shows
+ * (Failed; 就绪, 创建中, 创建失败), so that a status is found by the word the user reads.
+ */
+const STATUS_WORDS: Record<string, string> = {
+  failed: 'fail',
+  failure: 'fail',
+  就绪: 'ready',
+  创建中: 'creating',
+  创建失败: 'fail',
+  失败: 'fail',
+};
+
+/** Parses "news status:Ready status:failed"; undefined for nothing to filter by. */
 export function parseFilter(text: string): ViewFilter | undefined {
   const words: string[] = [];
   const statuses: string[] = [];
   for (const term of text.trim().toLowerCase().split(/\s+/)) {
     const status = /^status:(.+)$/.exec(term);
     if (status) {
-      statuses.push(status[1]);
+      statuses.push(STATUS_WORDS[status[1]] ?? status[1]);
     } else if (term) {
       words.push(term);
     }

@@ -39,7 +39,7 @@ describe('details and the keyboard', () => {
     assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
     assert.strictEqual(panel.webview.options.enableScripts, false);
     assert.deepStrictEqual(panel.webview.options.enableCommandUris, ['qianfan.copyId', 'qianfan.openConsole']);
-    const links = [...html.matchAll(/<a href="command:([\w.]+)(?:\?([^"]*))?">([^<]+)<\/a>/g)].map((m) => ({
+    const links = [...html.matchAll(/<a [^>]*href="command:([\w.]+)(?:\?([^"]*))?"[^>]*>([^<]+)<\/a>/g)].map((m) => ({
       command: m[1],
       args: m[2] ? (JSON.parse(decodeURIComponent(m[2].replace(/&#38;/g, '&'))) as unknown[]) : [],
       label: m[3],
@@ -49,13 +49,22 @@ describe('details and the keyboard', () => {
       ['qianfan.copyId', 'qianfan.openConsole'],
     );
     assert.match(links[0].label, /^(Copy ID|复制 ID)$/);
-    assert.match(links[1].label, /^(Open the Qianfan console|打开千帆控制台)$/);
+    assert.match(links[1].label, /^(Open in the Qianfan console|在千帆控制台中打开)$/);
+    // the workbench's button colours (light, dark, high contrast: the theme's own variables, its contrast border)
+    assert.match(html, /background: var\(--vscode-button-background\)/);
+    assert.match(html, /color: var\(--vscode-button-foreground\)/);
+    assert.match(html, /background: var\(--vscode-button-secondaryBackground\)/);
+    assert.match(html, /body\.vscode-high-contrast \.actions a\.button[^{]*\{ border-color: var\(--vscode-contrastBorder\)/);
+    // the console link says where it goes: the model list (no stable address for a version is documented)
+    assert.ok(html.includes('https://console.bce.baidu.com/qianfan/modelcenter/model/user/list'), 'the page says where the link goes');
     // what the links run, with what they carry
     await run(links[1].command, ...links[1].args);
-    assert.deepStrictEqual(f.prompts.opened, ['https://console.bce.baidu.com/qianfan/']);
+    assert.deepStrictEqual(f.prompts.opened, ['https://console.bce.baidu.com/qianfan/modelcenter/model/user/list']);
+    assert.doesNotMatch(panel.webview.html, /class="copied"/);
     await run(links[0].command, ...links[0].args);
     assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
     assert.match(f.prompts.statuses.at(-1) ?? '', /amv-g73j3faikzpz/, 'Copy ID says so in the status bar');
+    assert.match(panel.webview.html, /<span class="copied" role="status">✓ (Copied|已复制) amv-g73j3faikzpz<\/span>/, 'and on the page');
   });
 
   it("Qianfan's text is escaped: a description cannot add markup or a command link", async () => {
@@ -110,6 +119,33 @@ describe('details and the keyboard', () => {
         ['qianfan.showSelectedDetails', 'enter', 'focusedView == qianfan.modelVersions && !inputFocus'],
       ],
     );
+  });
+
+  it('times are local with the zone, the same in the hover and on the page', async () => {
+    const panel = (await run('qianfan.showDetails', 'amv-g73j3faikzpz')) as vscode.WebviewPanel;
+    const created = f.emulator.store.versions.get('amv-g73j3faikzpz')!.createTime;
+    const local = new Intl.DateTimeFormat(vscode.env.language, { dateStyle: 'medium', timeStyle: 'long' }).format(Date.parse(created));
+    assert.ok(panel.webview.html.includes(local), `${local} on the page`);
+    const item = f.api.services.tree.getTreeItem(await versionNode(f.api, 'amv-g73j3faikzpz'));
+    const hover = (item.tooltip as vscode.MarkdownString).value;
+    assert.ok(hover.replace(/\\/g, '').includes(local), `${local} in the hover: ${hover}`);
+    assert.ok(!hover.replace(/\\/g, '').includes(created), `not ISO: ${hover}`);
+  });
+
+  it("an open details page follows a delete (the model's list) and a status change (the version's)", async () => {
+    const model = (await f.api.services.tree.getChildren()).find((n) => n.kind === 'model')!;
+    const panel = (await run('qianfan.showDetails', model)) as vscode.WebviewPanel;
+    assert.match(panel.webview.html, /amv-34qkndzjf111/);
+    f.prompts.confirms.push(true);
+    await run('qianfan.deleteVersion', await versionNode(f.api, 'amv-34qkndzjf111'));
+    await waitFor('the page without the deleted version', () => !panel.webview.html.includes('amv-34qkndzjf111'), 10_000);
+    // a version's status: Creating, then Ready, learnt by the view while its page is open
+    await f.api.services.tracked.add([{ modelId: 'amv-k2m9x7c4q1ab', modelSetId: 'am-gh0azfeb9adu', modelSetName: 'customer-support-zh', name: 'V3' }]);
+    await run('qianfan.showDetails', 'amv-k2m9x7c4q1ab');
+    assert.match(panel.webview.html, /<td>(Creating|创建中)<\/td>/);
+    f.emulator.store.versions.get('amv-k2m9x7c4q1ab')!.status = 'Ready';
+    await f.api.services.tree.refresh(await versionNode(f.api, 'amv-k2m9x7c4q1ab'));
+    await waitFor('the page with the new status', () => /<td>(Ready|就绪)<\/td>/.test(panel.webview.html), 10_000);
   });
 
   it('Copy ID on a node says "Copied" in the status bar', async () => {

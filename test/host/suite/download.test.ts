@@ -4,17 +4,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs
 import { tmpdir } from 'os';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+import { type Fixture, run, setUp, tearDown, treeLines, versionNode, waitFor } from './harness';
 
 const MODEL = 'amv-g73j3faikzpz';
 const SIZE = 3 * 1024 * 1024 + 321;
+/** The name the save dialog proposes: the model and the version, not the export's ID. */
+const FILE_NAME = 'customer-support-zh-V1.tar.gz';
 
 describe('download an export', () => {
   let f: Fixture;
   const made: string[] = [];
   beforeEach(async () => {
     f = await setUp({ exportBytes: SIZE });
-    await track(f, { modelId: MODEL });
+    await f.api.services.tracked.add([{ modelId: MODEL, modelSetId: 'am-gh0azfeb9adu', modelSetName: 'customer-support-zh', name: 'V1' }]);
     await treeLines(f.api);
   });
   afterEach(async () => {
@@ -44,8 +46,9 @@ describe('download an export', () => {
       15_000,
     );
     const workspace = vscode.workspace.workspaceFolders![0].uri.fsPath;
-    const file = path.join(workspace, `${MODEL}-${exportId}.tar.gz`);
-    assert.ok(done.message.includes(file), done.message);
+    // named by the model and version a user knows; the export's ID stays in the log; the toast is short
+    const file = path.join(workspace, FILE_NAME);
+    assert.ok(done.message.includes(FILE_NAME) && !done.message.includes(workspace), done.message);
     const bytes = readFileSync(file);
     assert.ok(bytes.equals(f.emulator.files!.content(exportId)), 'byte for byte');
     assert.strictEqual(createHash('md5').update(bytes).digest('hex'), f.emulator.files!.md5(exportId));
@@ -61,8 +64,8 @@ describe('download an export', () => {
     const folder = mkdtempSync(path.join(tmpdir(), 'qf-dl-'));
     made.push(folder);
     await vscode.workspace.getConfiguration('qianfan').update('downloadFolder', folder, vscode.ConfigurationTarget.Global);
-    const exportId = await exported();
-    const target = path.join(folder, `${MODEL}-${exportId}.tar.gz`);
+    await exported();
+    const target = path.join(folder, FILE_NAME);
     writeFileSync(target, 'keep me');
     f.prompts.saves.push((o: vscode.SaveDialogOptions) => o.defaultUri);
     f.prompts.confirms.push(false);

@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { generatedFixture } from '../../emulator/fixture';
 import { type TrackedInfo } from '../../../src/core/state/trackedVersions';
 import { type ErrorNode, type ModelNode, type TreeNode } from '../../../src/tree/nodes';
+import { FILTER_EXPAND_UNKNOWN_LIMIT } from '../../../src/tree/modelVersionTreeProvider';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
 
 const HOUR = 3600_000;
@@ -297,8 +298,41 @@ describe('the filter', () => {
     const matching = [...f.emulator.store.versions.keys()].filter((id) => id.startsWith(target.modelId.slice(0, 9)));
     const shown = (await Promise.all(root.map((m) => tree.getChildren(m)))).flat();
     assert.deepStrictEqual(shown.map((n) => (n.kind === 'version' ? n.modelId : '')).sort(), matching.sort());
-    assert.strictEqual(tree.getTreeItem(root[0]).collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'few matches: shown open');
+    const models = root.filter((n) => n.kind === 'model');
+    assert.ok(models.length > 0);
+    for (const m of models) {
+      assert.strictEqual(tree.getTreeItem(m).collapsibleState, vscode.TreeItemCollapsibleState.Expanded, 'few matches: shown open');
+    }
     await waitFor('the description', () => String(f.api.treeView.description).includes(target.modelId.slice(0, 9)));
+    // at the top of the view's body: the filter, how many match of how many, and a row that clears it
+    const n = matching.length;
+    await waitFor(
+      'the message',
+      () =>
+        f.api.treeView.message ===
+        (n === 1
+          ? `Filter "${target.modelId.slice(0, 9)}": 1 of 1,000 versions matches.`
+          : `Filter "${target.modelId.slice(0, 9)}": ${n} of 1,000 versions match.`),
+    );
+    assert.strictEqual(tree.getTreeItem(root[0]).command?.command, 'qianfan.clearFilter', 'the first row clears the filter');
+  });
+
+  it('a status filter matches the statuses stored from earlier sessions; many matches stay closed, and the message counts them', async () => {
+    const tree = f.api.services.tree;
+    await run('qianfan.filter', 'status:Creating');
+    const creating = [...f.emulator.store.versions.values()].filter((v) => v.status === 'Creating').length;
+    assert.ok(creating > FILTER_EXPAND_UNKNOWN_LIMIT, `${creating} Creating versions in the fixture`);
+    const root = await tree.getChildren();
+    const shown = (await Promise.all(root.map((m) => tree.getChildren(m)))).flat();
+    assert.strictEqual(shown.length, creating, 'matched on the stored statuses, before any request');
+    const models = root.filter((m) => m.kind === 'model');
+    assert.ok(
+      models.every((m) => tree.getTreeItem(m).collapsibleState === vscode.TreeItemCollapsibleState.Collapsed),
+      'too many to load at once: closed',
+    );
+    await waitFor('the message', () => f.api.treeView.message === `Filter "status:Creating": ${creating} of 1,000 versions match.`);
+    await run('qianfan.clearFilter');
+    await waitFor('no message', () => f.api.treeView.message === undefined);
   });
 
   it('filters by status, and by words and status together; Clear Filter shows everything again', async () => {
@@ -313,6 +347,7 @@ describe('the filter', () => {
     await run('qianfan.filter', 'no-such-thing');
     const none = await tree.getChildren();
     assert.strictEqual(none.length, 1);
+    await waitFor('the message', () => f.api.treeView.message === 'Filter "no-such-thing": 0 of 1,000 versions match.');
     assert.strictEqual(tree.getTreeItem(none[0]).command?.command, 'qianfan.clearFilter');
     await run('qianfan.clearFilter');
     assert.strictEqual((await tree.getChildren()).length, 100);

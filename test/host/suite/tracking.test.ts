@@ -77,15 +77,20 @@ describe('tracked versions and the tree', () => {
       assert.strictEqual(f.api.services.tracked.get('amv-a1s2d3f4g5h6')?.modelSetName, 'doc-embedding');
     });
 
-    it('import can follow a whole model: its versions are tracked, and the model is followed', async () => {
-      f.prompts.picks.push((items: { description: string; label: string }[]) => items.filter((i) => i.description === 'am-q1w2e3r4t5y6'));
+    it('select-all in Import takes versions only: every version tracked, no model followed (following is its own command)', async () => {
+      f.prompts.picks.push((items: { description: string }[]) => {
+        assert.deepStrictEqual(
+          items.filter((i) => !i.description.startsWith('amv-')),
+          [],
+          'nothing but versions to pick: no "follow this model" item',
+        );
+        return items; // select-all
+      });
       await run('qianfan.importVersions');
-      assert.ok(f.api.services.followed.has('am-q1w2e3r4t5y6'), 'doc-embedding is followed');
-      assert.deepStrictEqual(
-        f.api.services.tracked.list().map((t) => t.modelId),
-        ['amv-a1s2d3f4g5h6'],
-      );
-      assert.match(f.prompts.last('info').message, /following 1 model/);
+      assert.strictEqual(f.api.services.tracked.list().length, 6);
+      assert.deepStrictEqual(f.api.services.followed.list(), [], 'no model followed');
+      assert.match(f.prompts.last('info').message, /(Now tracking 6 new model versions\.|6)/);
+      assert.doesNotMatch(f.prompts.last('info').message, /follow|关注/);
     });
 
     it('re-import offers only the versions not tracked yet, and says what it did', async () => {
@@ -93,7 +98,7 @@ describe('tracked versions and the tree', () => {
       f.prompts.picks.push((items: { description: string }[]) => {
         assert.ok(!items.some((i) => i.description === 'amv-g73j3faikzpz'), 'a tracked version is not offered again');
         assert.strictEqual(items.filter((i) => i.description.startsWith('amv-')).length, 5);
-        assert.strictEqual(items.filter((i) => i.description.startsWith('am-')).length, 3, 'beside them, each model to follow as a whole');
+        assert.strictEqual(items.filter((i) => i.description.startsWith('am-')).length, 0, 'no model to follow among them');
         return items.filter((i) => i.description === 'amv-a1s2d3f4g5h6');
       });
       await run('qianfan.importVersions');

@@ -3,12 +3,13 @@
  * no API that reads a step's completion, so this suite checks what the extension host can: the
  * walkthrough opens, the workbench's walkthrough service knows each step by its full ID, the
  * texts arrive localized, and each step's completion commands are registered here and do their
- * work when run through the workbench's command service (whose onDidExecuteCommand is what
- * completes an `onCommand:` step). The browser e2e (test/e2e/walkthrough.test.ts) sees the steps
+ * work when run through the workbench's command service; the steps complete on context keys
+ * (`onContext:`), and the last one on a flag remembered once a version was acted on. The browser e2e (test/e2e/walkthrough.test.ts) sees the steps
  * checked in the page itself.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { ACTED_KEY, WALKTHROUGH_KEYS } from '../../../src/core/state/walkthrough';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, type Fixture, ourExtension, run, setUp, tearDown, treeLines, waitFor } from './harness';
 
 interface Step {
@@ -71,17 +72,18 @@ describe('the getting-started walkthrough', () => {
     assert.strictEqual(await known(`${extensionId}#noSuchWalkthrough#${w.steps[0].id}`), false, 'so is a step of an unknown walkthrough');
   });
 
-  it("each step's completion commands are registered here and act when the workbench runs them, as its buttons and menus do", async () => {
+  it("each step completes on a context key of this extension, and its buttons' commands reach that state when the workbench runs them", async () => {
     const { walkthrough: w } = walkthrough();
-    const registered = await vscode.commands.getCommands(true);
     const events = w.steps.flatMap((s) => s.completionEvents ?? []);
     assert.ok(events.length >= w.steps.length, 'every step has a completion event');
     for (const event of events) {
-      const m = /^onCommand:(qianfan\.\w+)$/.exec(event);
-      assert.ok(m && registered.includes(m[1]), `${event} names a command of this extension`);
+      const m = /^onContext:(qianfan\.\w+)$/.exec(event);
+      assert.ok(m && (Object.values(WALKTHROUGH_KEYS) as string[]).includes(m[1]), `${event} names a walkthrough key of this extension`);
     }
+    await f.api.services.store.update(ACTED_KEY, undefined); // an earlier suite deleted or exported
+    assert.strictEqual(f.api.services.acted.acted, false, 'nothing acted on yet');
     // runCommands is the workbench's: it runs each command through the workbench's command
-    // service, the service whose onDidExecuteCommand completes `onCommand:` steps
+    // service, as the step's buttons do
     f.prompts.inputs.push(DEMO_ACCESS_KEY, DEMO_SECRET_KEY);
     await run('runCommands', { commands: ['qianfan.setCredentials'] });
     assert.strictEqual((await f.api.services.credentials.get())?.accessKeyId, DEMO_ACCESS_KEY, 'step 1: the keys are set');
@@ -97,5 +99,6 @@ describe('the getting-started walkthrough', () => {
     });
     await run('runCommands', { commands: ['qianfan.exportVersion'] });
     await waitFor('step 3: the export', () => f.emulator.store.exportsCreated === 1);
+    await waitFor('step 3: remembered', () => f.api.services.acted.acted);
   });
 });
