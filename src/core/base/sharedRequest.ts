@@ -49,9 +49,10 @@ export class SharedRequest<T> {
     if (!signal) {
       return this.result;
     }
-    return new Promise<T>((resolve, reject) => {
-      let over = false;
-      const onAbort = () => {
+    let over = false;
+    let onAbort = () => {};
+    const cancel = new Promise<never>((_resolve, reject) => {
+      onAbort = () => {
         if (over) {
           return;
         }
@@ -61,25 +62,14 @@ export class SharedRequest<T> {
           this.controller.abort();
         }
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.result.then(
-        (value) => {
-          if (!over) {
-            over = true;
-            this.waiting--;
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-          }
-        },
-        (error: unknown) => {
-          if (!over) {
-            over = true;
-            this.waiting--;
-            signal.removeEventListener('abort', onAbort);
-            reject(error);
-          }
-        },
-      );
+    });
+    signal.addEventListener('abort', onAbort, { once: true });
+    return Promise.race([this.result, cancel]).finally(() => {
+      signal.removeEventListener('abort', onAbort);
+      if (!over) {
+        over = true;
+        this.waiting--;
+      }
     });
   }
 }
