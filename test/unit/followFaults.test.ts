@@ -189,6 +189,8 @@ describe('follow poller under faults', () => {
     await t.timers.fire();
     assert.strictEqual(t.poller.failedRounds, 2);
     assert.strictEqual(t.logged.length, 2, 'each failed round once');
+    t.poller.setActive(true);
+    assert.deepStrictEqual(t.timers.waits, [225], 'shown while shown: the next round is pending');
     t.poller.setActive(false);
     assert.deepStrictEqual(t.timers.waits, []);
     t.poller.setActive(true);

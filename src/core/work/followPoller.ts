@@ -115,10 +115,7 @@ export class FollowPoller implements Disposable {
   /** Looks at the followed models while active (the view is visible), not otherwise. */
   setActive(active: boolean): void {
     if (active === this.active) {
-      if (active && this.timer === undefined && !this.inRound && !this.disposed) {
-        this.schedule(0); // shown, but nothing pending (a round that failed in an older version): look again
-      }
-      return;
+      return; // shown while shown: a round, failed or not, has set the next wait already
     }
     this.active = active;
     if (active) {
