@@ -300,6 +300,22 @@ describe('follow poller under faults', () => {
     });
   });
 
+  it('a round stops at a switch: no model of the old profile is looked at in the new one', async () => {
+    const t = await setUp();
+    await t.followed.follow({ modelSetId: N }, []);
+    t.api.setGate.close();
+    t.poller.setActive(true);
+    const round = t.timers.fire();
+    await settle();
+    assert.deepStrictEqual(t.api.calls, [`set:${M}`]);
+    t.switchTo('b');
+    t.api.setGate.open();
+    await round;
+    await settle();
+    assert.deepStrictEqual(t.api.calls, [`set:${M}`], 'N is not looked at');
+    t.poller.dispose();
+  });
+
   it("a caller of a joined look cancels only its own wait: the other's look goes on", async () => {
     const t = await setUp();
     t.api.setGate.close();

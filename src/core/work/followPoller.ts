@@ -224,9 +224,10 @@ export class FollowPoller implements Disposable {
   async checkAll(): Promise<boolean> {
     let changed = false;
     let failure: { error: unknown } | undefined;
+    const profile = this.deps.profile?.();
     for (const model of this.deps.followed.list()) {
-      if (this.disposed || this.held !== undefined) {
-        break;
+      if (this.disposed || this.held !== undefined || this.deps.profile?.() !== profile) {
+        break; // the models of the profile the round started in, while it is the active one
       }
       try {
         changed = (await this.check(model.modelSetId)) || changed;
