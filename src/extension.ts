@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { type PollTiming } from './commands/exportWatcher';
 import { registerCommands } from './commands/registerCommands';
+import { registerFollowBeforeSwitch } from './commands/follow';
 import { type Services, createServices, rememberedState } from './commands/services';
 import { offerEnvironmentKeys, registerProfiles, reloadState } from './commands/profiles';
 import { startUp } from './commands/startup';
@@ -36,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
   const treeView = registerView(context, services);
   registerCommands(context, services);
   const profileItem = registerProfiles(context, services);
+  registerFollowBeforeSwitch(context, services); // after registerProfiles: the last step before a switch
   const tools = registerTools(context, services);
   void startUp(services).then(() => offerEnvironmentKeys(services));
   const version = String((context.extension.packageJSON as { version?: unknown }).version);

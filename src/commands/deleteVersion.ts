@@ -6,7 +6,8 @@
  * deleted versions leave the tracked list and the tree.
  */
 import * as vscode from 'vscode';
-import { type ItemOutcome, runBatch } from '../core/work/batch';
+import { type ItemOutcome } from '../core/work/batch';
+import { runDeletes } from '../core/work/deletes';
 import { type DeploymentCheck, findDeployments } from '../core/qianfan/deployments';
 import { type DeleteResult } from '../core/qianfan/qianfanClient';
 import { describeError } from '../platform/logger';
@@ -127,17 +128,15 @@ export async function deleteConfirmed(services: Services, targets: readonly Targ
   const title = targets.length === 1 ? vscode.l10n.t('Deleting {0}', targets[0].label) : vscode.l10n.t('Deleting {0} model versions', targets.length);
   services.logger.info(`Deleting ${targets.map((t) => t.label).join(', ')}${by}`);
   const outcomes = await services.prompts.withProgress(title, true, (progress, signal) =>
-    runBatch(
-      targets,
-      // a version found gone (absent from its model's versions) is deleted: the goal is reached
-      (t, s) => client.deleteModel(t.modelId, { signal: s, modelSetId: services.tracked.get(t.modelId)?.modelSetId }),
-      {
-        // enough workers for the limiter's ceiling: the limiter, not the batch, decides what is in flight
-        concurrency: Math.max(services.settings().concurrency, client.limiter.ceiling),
-        signal,
-        onSettled: (_o, done, total) => progress.report(vscode.l10n.t('{0} of {1}', done, total), 100 / total),
-      },
-    ),
+    // a cancel stops the deletes not sent yet; one sent goes to its end and is reported as it ended
+    // a version found gone (absent from its model's versions) is deleted: the goal is reached
+    runDeletes(targets, client, {
+      // enough workers for the limiter's ceiling: the limiter, not the batch, decides what is in flight
+      concurrency: Math.max(services.settings().concurrency, client.limiter.ceiling),
+      signal,
+      modelSetIdOf: (t) => services.tracked.get(t.modelId)?.modelSetId,
+      onSettled: (_o, done, total) => progress.report(vscode.l10n.t('{0} of {1}', done, total), 100 / total),
+    }),
   );
   await finish(services, outcomes, by);
   if (outcomes.some((o) => o.ok)) {

@@ -108,3 +108,13 @@ export async function unfollowModel(services: Services, arg?: unknown): Promise<
   services.logger.info(`Unfollowed ${name} (${modelSetId})`);
   void notify(services, 'info', vscode.l10n.t('Stopped following {0}. Its versions stay tracked; untrack them to remove them from the list.', name));
 }
+
+/**
+ * Before a switch of profile, the follow poller's looks stop; what they are writing is written
+ * in the profile they learnt it in, and no look starts until the switch is done (reloadState
+ * resets the poller). Registered after registerProfiles' step, so that it is the last one before
+ * the switch: nothing can start between it and the change of profile.
+ */
+export function registerFollowBeforeSwitch(context: { subscriptions: { dispose(): unknown }[] }, services: Services): void {
+  context.subscriptions.push(services.profiles.onWillSwitch(() => services.followPoller.beforeSwitch()));
+}

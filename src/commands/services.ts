@@ -151,6 +151,7 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
     api: () => core.client(),
     announce: (v) => announceNewVersion(core, v),
     log: (message, error) => logger.error(message, error),
+    profile: () => profiles.active.id, // a look stops once another profile is active
   });
   const tree = new ModelVersionTreeProvider({
     tracked,

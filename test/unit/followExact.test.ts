@@ -407,7 +407,7 @@ describe('follow poller, exactly', () => {
       assert.ok(t.followed.has(M));
     });
 
-    it("the caller's signal goes with every request", async () => {
+    it("every request carries the look's signal, which aborts when its only caller cancels", async () => {
       const t = await setUp();
       const ac = new AbortController();
       t.api.sets.set(M, { name: 'customer-support-zh', ids: [V1, V2], names: ['V1', 'V2'] });
@@ -415,7 +415,16 @@ describe('follow poller, exactly', () => {
       t.api.sets.set(M, missing());
       await t.poller.check(M, ac.signal);
       assert.deepStrictEqual(t.api.calls, [`set:${M}`, `model:${V2}`, `set:${M}`, 'list']);
-      assert.deepStrictEqual(t.api.signals, [ac.signal, ac.signal, ac.signal, ac.signal]);
+      assert.ok(t.api.signals.every((s) => s instanceof AbortSignal && !s.aborted));
+      assert.strictEqual(t.api.signals[0], t.api.signals[1], 'one signal for one look');
+      t.api.hold();
+      const look = t.poller.check(M, ac.signal);
+      await flush();
+      ac.abort();
+      assert.strictEqual(await look, false, 'a cancel decides nothing');
+      assert.strictEqual(t.api.signals[4]?.aborted, true, 'its only caller cancelled: the request is aborted');
+      t.api.release();
+      await flush();
     });
   });
 

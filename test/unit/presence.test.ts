@@ -178,3 +178,92 @@ describe('presence: gone only on positive evidence', () => {
     assert.strictEqual(await new PresenceChecker(api).presence(V, M), 'present');
   });
 });
+
+describe('presence: a shared look is cancelled only when nobody waits for it', () => {
+  /** An api whose answers are given by hand; each request's signal is kept. */
+  function handApi() {
+    const asked: { kind: string; signal?: AbortSignal; answer(value: unknown): void; fail(error: unknown): void }[] = [];
+    const ask = <T>(kind: string, opts: { signal?: AbortSignal }) =>
+      new Promise<T>((resolve, reject) => {
+        const entry = { kind, signal: opts.signal, answer: (v: unknown) => resolve(v as T), fail: reject };
+        asked.push(entry);
+        if (opts.signal?.aborted) {
+          reject(new CancelledError());
+        }
+        opts.signal?.addEventListener('abort', () => reject(new CancelledError()), { once: true });
+      });
+    const api: PresenceApi = {
+      describeModelSet: (_id, opts) => ask<ModelSetDetail>('set', opts),
+      describeModel: (_id, opts) => ask<{ modelSetId: string }>('version', opts),
+      listAllCustomModelSets: (opts) => ask<CustomModelSet[]>('listing', opts),
+    };
+    return { api, asked };
+  }
+  const flush = () => new Promise((r) => setImmediate(r));
+
+  it("the first caller's cancel stops only its own wait: the others get the answer", async () => {
+    const { api, asked } = handApi();
+    const checker = new PresenceChecker(api, () => 0);
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = checker.presence(V, M, { signal: first.signal });
+    const b = checker.presence('amv-other0001', M, { signal: second.signal });
+    const c = checker.presence(V, M);
+    await flush();
+    assert.strictEqual(asked.length, 1, 'one look for all three');
+    first.abort();
+    await assert.rejects(a, CancelledError);
+    assert.strictEqual(asked[0].signal?.aborted, false, 'the shared look goes on while others wait');
+    asked[0].answer(detail([V]));
+    assert.strictEqual(await b, 'gone');
+    assert.strictEqual(await c, 'present');
+  });
+
+  it('the look is aborted once every caller has cancelled, and the next caller looks anew', async () => {
+    const { api, asked } = handApi();
+    const checker = new PresenceChecker(api, () => 0);
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = checker.presence(V, M, { signal: first.signal });
+    const b = checker.presence(V, M, { signal: second.signal });
+    await flush();
+    first.abort();
+    await assert.rejects(a, CancelledError);
+    assert.strictEqual(asked[0].signal?.aborted, false);
+    second.abort();
+    await assert.rejects(b, CancelledError);
+    assert.strictEqual(asked[0].signal?.aborted, true, 'nobody waits: the look is aborted');
+    const c = checker.presence(V, M);
+    await flush();
+    assert.strictEqual(asked.length, 2, 'an abandoned look is not joined');
+    asked[1].answer(detail([V]));
+    assert.strictEqual(await c, 'present');
+  });
+
+  it('the listing is shared alike: one caller cancelling leaves the other its answer', async () => {
+    const { api, asked } = handApi();
+    const checker = new PresenceChecker(api, () => 0);
+    const first = new AbortController();
+    const a = checker.presence(V, undefined, { signal: first.signal });
+    const b = checker.presence('amv-other0001', undefined);
+    await flush();
+    asked.filter((x) => x.kind === 'version').forEach((x) => x.fail(missing()));
+    await flush();
+    const listings = asked.filter((x) => x.kind === 'listing');
+    assert.strictEqual(listings.length, 1, 'one listing for both');
+    first.abort();
+    await assert.rejects(a, CancelledError);
+    assert.strictEqual(listings[0].signal?.aborted, false);
+    listings[0].answer([listed(M, ['amv-x'])]);
+    assert.strictEqual(await b, 'gone');
+  });
+
+  it('a caller whose signal is already aborted is cancelled and starts no look', async () => {
+    const { api, asked } = handApi();
+    const checker = new PresenceChecker(api, () => 0);
+    const a = checker.presence(V, M, { signal: AbortSignal.abort() });
+    await assert.rejects(a, CancelledError);
+    await flush();
+    assert.strictEqual(asked.length, 0);
+  });
+});

@@ -7,6 +7,7 @@
  *   rejected (429, RequestExpired), the service is asked again: a task it created is followed.
  *   Only a rejected create, with no new task to be seen, is sent again.
  */
+import { SharedRequest } from '../base/sharedRequest';
 import { CancelledError, QianfanError, isAmbiguousFailure } from './errors';
 import { isRejectedClass } from './errorCodes';
 import { type ExportTask } from './model';
@@ -25,73 +26,41 @@ export interface ExportStart {
   readonly resumed: boolean;
 }
 
-/** One start under way for a key, shared by every caller who joined it. */
-interface SharedStart {
-  readonly run: Promise<ExportStart>;
-  /** Aborts the shared request: only once every caller has cancelled. */
-  readonly controller: AbortController;
-  /** Callers still waiting for it (one without a signal never stops waiting). */
-  waiting: number;
-}
+/** The start under way for each key, shared by every caller who joined it. */
+const inFlight = new Map<string, SharedRequest<ExportStart>>();
 
-const inFlight = new Map<string, SharedStart>();
+const cancelled = () => new CancelledError();
 
 /**
  * Runs start(signal) unless a start under the same key is on its way, which is joined instead.
  * Each caller's `signal` cancels only its own wait (it rejects with CancelledError at once); the
  * shared start goes on while any caller still waits, and its signal aborts only when all have
- * cancelled. A caller who comes while an abandoned start is still settling waits for it (never
- * two creates at once): its result if it had one, else a new start, which looks before creating.
+ * cancelled (SharedRequest). A caller who comes while an abandoned start is still settling waits
+ * for it (never two creates at once): its result if it had one, else a new start, which looks
+ * before creating.
  */
 export function joinExportStart(key: string, start: (signal: AbortSignal) => Promise<ExportStart>, signal?: AbortSignal): Promise<ExportStart> {
   if (signal?.aborted) {
-    return Promise.reject(new CancelledError());
+    return Promise.reject(cancelled());
   }
   let shared = inFlight.get(key);
-  if (!shared || shared.controller.signal.aborted) {
+  if (!shared || shared.abandoned) {
     shared = launch(key, start, shared);
   }
-  return waitFor(shared, signal);
+  return shared.join(signal);
 }
 
-function launch(key: string, start: (signal: AbortSignal) => Promise<ExportStart>, abandoned?: SharedStart): SharedStart {
-  const controller = new AbortController();
-  const begin = () => (controller.signal.aborted ? Promise.reject(new CancelledError()) : start(controller.signal));
-  const run = (abandoned ? abandoned.run.catch(begin) : begin()).finally(() => {
+function launch(key: string, start: (signal: AbortSignal) => Promise<ExportStart>, abandoned?: SharedRequest<ExportStart>): SharedRequest<ExportStart> {
+  const begin = (signal: AbortSignal) => (signal.aborted ? Promise.reject(cancelled()) : start(signal));
+  const shared = new SharedRequest((signal) => (abandoned ? abandoned.result.catch(() => begin(signal)) : begin(signal)), cancelled);
+  const settled = () => {
     if (inFlight.get(key) === shared) {
       inFlight.delete(key);
     }
-  });
-  const shared: SharedStart = { run, controller, waiting: 0 };
+  };
+  void shared.result.then(settled, settled); // before any caller hears of it: a caller told of the outcome finds no start under way
   inFlight.set(key, shared);
   return shared;
-}
-
-/** The shared start's outcome for one caller, or CancelledError at once when its signal aborts. */
-function waitFor(shared: SharedStart, signal: AbortSignal | undefined): Promise<ExportStart> {
-  shared.waiting++;
-  if (!signal) {
-    return shared.run;
-  }
-  let over = false;
-  let onAbort = () => {};
-  const cancelled = new Promise<never>((_resolve, reject) => {
-    onAbort = () => {
-      if (over) {
-        return;
-      }
-      over = true;
-      reject(new CancelledError());
-      if (--shared.waiting === 0) {
-        shared.controller.abort();
-      }
-    };
-  });
-  signal.addEventListener('abort', onAbort, { once: true });
-  return Promise.race([shared.run, cancelled]).finally(() => {
-    over = true;
-    signal.removeEventListener('abort', onAbort);
-  });
 }
 
 /** A task that the create we sent may have made: on record, not failed, and not the one seen before. */

@@ -9,8 +9,11 @@
  * Anything else (a failure while looking, an answer that contradicts itself) is 'unknown': no
  * decision may rest on it. Looks for the same model share one request while it runs and reuse
  * its answer for a few seconds, so a model deleted elsewhere with many versions costs one look.
+ * Each caller's signal cancels only its own wait: the shared request is aborted only when every
+ * caller has cancelled (a collapse in the tree never cancels a delete's look).
  */
-import { isCancelled, mayMeanMissing } from './errors';
+import { SharedRequest } from '../base/sharedRequest';
+import { CancelledError, isCancelled, mayMeanMissing } from './errors';
 import { type CustomModelSet, type ModelSetDetail } from './model';
 
 export type Presence = 'present' | 'gone' | 'unknown';
@@ -26,7 +29,14 @@ export const PRESENCE_REUSE_MS = 5_000;
 
 interface Cached<T> {
   readonly at: number;
-  readonly value: Promise<T>;
+  readonly request: SharedRequest<T>;
+}
+
+const cancelled = () => new CancelledError();
+
+/** The cached request when it is fresh and someone still may wait for it. */
+function reusable<T>(cached: Cached<T> | undefined, now: number): cached is Cached<T> {
+  return !!cached && now - cached.at < PRESENCE_REUSE_MS && !cached.request.abandoned;
 }
 
 /** The model's versions as the service listed them, or 'missing' (the service did not know the model), or undefined (unknown). */
@@ -46,7 +56,7 @@ export class PresenceChecker {
     const model = modelSetId;
     if (model === undefined) {
       try {
-        await this.api.describeModel(modelId, opts);
+        await this.api.describeModel(modelId, { signal: opts.signal });
         return 'present'; // it answered for the version itself
       } catch (error) {
         rethrowCancel(error);
@@ -86,33 +96,58 @@ export class PresenceChecker {
   private versionsOf(modelSetId: string, opts: { signal?: AbortSignal }): Promise<ModelVersions> {
     const now = this.clock();
     const cached = this.models.get(modelSetId);
-    if (cached && now - cached.at < PRESENCE_REUSE_MS) {
-      return cached.value;
+    if (reusable(cached, now)) {
+      return cached.request.join(opts.signal);
     }
-    const value = this.api.describeModelSet(modelSetId, opts).then(
-      (detail): ModelVersions => (detail.versionsListed === false ? undefined : detail.modelIds),
-      (error: unknown): ModelVersions => {
-        this.models.delete(modelSetId); // a failed look is not reused
-        rethrowCancel(error);
-        return mayMeanMissing(error) ? 'missing' : undefined;
-      },
-    );
-    this.models.set(modelSetId, { at: now, value });
-    return value;
+    if (opts.signal?.aborted) {
+      return Promise.reject(cancelled());
+    }
+    const entry: Cached<ModelVersions> = {
+      at: now,
+      // the request's own signal, not this caller's: aborted only when every caller has cancelled
+      request: new SharedRequest(
+        (signal) =>
+          this.api.describeModelSet(modelSetId, { signal }).then(
+            (detail): ModelVersions => (detail.versionsListed === false ? undefined : detail.modelIds),
+            (error: unknown): ModelVersions => {
+              if (this.models.get(modelSetId) === entry) {
+                this.models.delete(modelSetId); // a failed look is not reused
+              }
+              rethrowCancel(error);
+              return mayMeanMissing(error) ? 'missing' : undefined;
+            },
+          ),
+        cancelled,
+      ),
+    };
+    this.models.set(modelSetId, entry);
+    return entry.request.join(opts.signal);
   }
 
   private allModels(opts: { signal?: AbortSignal }): Promise<CustomModelSet[] | undefined> {
     const now = this.clock();
-    if (this.listing && now - this.listing.at < PRESENCE_REUSE_MS) {
-      return this.listing.value;
+    if (reusable(this.listing, now)) {
+      return this.listing.request.join(opts.signal);
     }
-    const value = this.api.listAllCustomModelSets(opts).catch((error: unknown) => {
-      this.listing = undefined;
-      rethrowCancel(error);
-      return undefined;
-    });
-    this.listing = { at: now, value };
-    return value;
+    if (opts.signal?.aborted) {
+      return Promise.reject(cancelled());
+    }
+    const entry: Cached<CustomModelSet[] | undefined> = {
+      at: now,
+      request: new SharedRequest(
+        (signal) =>
+          this.api.listAllCustomModelSets({ signal }).catch((error: unknown) => {
+            if (this.listing === entry) {
+              this.listing = undefined;
+            }
+            rethrowCancel(error);
+            return undefined;
+          }),
+        cancelled,
+      ),
+    };
+    this.listing = entry;
+    return entry.request.join(opts.signal);
   }
 }
 

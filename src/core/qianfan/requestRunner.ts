@@ -61,6 +61,8 @@ export interface ActionSpec {
 
 export interface CallOptions {
   readonly signal?: AbortSignal;
+  /** Told as each attempt goes on the wire (the gate let it through): from then on the service may have acted. */
+  readonly onSend?: () => void;
 }
 
 /** What an attempt's failure tells the gate about the service's pace. */
@@ -101,6 +103,7 @@ export class RequestRunner {
       // an aborted signal: the gate throws CancelledError at once, and nothing is sent
       const permit = await this.o.gate.acquire(opts.signal);
       const started = this.elapsed();
+      opts.onSend?.();
       try {
         const response = await this.send(spec.path ?? MODEL_PATH, spec.action, bodyText, signer, opts.signal);
         this.learnServiceRate(response);
