@@ -27,13 +27,6 @@ export async function exportFileFor(s: Services, modelId: string): Promise<Expor
   return exportFileOf(modelId, await s.client().describeModelExportTask(modelId));
 }
 
-/** The export's own file name made plain (no folders, no odd characters). */
-export function safeName(file: ExportFile): string {
-  const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
-  const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
-  return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
-}
-
 /**
  * The name the save dialog proposes: the model and the version ("customer-support-zh-V3.tar.gz"),
  * as the tree names them; the export's ID stays in the log.

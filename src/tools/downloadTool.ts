@@ -9,7 +9,7 @@ import { partPath } from '../core/download/partialStore';
 import { isWithin, realPathWithin } from '../core/download/realPlace';
 import { isCancelled } from '../core/qianfan/errors';
 import { formatBytes } from '../core/work/exportTasks';
-import { downloadTo, exportFileFor, safeName } from '../commands/downloadExport';
+import { defaultFileName, downloadTo, exportFileFor } from '../commands/downloadExport';
 import { downloadErrorText } from '../commands/downloadText';
 import { type Services } from '../commands/services';
 import { BY_CHAT_TOOL, type QianfanTool, TOOL_NAMES, chatLabel, field, keyedVersion, textField } from './common';
@@ -51,7 +51,7 @@ export function downloadTool(s: Services): QianfanTool {
     if (!dir) {
       return { problem: vscode.l10n.t('The folder must be inside the workspace ({0}).', dataText(roots[0], 1000)) };
     }
-    const wanted = path.join(dir, safeName(file));
+    const wanted = path.join(dir, defaultFileName(s, file)); // named by model and version, as the command names it
     const real = await realPathWithin(wanted, roots);
     if (!real || !(await realPathWithin(partPath(real), roots))) {
       s.logger.warn(`Download refused${BY_CHAT_TOOL}: ${wanted} leads out of the workspace`);

@@ -162,7 +162,7 @@ async function invoke(name: string, input: object): Promise<string> {
     try {
       assert.match(await invoke(TOOL_NAMES.download, { version: V1, folder: '../elsewhere' }), /must be inside the workspace/);
       const text = await invoke(TOOL_NAMES.download, { version: V1, folder: 'from-chat' });
-      const file = path.join(folder, task.fileName!);
+      const file = path.join(folder, 'customer-support-zh-V1.tar.gz'); // the model and version, not the export's ID
       assert.strictEqual(text, `Downloaded the export of ${LABEL_V1} to ${file}: ${formatBytes(task.fileSize)}, md5 ${task.md5} verified.`);
       assert.strictEqual(createHash('md5').update(readFileSync(file)).digest('hex'), task.md5);
       assert.match(await invoke(TOOL_NAMES.download, { version: V1, folder: 'from-chat' }), /already exists; nothing was downloaded/);
