@@ -1,7 +1,7 @@
-// Bundles the extension entry into dist/extension.js with esbuild.
+// Bundles the extension entry into dist/extension.js, and the command line into dist/cli.js, with esbuild.
 // `node scripts/build.mjs` builds the shipped (minified) bundle; `--dev` keeps names and adds a source map.
 import { build } from 'esbuild';
-import { statSync } from 'fs';
+import { chmodSync, statSync } from 'fs';
 
 const dev = process.argv.includes('--dev');
 
@@ -40,6 +40,28 @@ const result = await build({
 });
 const bytes = statSync('dist/extension.js').size;
 console.log(`build: dist/extension.js ${(bytes / 1024).toFixed(1)} KB${dev ? ' (dev)' : ''} in ${Date.now() - started} ms`);
+
+// The command line (and its MCP server), `qianfan-models`: a bundle of its own, so the extension's
+// does not grow by it; its libraries (commander, cli-progress, cli-table3, the MCP SDK, zod) are
+// bundled in, so an installed tarball needs nothing more at run time.
+const cliStarted = Date.now();
+await build({
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  banner: { js: '#!/usr/bin/env node' },
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  legalComments: dev ? 'inline' : 'none',
+  plugins: [leaveOutUnused],
+  logLevel: 'warning',
+});
+chmodSync('dist/cli.js', 0o755);
+const cliBytes = statSync('dist/cli.js').size;
+console.log(`build: dist/cli.js ${(cliBytes / 1024).toFixed(1)} KB${dev ? ' (dev)' : ''} in ${Date.now() - cliStarted} ms`);
 if (process.argv.includes('--analyze')) {
   const { analyzeMetafile } = await import('esbuild');
   console.log(await analyzeMetafile(result.metafile));

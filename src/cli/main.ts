@@ -1,0 +1,2 @@
+/** `qianfan-models`: the command line (work in progress). */
+process.stdout.write('qianfan-models\n');
