@@ -1,2 +1,22 @@
-/** `qianfan-models`: the command line (work in progress). */
-process.stdout.write('qianfan-models\n');
+/** `qianfan-models`: the command line's process: its streams, Ctrl+C, and the exit code. */
+import { runCli } from './program';
+
+const controller = new AbortController();
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) {
+    process.exit(130); // a second Ctrl+C: stop at once
+  }
+  controller.abort();
+});
+
+void runCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  signal: controller.signal,
+  startMcp: async (options) => (await import('../mcp/server')).serveStdio(options),
+}).then((code) => {
+  process.exitCode = code;
+});
