@@ -8,7 +8,8 @@ import * as path from 'path';
 import { createInterface } from 'node:readline/promises';
 import { Command, CommanderError } from 'commander';
 import { type CleanUpRule, ruleNumber } from '../core/work/cleanUp';
-import { type Context, endpointFrom, keysFrom, makeContext, modelSetId, versionId } from './context';
+import { ConfigError, endpointFrom, keysFrom } from '../node/environment';
+import { type Context, makeContext, modelSetId, versionId } from './context';
 import { EXIT, type ExitCode, Output, type Stream, UsageError } from './output';
 import { describe, list, services } from './read';
 import { type Ask, cleanUp, deleteVersions, download, exportVersion } from './write';
@@ -233,8 +234,8 @@ export async function runCli(io: Io): Promise<ExitCode> {
       out.error(new UsageError(error.message.replace(/^error:\s*/, '')));
       return EXIT.usage;
     }
-    if (error instanceof UsageError) {
-      out.error(error);
+    if (error instanceof UsageError || error instanceof ConfigError) {
+      out.error(error instanceof ConfigError ? new UsageError(error.message) : error);
       return EXIT.usage;
     }
     out.error(error);

@@ -165,7 +165,7 @@ export async function cleanUp(
   }
   const pending = new Set(new PendingExportsStore(ctx.state).list().map((p) => p.modelId));
   const byId = new Map(versions.map((v) => [v.modelId, v]));
-  const candidates: CleanUpCandidate[] = versions.map((v) => {
+  const candidates: (CleanUpCandidate & { createTime?: string })[] = versions.map((v) => {
     const got = details.get(v.modelId);
     const d = got?.ok ? got.detail : undefined;
     return {
@@ -174,6 +174,7 @@ export async function cleanUp(
       label: versionLabel({ ...v, name: d?.modelName || v.name }),
       status: d?.status,
       createdAt: parseCreateTime(d?.createTime),
+      createTime: d?.createTime,
       services: (check.running.get(v.modelId) ?? []).map((s) => s.name),
       exporting: pending.has(v.modelId),
     };
@@ -182,7 +183,7 @@ export async function cleanUp(
   const rows: string[][] = [];
   for (const m of plan.models) {
     const modelSetName = byId.get(m.remove[0]?.modelId ?? m.keep[0]?.version.modelId ?? '')?.modelSetName ?? '';
-    const entry = (v: CleanUpCandidate, action: 'delete' | 'keep', reason?: KeepReason) => {
+    const entry = (v: CleanUpCandidate & { createTime?: string }, action: 'delete' | 'keep', reason?: KeepReason) => {
       ctx.out.emit({
         type: 'plan',
         modelSetId: m.modelSetId,
@@ -190,7 +191,7 @@ export async function cleanUp(
         modelId: v.modelId,
         label: v.label,
         status: v.status ?? null,
-        createTime: v.createdAt === undefined ? null : new Date(v.createdAt).toISOString(),
+        createTime: v.createTime ?? null,
         action,
         ...(reason ? { reason } : {}),
       });
@@ -198,7 +199,7 @@ export async function cleanUp(
         action === 'delete' ? ctx.out.paint('red', 'delete') : 'keep',
         v.label,
         v.status ?? '?',
-        v.createdAt === undefined ? '?' : shortTime(new Date(v.createdAt).toISOString()),
+        v.createTime ? shortTime(v.createTime) : '?',
         reason ? keepReasonText(reason) : '',
       ]);
     };
@@ -241,18 +242,25 @@ export async function exportVersion(ctx: Context, id: string, opts: { wait?: boo
     fileSize: t.fileSize ?? null,
     md5: t.md5 ?? null,
   });
-  if (!opts.new) {
-    const task = await ctx.client.describeModelExportTask(id, { signal: ctx.signal });
-    if (task.hasRecord && task.status === 'Done' && !store.list().some((p) => p.modelId === id)) {
-      ctx.out.emit({ type: 'export', modelId: id, status: 'Done', started: false, ...fileFields(task) });
-      ctx.out.line(`${id}: a finished export is there: ${task.fileName ?? '?'} (${formatBytes(task.fileSize)}, md5 ${task.md5 ?? '?'}); --new starts another`);
-      return EXIT.done;
+  const task = opts.new ? undefined : await ctx.client.describeModelExportTask(id, { signal: ctx.signal });
+  // an export this command line started and did not see end: followed, never started again
+  const mine = opts.new ? undefined : store.list().find((p) => p.modelId === id);
+  if (task?.hasRecord && task.status === 'Done' && (!mine || task.exportId === mine.exportId)) {
+    if (mine) {
+      await store.remove(id);
     }
+    ctx.out.emit({ type: 'export', modelId: id, status: 'Done', started: false, ...fileFields(task) });
+    ctx.out.line(`${id}: the export is finished: ${task.fileName ?? '?'} (${formatBytes(task.fileSize)}, md5 ${task.md5 ?? '?'}); --new starts another`);
+    return EXIT.done;
   }
-  // started once: a running export of this version is followed, never a second created
-  const started = await ctx.client.startExport(id, { signal: ctx.signal });
-  const known = store.list().find((p) => p.modelId === id && p.exportId === started.exportId);
-  const pending = known ?? { modelId: id, exportId: started.exportId, startedAt: Date.now() };
+  let started: { exportId: string; resumed: boolean };
+  if (mine) {
+    started = { exportId: mine.exportId, resumed: true };
+  } else {
+    // started once: a running export of this version is followed, never a second created
+    started = await ctx.client.startExport(id, { signal: ctx.signal });
+  }
+  const pending = mine ?? { modelId: id, exportId: started.exportId, startedAt: Date.now() };
   await store.put(pending);
   if (!opts.wait) {
     ctx.out.emit({ type: 'export', modelId: id, status: 'Doing', started: !started.resumed, exportId: started.exportId });
