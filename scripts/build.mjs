@@ -41,28 +41,36 @@ const result = await build({
 const bytes = statSync('dist/extension.js').size;
 console.log(`build: dist/extension.js ${(bytes / 1024).toFixed(1)} KB${dev ? ' (dev)' : ''} in ${Date.now() - started} ms`);
 
-// The command line (and its MCP server), `qianfan-models`: a bundle of its own, so the extension's
-// does not grow by it; its libraries (commander, cli-progress, cli-table3, the MCP SDK, zod) are
-// bundled in, so an installed tarball needs nothing more at run time.
+// The command line, `qianfan-models`: a bundle of its own (dist/cli.js), so the extension's does
+// not grow by it; its MCP server (`qianfan-models mcp`) another (dist/mcp.js), loaded only for
+// `mcp`, so the SDK and zod cost the other commands' start-up nothing. Their libraries
+// (commander, cli-progress, cli-table3, the MCP SDK, zod) are bundled in: an installed tarball
+// needs nothing more at run time.
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/mcp\/server$/ }, () => ({ path: './mcp.js', external: true }));
+  },
+};
 const cliStarted = Date.now();
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/cli.js',
+const common = {
   bundle: true,
   format: 'cjs',
   platform: 'node',
   target: 'node20',
-  banner: { js: '#!/usr/bin/env node' },
   minify: !dev,
   sourcemap: dev ? 'linked' : false,
   legalComments: dev ? 'inline' : 'none',
-  plugins: [leaveOutUnused],
   logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' },
+  plugins: [leaveOutUnused, mcpApart],
 });
+await build({ ...common, entryPoints: ['src/mcp/server.ts'], outfile: 'dist/mcp.js', plugins: [leaveOutUnused] });
 chmodSync('dist/cli.js', 0o755);
-const cliBytes = statSync('dist/cli.js').size;
-console.log(`build: dist/cli.js ${(cliBytes / 1024).toFixed(1)} KB${dev ? ' (dev)' : ''} in ${Date.now() - cliStarted} ms`);
-if (process.argv.includes('--analyze')) {
-  const { analyzeMetafile } = await import('esbuild');
-  console.log(await analyzeMetafile(result.metafile));
-}
+const kb = (f) => `${(statSync(f).size / 1024).toFixed(1)} KB`;
+console.log(`build: dist/cli.js ${kb('dist/cli.js')}, dist/mcp.js ${kb('dist/mcp.js')}${dev ? ' (dev)' : ''} in ${Date.now() - cliStarted} ms`);
