@@ -74,8 +74,7 @@ function ruleOf(o: { keepNewest?: number; olderThan?: number; failed?: boolean }
 }
 
 /** What commander gives an action: its arguments, then its options (typed at each action). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Args = any[];
+type Args = never[];
 
 /** Runs the command line; resolves to the exit code. */
 export async function runCli(io: Io): Promise<ExitCode> {
@@ -102,9 +101,9 @@ export async function runCli(io: Io): Promise<ExitCode> {
   /** Checks the input (IDs first), then the keys and endpoint, then runs: nothing is sent before all is checked. */
   const action =
     (run: (ctx: Context, ...args: Args) => Promise<ExitCode>, check: (...args: Args) => void = () => undefined) =>
-    async (...args: Args) => {
-      check(...args);
-      code = await run(context(), ...args);
+    async (...args: unknown[]) => {
+      check(...(args as Args));
+      code = await run(context(), ...(args as Args));
     };
 
   program

@@ -40,7 +40,10 @@ export function deploymentsOf(client: QianfanClient, ids: readonly string[], sig
 /** Why the services could not be checked, as an error to report. */
 export function uncheckedError(check: Extract<DeploymentCheck, { kind: 'skipped' }>): unknown {
   return check.reason === 'permission'
-    ? new CliError('servicesPermission', `could not check which services run these versions: the key may not read services (it needs one of ${check.policies.join(', ')})`)
+    ? new CliError(
+        'servicesPermission',
+        `could not check which services run these versions: the key may not read services (it needs one of ${check.policies.join(', ')})`,
+      )
     : check.error;
 }
 
@@ -54,7 +57,12 @@ export async function list(ctx: Context, filterWords: readonly string[], opts: {
   const details = opts.details === true || (filter?.statuses.length ?? 0) > 0;
   // the names and IDs narrow the list first; status and base model need each version's details
   const named = filter ? versions.filter((v) => matches({ ...filter, statuses: [] }, { ...v, name: v.name })) : versions;
-  const loaded = details ? await detailsOf(ctx, named.map((v) => v.modelId)) : undefined;
+  const loaded = details
+    ? await detailsOf(
+        ctx,
+        named.map((v) => v.modelId),
+      )
+    : undefined;
   let failed = 0;
   const rows: string[][] = [];
   let shown = 0;

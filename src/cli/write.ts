@@ -105,14 +105,24 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
       continue;
     }
     refused++;
-    ctx.out.emit({ type: 'delete', modelId: t.modelId, label: t.label, services: serviceList(t.services), result: 'refused', reason: t.services ? 'deployed' : 'servicesUnchecked' });
+    ctx.out.emit({
+      type: 'delete',
+      modelId: t.modelId,
+      label: t.label,
+      services: serviceList(t.services),
+      result: 'refused',
+      reason: t.services ? 'deployed' : 'servicesUnchecked',
+    });
     ctx.out.line(`${ctx.out.paint('yellow', 'kept')}     ${t.label}: ${why}; name it with --deployed ${t.modelId} to delete it`);
   }
   if (accepted.length === 0) {
     return EXIT.failed;
   }
   if (!opts.yes) {
-    const question = accepted.length === 1 ? `Delete ${accepted[0].label}? This cannot be undone. Type yes: ` : `Delete ${accepted.length} model versions? This cannot be undone. Type ${accepted.length}: `;
+    const question =
+      accepted.length === 1
+        ? `Delete ${accepted[0].label}? This cannot be undone. Type yes: `
+        : `Delete ${accepted.length} model versions? This cannot be undone. Type ${accepted.length}: `;
     if (ctx.out.interactive) {
       ctx.out.note(accepted.map((t) => `  ${t.label}`).join('\n'));
     }
@@ -148,12 +158,7 @@ export function keepReasonText(reason: KeepReason): string {
   }
 }
 
-export async function cleanUp(
-  ctx: Context,
-  rule: CleanUpRule,
-  opts: { model?: string[]; yes?: boolean; allowEmpty?: boolean },
-  ask: Ask,
-): Promise<ExitCode> {
+export async function cleanUp(ctx: Context, rule: CleanUpRule, opts: { model?: string[]; yes?: boolean; allowEmpty?: boolean }, ask: Ask): Promise<ExitCode> {
   const versions = await accountVersions(ctx.client, opts.model ?? [], { signal: ctx.signal });
   const ids = versions.map((v) => v.modelId);
   const details = await detailsOf(ctx, ids, 'Reading versions');
@@ -214,7 +219,9 @@ export async function cleanUp(
   const emptied = emptiedModels(plan);
   const remove = plan.models.flatMap((m) => m.remove);
   if (!opts.yes) {
-    const answer = ctx.out.interactive && (await typed(ask, `Delete ${remove.length} model versions? This cannot be undone. Type ${remove.length}: `, String(remove.length)));
+    const answer =
+      ctx.out.interactive &&
+      (await typed(ask, `Delete ${remove.length} model versions? This cannot be undone. Type ${remove.length}: `, String(remove.length)));
     if (!answer) {
       ctx.out.note('Nothing deleted (a preview): add --yes to delete.');
       return EXIT.done;
@@ -274,7 +281,15 @@ export async function exportVersion(ctx: Context, id: string, opts: { wait?: boo
     ctx.out.line(`${id}: exported ${outcome.task.fileName ?? '?'} (${formatBytes(outcome.task.fileSize)}, md5 ${outcome.task.md5 ?? '?'})`);
     return EXIT.done;
   }
-  ctx.out.emit({ type: 'export', modelId: id, status: 'Fail', started: !started.resumed, exportId: started.exportId, failure: outcome.failure, reason: outcome.reason });
+  ctx.out.emit({
+    type: 'export',
+    modelId: id,
+    status: 'Fail',
+    started: !started.resumed,
+    exportId: started.exportId,
+    failure: outcome.failure,
+    reason: outcome.reason,
+  });
   ctx.out.line(`${id}: the export failed: ${outcome.reason}`);
   return EXIT.failed;
 }
@@ -324,7 +339,9 @@ export async function download(ctx: Context, id: string, opts: { out?: string; o
     );
     bar.stop();
     ctx.out.emit({ type: 'download', modelId: id, path: result.path, bytes: result.bytes, md5: result.md5, resumedFrom: result.resumedFrom });
-    ctx.out.line(`${id}: downloaded ${result.path} (${formatBytes(result.bytes)}, md5 ${result.md5} verified${result.resumedFrom > 0 ? `, resumed at byte ${result.resumedFrom}` : ''})`);
+    ctx.out.line(
+      `${id}: downloaded ${result.path} (${formatBytes(result.bytes)}, md5 ${result.md5} verified${result.resumedFrom > 0 ? `, resumed at byte ${result.resumedFrom}` : ''})`,
+    );
     return EXIT.done;
   } catch (error) {
     bar.stop();

@@ -33,7 +33,11 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       title: 'List Qianfan model versions',
       description: `Lists the model versions of the Baidu Qianfan account (every model, read from Qianfan): model, version name, ID (amv-…) and model ID (am-…); with status:… terms also each version's status. At most 200 versions per answer, with the count of the rest. The optional filter uses the extension view's syntax: words that must all appear in the model, version or IDs, and status:Ready / status:Creating / status:Fail terms.`,
       inputSchema: {
-        filter: z.string().max(500).optional().describe('Optional. Words to match (all of them, case ignored) and status:<Ready|Creating|Fail> terms (any of them), e.g. "news status:Ready".'),
+        filter: z
+          .string()
+          .max(500)
+          .optional()
+          .describe('Optional. Words to match (all of them, case ignored) and status:<Ready|Creating|Fail> terms (any of them), e.g. "news status:Ready".'),
       },
       annotations: hints(true, false),
     },

@@ -56,7 +56,11 @@ function label(v: AccountVersion | undefined, modelId: string): string {
 }
 
 /** The versions the texts name (IDs need no listing; names do), and why the others name none. */
-async function resolveAll(d: ToolDeps, references: readonly string[], signal: AbortSignal): Promise<{ targets: { modelId: string; label: string; version?: AccountVersion }[]; problems: string[] }> {
+async function resolveAll(
+  d: ToolDeps,
+  references: readonly string[],
+  signal: AbortSignal,
+): Promise<{ targets: { modelId: string; label: string; version?: AccountVersion }[]; problems: string[] }> {
   const needList = references.some((r) => resolveReference(r).kind !== 'version');
   const versions = needList ? await accountVersions(d.client, [], { signal }) : [];
   const targets: { modelId: string; label: string; version?: AccountVersion }[] = [];
@@ -70,14 +74,20 @@ async function resolveAll(d: ToolDeps, references: readonly string[], signal: Ab
     } else if (found.kind === 'model') {
       problems.push(`${found.modelSetId} is a model, not a version: name one of its versions (amv-…).`);
     } else {
-      problems.push(`${data(r, 100)} names ${found.kind === 'ambiguous' ? 'more than one version' : 'no version of the account'}: give its ID (amv-…) or "model / version".`);
+      problems.push(
+        `${data(r, 100)} names ${found.kind === 'ambiguous' ? 'more than one version' : 'no version of the account'}: give its ID (amv-…) or "model / version".`,
+      );
     }
   }
   return { targets, problems };
 }
 
 function deploymentsOf(client: QianfanClient, ids: readonly string[], signal: AbortSignal): Promise<DeploymentCheck> {
-  return findDeployments(ids, { listServices: (p, s) => client.listServices(p, { signal: s }), describeService: (id, s) => client.describeService(id, { signal: s }) }, signal);
+  return findDeployments(
+    ids,
+    { listServices: (p, s) => client.listServices(p, { signal: s }), describeService: (id, s) => client.describeService(id, { signal: s }) },
+    signal,
+  );
 }
 
 function uncheckedText(check: Extract<DeploymentCheck, { kind: 'skipped' }>, redactor: Redactor): string {
@@ -92,7 +102,10 @@ export async function listTool(d: ToolDeps, input: { filter?: string }, signal: 
   let shown = filter ? all.filter((v) => matches({ ...filter, statuses: [] }, v)) : all;
   const status = new Map<string, string>();
   if (filter && filter.statuses.length > 0) {
-    const outcomes = await runBatch(shown, (v, s) => d.client.describeModel(v.modelId, { signal: s }), { concurrency: Math.max(10, d.client.limiter.ceiling), signal });
+    const outcomes = await runBatch(shown, (v, s) => d.client.describeModel(v.modelId, { signal: s }), {
+      concurrency: Math.max(10, d.client.limiter.ceiling),
+      signal,
+    });
     for (const o of outcomes) {
       if (o.ok) {
         status.set(o.item.modelId, o.value.status);
@@ -281,7 +294,10 @@ export async function downloadTool(d: ToolDeps, input: { version: string; folder
     const r = await downloader.download({ file, target, overwrite: there, signal, refresh: fresh });
     return { text: `Downloaded the export of ${t.label} to ${r.path}: ${formatBytes(r.bytes)}, md5 ${r.md5} verified.` };
   } catch (error) {
-    return { text: `The download of ${t.label} failed: ${failureText(error, d.redactor)}. A partial file is kept when it can be resumed: asking again resumes it.`, isError: true };
+    return {
+      text: `The download of ${t.label} failed: ${failureText(error, d.redactor)}. A partial file is kept when it can be resumed: asking again resumes it.`,
+      isError: true,
+    };
   } finally {
     downloader.dispose();
   }
@@ -319,7 +335,11 @@ export async function deleteTool(d: ToolDeps, input: { versions: string[]; servi
     signal,
   });
   for (const o of outcomes) {
-    lines.push(o.ok ? `Deleted ${o.item.label}${o.value.alreadyGone ? ' (it was already gone)' : ''}.` : `Could not delete ${o.item.label}: ${failureText(o.error, d.redactor)}`);
+    lines.push(
+      o.ok
+        ? `Deleted ${o.item.label}${o.value.alreadyGone ? ' (it was already gone)' : ''}.`
+        : `Could not delete ${o.item.label}: ${failureText(o.error, d.redactor)}`,
+    );
   }
   const deleted = outcomes.filter((o) => o.ok).length;
   return { text: lines.join('\n'), isError: deleted === 0 };

@@ -35,7 +35,9 @@ export async function accountVersions(client: AccountReader, models: readonly st
     models.length > 0
       ? await Promise.all(models.map((id) => client.describeModelSet(id, opts)))
       : await Promise.all(
-          (await client.listAllCustomModelSets(opts)).map((m) => (m.versionsListed === false ? client.describeModelSet(m.modelSetId, opts) : m)),
+          (await client.listAllCustomModelSets(opts)).map((m) =>
+            m.versionsListed === false ? client.describeModelSet(m.modelSetId, opts) : Promise.resolve(m),
+          ),
         );
   return listed.flatMap(versionsOf);
 }
