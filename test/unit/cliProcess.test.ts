@@ -252,6 +252,15 @@ describe('qianfan-models (the command line, as a process)', function () {
       assert.strictEqual(h.emulator.count('CreateModelExportTask'), 1);
     });
 
+    it('an export started without --wait that has finished since: --wait reports it, none is started again', async () => {
+      h.emulator.store.exportDurationMs = 0; // done as soon as it starts
+      const first = h.lines(await h.run(['export', V2, '--json']));
+      assert.strictEqual(first[0].status, 'Doing');
+      const second = h.lines(await h.run(['export', V2, '--json', '--wait']));
+      assert.deepStrictEqual([second[0].status, second[0].exportId, second[0].started], ['Done', first[0].exportId, false]);
+      assert.strictEqual(h.emulator.count('CreateModelExportTask'), 1);
+    });
+
     it('download: the file, its md5 verified; again: refused without --overwrite (exit 1); no signed URL printed', async () => {
       assert.strictEqual((await h.run(['export', EMBED, '--wait'])).code, 0);
       const r = await h.run(['download', EMBED, '--out', 'models/', '--json']);
