@@ -5,7 +5,6 @@
  */
 import { SingleBar } from 'cli-progress';
 import Table from 'cli-table3';
-import { styleText } from 'util';
 import { Redactor } from '../core/base/redact';
 import { cleanText } from '../core/base/text';
 import { DownloadError } from '../core/download/errors';
@@ -40,7 +39,9 @@ export interface OutputOptions {
   readonly env: NodeJS.ProcessEnv;
 }
 
-type Style = 'bold' | 'dim' | 'red' | 'green' | 'yellow' | 'cyan';
+/** SGR codes (on, off) of the few styles used. */
+const STYLES = { bold: [1, 22], red: [31, 39], green: [32, 39], yellow: [33, 39] } as const;
+type Style = keyof typeof STYLES;
 
 /** An error as a JSON field: a stable code and one redacted line. */
 export interface ErrorInfo {
@@ -87,7 +88,8 @@ export class Output {
   }
 
   paint(style: Style, text: string): string {
-    return this.color ? styleText(style, text) : text;
+    const [on, off] = STYLES[style];
+    return this.color ? `\u001b[${on}m${text}\u001b[${off}m` : text;
   }
 
   /** An aligned table without borders. */

@@ -263,6 +263,11 @@ describe('qianfan-models (the command line, as a process)', function () {
 
     it('download: the file, its md5 verified; again: refused without --overwrite (exit 1); no signed URL printed', async () => {
       assert.strictEqual((await h.run(['export', EMBED, '--wait'])).code, 0);
+      const described = await h.run(['describe', EMBED, '--json']);
+      const exported = h.lines(described)[0].export as Record<string, unknown>;
+      assert.deepStrictEqual(Object.keys(exported).sort(), ['exportId', 'fileName', 'fileSize', 'md5', 'status']);
+      noSecrets(described);
+      noSecrets(await h.run(['describe', EMBED]));
       const r = await h.run(['download', EMBED, '--out', 'models/', '--json']);
       assert.strictEqual(r.code, 0, r.stderr);
       const [d] = h.lines(r);
