@@ -76,7 +76,8 @@ function checkDeployments(services: Services, targets: readonly Target[]): Promi
   );
 }
 
-async function confirmDelete(services: Services, targets: readonly Target[], check: DeploymentCheck): Promise<boolean> {
+/** The command's confirmation: typed (the ID, or the count) when a service runs one of them or the setting asks it; a modal otherwise. */
+export async function confirmDelete(services: Services, targets: readonly Target[], check: DeploymentCheck): Promise<boolean> {
   const one = targets.length === 1;
   const warnings = deploymentLines(check, targets);
   const warning = warnings.length > 0 ? warnings.join('\n') + '\n' : '';

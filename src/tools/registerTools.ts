@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { type Services } from '../commands/services';
 import { describeError } from '../platform/logger';
 import { type LanguageModelTool, type LmToolsApi, lmToolsApi } from './lmApi';
+import { boundedAnswer } from './common';
 import { type QianfanTool, type ToolOptions, DEFAULT_TOOL_OPTIONS, createTools, failureResult } from './tools';
 
 export interface RegisteredTools {
@@ -37,7 +38,7 @@ function asLanguageModelTool(s: Services, api: LmToolsApi, tool: QianfanTool): L
     async invoke(options, token) {
       const { signal, dispose } = signalOf(token);
       try {
-        return api.textResult(await tool.run(options.input, signal));
+        return api.textResult(boundedAnswer(await tool.run(options.input, signal)));
       } catch (error) {
         return api.textResult(failureResult(s, tool.name, error));
       } finally {

@@ -4,6 +4,7 @@
  * profile's tracked versions and what this window learnt of them (the tree's own stores).
  */
 import * as vscode from 'vscode';
+import { dataText, unescapeData } from '../core/base/chatText';
 import { isModelVersionId } from '../core/base/ids';
 import { type TrackedVersion } from '../core/state/trackedVersions';
 import { matchable } from '../core/state/viewFilter';
@@ -31,7 +32,8 @@ export function titleOf(s: Services, t: TrackedVersion): string {
 
 /** The tracked versions whose "model / version" is the text (model by name or ID, case ignored). */
 function byName(s: Services, text: string): TrackedVersion[] {
-  const wanted = norm(text);
+  // as an answer wrote it: the backslashes it put before Markdown characters taken out
+  const wanted = norm(unescapeData(text));
   return s.tracked.view().filter((t) => {
     const name = nameOf(s, t);
     if (!name) {
@@ -62,12 +64,16 @@ export async function resolveVersion(s: Services, reference: string, lookUp = fa
   if (found.length > 1) {
     return {
       ok: false,
-      problem: vscode.l10n.t('“{0}” names more than one tracked version: {1}. Give the ID (amv-…).', text, found.map((t) => titleOf(s, t)).join(', ')),
+      problem: vscode.l10n.t(
+        '“{0}” names more than one tracked version: {1}. Give the ID (amv-…).',
+        dataText(text),
+        found.map((t) => dataText(titleOf(s, t))).join(', '),
+      ),
     };
   }
   return {
     ok: false,
-    problem: vscode.l10n.t('No tracked version is “{0}”. Give its ID (amv-…) or “model / version” as qianfan_listModelVersions lists it.', text),
+    problem: vscode.l10n.t('No tracked version is “{0}”. Give its ID (amv-…) or “model / version” as qianfan_listModelVersions lists it.', dataText(text)),
   };
 }
 
