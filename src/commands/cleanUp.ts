@@ -1,26 +1,32 @@
 /**
  * Delete Old Versions… (`qianfan.cleanUp`): on a model, or on every tracked version. The user picks
- * a rule (keep the newest N per model, older than D days, or only Fail); the versions' details
- * (status, creation time) are loaded through the detail loader and the client's limiter, and the
- * services check of the delete finds what runs them. A preview, per model, lists what would be
- * deleted (each can be unticked) and what is kept and why; the confirmation asks for the count
- * typed. Before anything is deleted the chosen versions are looked at again: one that changed
+ * a rule and types its number (keep the newest N usable versions per model, the setting giving the
+ * default; older than D days; or only Failed); the versions' details (status, creation time) are
+ * loaded through the detail loader and the client's limiter, the progress counting the reads as
+ * they land and saying when Qianfan's rate limit sets the pace, then the services check of the
+ * delete finds what runs them. The preview lists, per model and newest first, every version: those
+ * to delete ticked (each can be unticked), those kept as rows that cannot be ticked, each saying
+ * why (kept anyway, or kept by the rule); the title carries the totals. The confirmation asks for
+ * the count typed. Before anything is deleted the chosen versions are looked at again: one that changed
  * status, now runs in a service or is being exported is skipped and named. The deletes then run
  * as Delete runs them (limiter, cancellable progress, every result reported).
  */
 import * as vscode from 'vscode';
+import { AdaptiveLimiter } from '../core/qianfan/adaptiveLimit';
 import { type DeploymentCheck } from '../core/qianfan/deployments';
 import {
   type CleanUpCandidate,
   type CleanUpPlan,
   type CleanUpRule,
   type KeepReason,
+  ReadCount,
   emptiedModels,
+  keptAnyway,
   parseCreateTime,
   planCleanUp,
   ruleNumber,
 } from '../core/work/cleanUp';
-import { ModelNode, trackedTitle } from '../tree/nodes';
+import { ModelNode, statusText, trackedTitle } from '../tree/nodes';
 import { userMessage } from '../platform/errorMessages';
 import { deleteConfirmed, servicesRunning } from './deleteVersion';
 import { notify, notifyWithLog } from './notify';
@@ -42,39 +48,57 @@ function ruleText(rule: CleanUpRule): string {
     case 'olderThan':
       return vscode.l10n.t('delete those created more than {0} days ago', rule.days);
     case 'failed':
-      return vscode.l10n.t('delete only those whose status is Fail');
+      return vscode.l10n.t('delete only those whose status is Failed');
   }
 }
 
+/** Why a version is kept: "kept anyway: …" for what no rule deletes (not counted by the rule), "kept: …" for what the rule keeps. */
 export function keepReasonText(reason: KeepReason): string {
   switch (reason.kind) {
     case 'service':
-      return vscode.l10n.t('kept: runs in service {0}', reason.services.join(', '));
+      return vscode.l10n.t('kept anyway: runs in service {0}', reason.services.join(', '));
     case 'exporting':
-      return vscode.l10n.t('kept: an export is under way');
+      return vscode.l10n.t('kept anyway: an export is under way');
     case 'creating':
-      return vscode.l10n.t('kept: still Creating');
+      return vscode.l10n.t('kept anyway: still {0}', statusText('Creating'));
     case 'newest':
-      return vscode.l10n.t('kept: among the newest {0}', reason.count);
+      return vscode.l10n.t('kept: among the newest {0} that could be deleted', reason.count);
     case 'recent':
       return vscode.l10n.t('kept: created within {0} days', reason.days);
     case 'notFailed':
-      return vscode.l10n.t('kept: not Fail');
+      return vscode.l10n.t('kept: not {0}', statusText('Fail'));
     case 'unknownDate':
-      return vscode.l10n.t('kept: its creation time is not known');
+      return vscode.l10n.t('kept anyway: its creation time is not known');
+  }
+}
+
+/** Why the rule deletes a version. */
+function deleteReasonText(rule: CleanUpRule): string {
+  switch (rule.kind) {
+    case 'keepNewest':
+      return vscode.l10n.t('deleted: older than the newest {0} that could be deleted', rule.count);
+    case 'olderThan':
+      return vscode.l10n.t('deleted: created more than {0} days ago', rule.days);
+    case 'failed':
+      return vscode.l10n.t('deleted: its status is {0}', statusText('Fail'));
   }
 }
 
 async function askRule(s: Services): Promise<CleanUpRule | undefined> {
   const keep = keepNewestSetting();
   const items: (vscode.QuickPickItem & { rule: 'keepNewest' | 'olderThan' | 'failed' })[] = [
-    { rule: 'keepNewest', label: vscode.l10n.t('Keep the newest {0} per model', keep), detail: vscode.l10n.t('Older versions of each model are deleted.') },
+    {
+      rule: 'keepNewest',
+      label: vscode.l10n.t('Keep the newest N per model…'),
+      description: vscode.l10n.t('N is {0} unless you type another', keep),
+      detail: vscode.l10n.t('Of the versions that could be deleted, the N newest of each model stay; the older ones are deleted.'),
+    },
     { rule: 'olderThan', label: vscode.l10n.t('Delete versions older than…'), detail: vscode.l10n.t('You type the number of days.') },
-    { rule: 'failed', label: vscode.l10n.t('Delete only failed versions'), detail: vscode.l10n.t('Versions whose status is Fail.') },
+    { rule: 'failed', label: vscode.l10n.t('Delete only failed versions'), detail: vscode.l10n.t('Versions whose status is {0}.', statusText('Fail')) },
   ];
   const picked = await s.prompts.pickOne(items, {
     title: vscode.l10n.t('Delete Old Versions'),
-    placeHolder: vscode.l10n.t('Choose a rule. Versions a service runs, versions being exported and versions still Creating are always kept.'),
+    placeHolder: vscode.l10n.t('Choose a rule. Versions a service runs, versions being exported and versions still Creating are always kept, in addition.'),
   });
   if (!picked) {
     return undefined;
@@ -83,7 +107,16 @@ async function askRule(s: Services): Promise<CleanUpRule | undefined> {
     return { kind: 'failed' };
   }
   if (picked.rule === 'keepNewest') {
-    return { kind: 'keepNewest', count: keep };
+    const typed = await s.prompts.inputBox({
+      title: vscode.l10n.t('Keep the newest N per model…'),
+      prompt: vscode.l10n.t(
+        'How many of the newest versions of each model to keep (N). Versions a service runs, being exported, still Creating or of unknown creation time are kept in addition.',
+      ),
+      value: String(keep),
+      validateInput: (v) => (ruleNumber(v) === undefined ? vscode.l10n.t('Type a whole number, 1 or more.') : undefined),
+    });
+    const n = typed === undefined ? undefined : ruleNumber(typed);
+    return n === undefined ? undefined : { kind: 'keepNewest', count: n };
   }
   const days = await s.prompts.inputBox({
     title: vscode.l10n.t('Delete versions older than…'),
@@ -106,6 +139,7 @@ function candidates(s: Services, ids: readonly string[], check: Extract<Deployme
       modelId,
       modelSetId: detail?.modelSetId || t?.modelSetId || '',
       label: trackedTitle(t, modelId),
+      name: detail?.modelName || t?.name || '',
       status: detail?.status,
       createdAt: parseCreateTime(detail?.createTime),
       services: (check.running.get(modelId) ?? []).map((svc) => svc.name),
@@ -114,7 +148,24 @@ function candidates(s: Services, ids: readonly string[], check: Extract<Deployme
   });
 }
 
-/** Loads the details of `ids` afresh and finds the services that run them, under a cancellable progress. */
+/** The client's limiter when it is the adaptive one (whose state says whether a rate limit sets the pace). */
+function adaptiveLimiter(s: Services): AdaptiveLimiter | undefined {
+  try {
+    const limiter = s.client().limiter;
+    return limiter instanceof AdaptiveLimiter ? limiter : undefined;
+  } catch {
+    return undefined; // no client (no keys): the loads say what is wrong
+  }
+}
+
+/** How often the progress looks at the limiter while no read lands (a Retry-After pause). */
+const RATE_NOTE_MS = 1000;
+
+/**
+ * Loads the details of `ids` afresh and finds the services that run them, under a cancellable
+ * progress that counts the reads as they land (then says the services are being checked), and
+ * says when Qianfan's rate limit sets the pace of the reads.
+ */
 async function gather(s: Services, ids: readonly string[], title: string): Promise<{ check: DeploymentCheck; cancelled: boolean }> {
   let cancelled = false;
   const check = await s.prompts.withProgress(title, true, async (progress, signal) => {
@@ -123,29 +174,50 @@ async function gather(s: Services, ids: readonly string[], title: string): Promi
       s.loader.drop(ids);
     };
     signal.addEventListener('abort', onAbort, { once: true });
-    try {
-      let done = 0;
-      const asked = new Set(ids);
-      const sub = s.details.onDidChange((changed) => {
-        const n = changed.filter((id) => asked.has(id)).length;
-        if (n > 0) {
-          done = Math.min(ids.length, done + n);
-          progress.report(vscode.l10n.t('{0} of {1}', done, ids.length), (100 * n) / ids.length);
-        }
-      });
-      try {
-        await s.loader.load(ids, { force: true });
-      } finally {
-        sub.dispose();
+    const limiter = adaptiveLimiter(s);
+    const throttledBefore = limiter?.state.throttled ?? 0;
+    const reads = new ReadCount(ids);
+    let shown = '';
+    /** The reads so far and, while reads wait, what holds them back; `increment`: the bar's share of what landed now. */
+    const report = (increment?: number) => {
+      const state = limiter?.state;
+      const waiting = reads.done < reads.total && state !== undefined;
+      const rate = waiting ? state.rate : undefined;
+      const throttled = waiting && state.throttled > throttledBefore;
+      const counted = vscode.l10n.t('{0} of {1} read', reads.done, reads.total);
+      const message =
+        rate !== undefined
+          ? vscode.l10n.t("{0}, at about {1} per second: Qianfan's rate limit sets the pace", counted, Math.max(1, Math.round(rate)))
+          : throttled
+            ? vscode.l10n.t("{0}, waiting on Qianfan's rate limit", counted)
+            : counted;
+      if (increment !== undefined || message !== shown) {
+        shown = message;
+        progress.report(message, increment);
       }
-      return cancelled
-        ? undefined
-        : await servicesRunning(
-            s,
-            ids.map((modelId) => ({ modelId, label: modelId })),
-            signal,
-          );
+    };
+    const sub = s.details.onDidChange((changed) => {
+      const n = reads.landed(changed, (id) => !s.details.isLoading(id) && s.details.get(id) !== undefined);
+      if (n > 0) {
+        report((90 * n) / Math.max(1, reads.total)); // the reads fill 90 % of the bar, the services check the rest
+      }
+    });
+    const timer = setInterval(() => report(), RATE_NOTE_MS); // a pause on Retry-After lands no read: say so all the same
+    try {
+      report();
+      await s.loader.load(ids, { force: true });
+      if (cancelled) {
+        return undefined;
+      }
+      progress.report(vscode.l10n.t('{0} of {1} read; checking which services run them…', reads.done, reads.total));
+      return await servicesRunning(
+        s,
+        ids.map((modelId) => ({ modelId, label: modelId })),
+        signal,
+      );
     } finally {
+      clearInterval(timer);
+      sub.dispose();
       signal.removeEventListener('abort', onAbort);
     }
   });
@@ -163,35 +235,61 @@ function modelNames(s: Services): Map<string, string> {
   return names;
 }
 
-/** The preview: each version to delete, ticked, under a line per model saying what it keeps and why. */
-async function preview(s: Services, plan: CleanUpPlan, rule: CleanUpRule): Promise<CleanUpCandidate[] | undefined> {
-  type Item = vscode.QuickPickItem & { version?: CleanUpCandidate };
-  const items: Item[] = [];
-  const names = modelNames(s);
+/** A row of the preview: a version, to delete (`deletes`) or kept (it cannot be ticked). */
+export type PreviewItem = vscode.QuickPickItem & { readonly version?: CleanUpCandidate; readonly deletes?: boolean };
+
+/** "created 12/10/2026, 10:20:30" in the user's language, or nothing for an unknown time. */
+function createdText(v: CleanUpCandidate): string | undefined {
+  return v.createdAt === undefined ? undefined : vscode.l10n.t('created {0}', new Date(v.createdAt).toLocaleString(vscode.env.language));
+}
+
+/**
+ * The preview's rows: per model (under a plain line), every version newest first; those to delete
+ * ticked, the kept ones with their reason on their own detail line (readable at any width, and
+ * saying whether the rule kept it or it is kept anyway).
+ */
+export function previewItems(plan: CleanUpPlan, rule: CleanUpRule): PreviewItem[] {
+  const items: PreviewItem[] = [];
   for (const m of plan.models) {
-    const name = names.get(m.modelSetId) ?? (m.modelSetId || '?');
-    const kept = m.keep.map((k) => `${k.version.label.split(' / ').pop() ?? k.version.label} (${keepReasonText(k.reason)})`).join('; ');
-    items.push({
-      kind: vscode.QuickPickItemKind.Separator,
-      label: vscode.l10n.t('{0}: deletes {1}, keeps {2}', name, m.remove.length, m.keep.length) + (kept ? ` — ${kept}` : ''),
-    });
-    for (const v of m.remove) {
-      items.push({
-        label: v.label,
-        description: v.status,
-        detail: v.createdAt === undefined ? undefined : vscode.l10n.t('created {0}', new Date(v.createdAt).toLocaleString(vscode.env.language)),
-        picked: true,
-        version: v,
-      });
+    // a plain line between models: every row names its model, and a separator's text is drawn over the row below it on VS Code 1.93
+    items.push({ kind: vscode.QuickPickItemKind.Separator, label: '' });
+    for (const { version: v, reason } of m.versions) {
+      const facts = [v.status ? statusText(v.status) : undefined, createdText(v)].filter((x) => x !== undefined).join(' · ');
+      items.push(
+        reason
+          ? {
+              label: `$(${keptAnyway(reason) ? 'lock' : 'pass'}) ${v.label}`,
+              description: facts,
+              detail: keepReasonText(reason),
+              version: v,
+            }
+          : { label: `$(trash) ${v.label}`, description: facts, detail: deleteReasonText(rule), picked: true, version: v, deletes: true },
+      );
     }
   }
-  const chosen = await s.prompts.pickMany(items, {
-    title: vscode.l10n.t('Delete Old Versions: {0} to delete ({1})', plan.removeCount, ruleText(rule)),
+  return items;
+}
+
+/** The preview's title: the totals. */
+function previewTitle(plan: CleanUpPlan, rule: CleanUpRule): string {
+  const kept = plan.models.reduce((n, m) => n + m.keep.length, 0);
+  const anyway = plan.models.reduce((n, m) => n + m.keep.filter((k) => keptAnyway(k.reason)).length, 0);
+  return vscode.l10n.t('{0} to delete, {1} kept ({2} anyway): {3}', plan.removeCount, kept, anyway, ruleText(rule));
+}
+
+/** The preview: every version per model, newest first, those to delete ticked, the kept ones saying why (they cannot be ticked). */
+async function preview(s: Services, plan: CleanUpPlan, rule: CleanUpRule): Promise<CleanUpCandidate[] | undefined> {
+  const items = previewItems(plan, rule);
+  const options: vscode.QuickPickOptions = {
+    title: previewTitle(plan, rule),
     placeHolder: vscode.l10n.t('Untick what should stay, then OK.'),
     canPickMany: true,
     matchOnDescription: true,
-  });
-  return chosen?.flatMap((i) => (i.version ? [i.version] : []));
+    matchOnDetail: true,
+  };
+  const locked = (i: PreviewItem) => !i.deletes;
+  const chosen = s.prompts.pickManyLocked ? await s.prompts.pickManyLocked(items, options, locked) : await s.prompts.pickMany(items, options);
+  return chosen?.flatMap((i) => (i.version && i.deletes ? [i.version] : []));
 }
 
 function logPlan(s: Services, plan: CleanUpPlan, rule: CleanUpRule): void {

@@ -30,6 +30,15 @@ export interface Prompts {
    * or the user presses Escape (undefined); what `check` returns otherwise is shown under the box.
    */
   askUntil(options: vscode.InputBoxOptions, check: (value: string) => Promise<string | undefined>): Promise<string | undefined>;
+  /**
+   * pickMany where the rows `locked` names cannot be ticked (a tick on one is taken back at once):
+   * rows shown for what they say. Optional: a caller without it uses pickMany and ignores them.
+   */
+  pickManyLocked?<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    options: vscode.QuickPickOptions,
+    locked: (item: T) => boolean,
+  ): Promise<T[] | undefined>;
 }
 
 export class VsCodePrompts implements Prompts {
@@ -124,6 +133,40 @@ export class VsCodePrompts implements Prompts {
       });
       box.onDidHide(() => finish(undefined));
       box.show();
+    });
+  }
+
+  pickManyLocked<T extends vscode.QuickPickItem>(
+    items: readonly T[],
+    options: vscode.QuickPickOptions,
+    locked: (item: T) => boolean,
+  ): Promise<T[] | undefined> {
+    return new Promise((resolve) => {
+      const pick = vscode.window.createQuickPick<T>();
+      pick.title = options.title;
+      pick.placeholder = options.placeHolder;
+      pick.matchOnDescription = options.matchOnDescription ?? false;
+      pick.matchOnDetail = options.matchOnDetail ?? false;
+      pick.canSelectMany = true;
+      pick.ignoreFocusOut = true;
+      pick.items = items;
+      pick.selectedItems = items.filter((i) => i.picked && !locked(i));
+      let done = false;
+      const finish = (chosen: T[] | undefined) => {
+        if (!done) {
+          done = true;
+          resolve(chosen);
+          pick.dispose();
+        }
+      };
+      pick.onDidChangeSelection((selected) => {
+        if (selected.some(locked)) {
+          pick.selectedItems = selected.filter((i) => !locked(i));
+        }
+      });
+      pick.onDidAccept(() => finish(pick.selectedItems.filter((i) => !locked(i))));
+      pick.onDidHide(() => finish(undefined));
+      pick.show();
     });
   }
 

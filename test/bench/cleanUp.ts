@@ -55,6 +55,7 @@ async function main(): Promise<void> {
         modelId,
         modelSetId: detail?.modelSetId ?? '',
         label: modelId,
+        name: detail?.modelName ?? '',
         status: detail?.status,
         createdAt: parseCreateTime(detail?.createTime),
         services: check.kind === 'checked' ? (check.running.get(modelId) ?? []).map((s) => s.name) : [],

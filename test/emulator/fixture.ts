@@ -106,16 +106,36 @@ export function demoFixture(): Fixture {
   };
 }
 
-/** A generated account of `modelCount` models with `versionsPerModel` versions each. */
-export function generatedFixture(modelCount: number, versionsPerModel: number, seed = 42): Fixture {
+export interface GeneratedOptions {
+  /**
+   * How many of the first models have all their versions created in the same second (ties, as
+   * Qianfan's whole-second times allow); the other models' versions are an hour apart.
+   */
+  readonly sameSecondModels?: number;
+}
+
+/** A time as Qianfan writes it: whole seconds, China's zone ("2026-10-12T10:20:30+08:00"). */
+export function qianfanTime(ms: number): string {
+  return new Date(ms + 8 * 3600_000).toISOString().replace(/\.\d{3}Z$/, '+08:00');
+}
+
+/**
+ * A generated account of `modelCount` models with `versionsPerModel` versions each. Each version
+ * has its own creation time, later with its number (V1 the oldest, an hour apart), but in the
+ * first `options.sameSecondModels` models, whose versions share one second.
+ */
+export function generatedFixture(modelCount: number, versionsPerModel: number, seed = 42, options: GeneratedOptions = {}): Fixture {
   const random = prng(seed);
   const models: ModelRecord[] = [];
   const versions: VersionRecord[] = [];
+  const base = Date.parse(TIME);
   for (let m = 0; m < modelCount; m++) {
     const modelSetId = makeId('am', random);
     const own: VersionRecord[] = [];
+    const tied = m < (options.sameSecondModels ?? 0);
     for (let v = 0; v < versionsPerModel; v++) {
-      own.push(version(modelSetId, makeId('amv', random), `V${v + 1}`, v % 7 === 6 ? 'Creating' : 'Ready'));
+      const createTime = tied ? TIME : qianfanTime(base + v * 3600_000);
+      own.push(version(modelSetId, makeId('amv', random), `V${v + 1}`, v % 7 === 6 ? 'Creating' : 'Ready', { createTime, modifyTime: createTime }));
     }
     versions.push(...own);
     models.push(model(modelSetId, `model-${m + 1}`, own));

@@ -24,6 +24,13 @@ export const EMULATOR_OPTIONS: readonly OptionSpec[] = [
   },
   { name: 'export-ms', env: 'QIANFAN_DEMO_EXPORT_MS', kind: 'count', fallback: 5000, help: 'how long an export stays Doing, in ms' },
   {
+    name: 'same-second',
+    env: 'QIANFAN_DEMO_SAME_SECOND',
+    kind: 'count',
+    fallback: 0,
+    help: 'how many of the generated models have all their versions created in the same second (the others: V1 the oldest, an hour apart)',
+  },
+  {
     name: 'dialect',
     env: 'QIANFAN_DEMO_DIALECT',
     kind: 'text',
@@ -42,7 +49,7 @@ export function emulatorFrom(options: ParsedOptions): QianfanEmulator {
     throw new UsageError(`--models × --versions must be between 1 and ${MAX_VERSIONS}`);
   }
   return new QianfanEmulator({
-    fixture: models > 0 ? generatedFixture(models, versions) : demoFixture(),
+    fixture: models > 0 ? generatedFixture(models, versions, undefined, { sameSecondModels: Number(options['same-second']) }) : demoFixture(),
     latencyMs: Number(options.latency),
     exportDurationMs: Number(options['export-ms']),
     exportBytes: Number(options['export-bytes']),

@@ -1,6 +1,16 @@
 /** The clean-up rule: what it deletes, what it keeps and why. */
 import * as assert from 'assert';
-import { type CleanUpCandidate, type CleanUpRule, emptiedModels, parseCreateTime, planCleanUp, protectedReason, ruleNumber } from '../../src/core/work/cleanUp';
+import {
+  type CleanUpCandidate,
+  type CleanUpRule,
+  emptiedModels,
+  keptAnyway,
+  newestFirst,
+  parseCreateTime,
+  planCleanUp,
+  protectedReason,
+  ruleNumber,
+} from '../../src/core/work/cleanUp';
 
 const DAY = 24 * 3600 * 1000;
 const NOW = Date.parse('2026-11-30T12:00:00Z');
@@ -10,6 +20,7 @@ function v(id: string, daysAgo: number | undefined, extra: Partial<CleanUpCandid
     modelId: `amv-${id}`,
     modelSetId: 'am-model0001',
     label: `m / ${id}`,
+    name: id,
     status: 'Ready',
     createdAt: daysAgo === undefined ? undefined : NOW - daysAgo * DAY,
     services: [],
@@ -55,14 +66,46 @@ describe('clean-up: the rule', () => {
       v('old', 90, { status: 'Fail' }),
     ];
     for (const rule of [{ kind: 'keepNewest', count: 0 }, { kind: 'olderThan', days: 1 }, { kind: 'failed' }] as const) {
-      assert.strictEqual(summary(versions, rule), 'old | exp:exporting,new:creating,run:service', rule.kind);
+      assert.strictEqual(summary(versions, rule), 'old | run:service,new:creating,exp:exporting', rule.kind);
     }
     assert.deepStrictEqual(protectedReason(versions[0]), { kind: 'service', services: ['cs-prod', 'cs-test'] });
     assert.strictEqual(protectedReason(versions[3]), undefined);
   });
 
-  it('a protected version still counts among the newest N', () => {
-    assert.strictEqual(summary([v('v3', 1, { status: 'Creating' }), v('v2', 2), v('v1', 3)], { kind: 'keepNewest', count: 2 }), 'v1 | v3:creating,v2:newest');
+  it('a protected version is kept in addition: the newest N counts only versions the rule may delete', () => {
+    assert.strictEqual(
+      summary([v('v4', 1, { status: 'Creating' }), v('v3', 2), v('v2', 3), v('v1', 4)], { kind: 'keepNewest', count: 2 }),
+      'v1 | v4:creating,v3:newest,v2:newest',
+    );
+    // a version in a service, one being exported and one of unknown date take no place either
+    assert.strictEqual(
+      summary([v('s', 1, { services: ['cs'] }), v('e', 2, { exporting: true }), v('u', undefined), v('b', 3), v('a', 4)], { kind: 'keepNewest', count: 1 }),
+      'a | s:service,e:exporting,b:newest,u:unknownDate',
+    );
+    assert.ok(keptAnyway({ kind: 'unknownDate' }) && keptAnyway({ kind: 'creating' }) && keptAnyway({ kind: 'service', services: [] }));
+    assert.ok(keptAnyway({ kind: 'exporting' }));
+    assert.ok(!keptAnyway({ kind: 'newest', count: 1 }) && !keptAnyway({ kind: 'recent', days: 1 }) && !keptAnyway({ kind: 'notFailed' }));
+  });
+
+  it('twenty versions of one second, the two newest Creating: keeps V20 and V19 and the three newest usable ones, V18 to V16', () => {
+    // IDs in no order of age, as Qianfan's are
+    const ids = ['k', 'c', 'x', 'a', 'q', 'f', 'z', 'b', 'm', 'd', 'y', 'e', 'p', 'g', 'w', 'h', 'r', 'i', 'o', 'j'];
+    const versions = ids.map((id, i) => ({ ...v(id, 1), name: `V${i + 1}`, status: i >= 18 ? 'Creating' : 'Ready' }));
+    const plan = planCleanUp(versions, { kind: 'keepNewest', count: 3 }, NOW);
+    const [m] = plan.models;
+    assert.deepStrictEqual(
+      m.keep.map((k) => `${k.version.name}:${k.reason.kind}`),
+      ['V20:creating', 'V19:creating', 'V18:newest', 'V17:newest', 'V16:newest'],
+    );
+    assert.deepStrictEqual(
+      m.remove.map((x) => x.name),
+      Array.from({ length: 15 }, (_, i) => `V${15 - i}`),
+    );
+    assert.deepStrictEqual(
+      m.versions.map((p) => `${p.version.name}${p.reason ? '' : '-'}`),
+      ['V20', 'V19', 'V18', 'V17', 'V16', ...Array.from({ length: 15 }, (_, i) => `V${15 - i}-`)],
+      'every version newest first, the deleted ones marked',
+    );
   });
 
   it('deletes what is older than D days; exactly D days old is kept', () => {
@@ -110,8 +153,13 @@ describe('clean-up: the rule', () => {
     assert.strictEqual(ruleNumber(''), undefined);
   });
 
-  it('keeps a stable order among versions created at the same time', () => {
-    const same = [v('b', 1), v('a', 1), v('c', 1)];
-    assert.strictEqual(summary(same, { kind: 'keepNewest', count: 1 }), 'b,c | a:newest');
+  it('among versions created in the same second the higher version name is the newer, in natural order, never by ID', () => {
+    const same = [v('a', 1, { name: 'V9' }), v('b', 1, { name: 'V10' }), v('c', 1, { name: 'V2' })];
+    assert.strictEqual(summary(same, { kind: 'keepNewest', count: 1 }), 'a,c | b:newest');
+    assert.deepStrictEqual(
+      [v('a', 1, { name: 'v3' }), v('b', 1, { name: 'V20' }), v('c', 2, { name: 'V99' })].sort(newestFirst).map((x) => x.name),
+      ['V20', 'v3', 'V99'],
+      'a time first; names by value, case aside',
+    );
   });
 });
