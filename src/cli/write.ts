@@ -177,6 +177,7 @@ export async function cleanUp(ctx: Context, rule: CleanUpRule, opts: { model?: s
       modelId: v.modelId,
       modelSetId: v.modelSetId,
       label: versionLabel({ ...v, name: d?.modelName || v.name }),
+      name: d?.modelName || v.name || '',
       status: d?.status,
       createdAt: parseCreateTime(d?.createTime),
       createTime: d?.createTime,
