@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, statSync } from 'fs';
 import * as path from 'path';
 import { type DeploymentCheck, type ServiceRef } from '../core/qianfan/deployments';
 import { Downloader, type ExportFile } from '../core/download/engine';
-import { exportFileOf } from '../core/download/exportFile';
+import { exportFileOf, safeFileName } from '../core/download/exportFile';
 import { PartialDownloadsStore } from '../core/download/partialStore';
 import { abortableSleep } from '../core/qianfan/retry';
 import { type DeleteResult } from '../core/qianfan/qianfanClient';
@@ -295,20 +295,13 @@ export async function exportVersion(ctx: Context, id: string, opts: { wait?: boo
   return EXIT.failed;
 }
 
-/** A plain file name for the export (no folders, no odd characters). */
-export function fileNameOf(file: ExportFile): string {
-  const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
-  const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
-  return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
-}
-
 /** Where the file goes: --out as a folder (existing, or ending in a separator) or a file; default the current folder. */
 function targetOf(out: string | undefined, file: ExportFile): string {
   if (!out) {
-    return path.resolve(fileNameOf(file));
+    return path.resolve(safeFileName(file));
   }
   const folder = /[\\/]$/.test(out) || (existsSync(out) && statSync(out).isDirectory());
-  return path.resolve(folder ? path.join(out, fileNameOf(file)) : out);
+  return path.resolve(folder ? path.join(out, safeFileName(file)) : out);
 }
 
 export async function download(ctx: Context, id: string, opts: { out?: string; overwrite?: boolean }): Promise<ExitCode> {
@@ -332,7 +325,7 @@ export async function download(ctx: Context, id: string, opts: { out?: string; o
     clock: { now: Date.now, sleep: abortableSleep },
     store: new PartialDownloadsStore(ctx.state),
   });
-  const bar = ctx.out.progress(fileNameOf(file), file.fileSize, 'bytes');
+  const bar = ctx.out.progress(safeFileName(file), file.fileSize, 'bytes');
   try {
     const result = await downloader.download(
       { file, target, overwrite: exists, signal: ctx.signal, refresh: fresh },

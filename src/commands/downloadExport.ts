@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { type DownloadResult, type ExportFile, partPath } from '../core/download/engine';
 import { DownloadError } from '../core/download/errors';
 import { isCancelled } from '../core/qianfan/errors';
-import { exportFileOf } from '../core/download/exportFile';
+import { exportFileOf, safeFileName } from '../core/download/exportFile';
 import { formatBytes } from '../core/work/exportTasks';
 import { downloadErrorText, progressText } from './downloadText';
 import { notify, notifyWithLog } from './notify';
@@ -26,11 +26,7 @@ export async function exportFileFor(s: Services, modelId: string): Promise<Expor
 }
 
 /** A plain file name (no folders, no odd characters) for the save dialog. */
-export function safeName(file: ExportFile): string {
-  const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
-  const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
-  return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
-}
+export const safeName = safeFileName;
 
 function defaultFolder(s: Services): string {
   return s.settings().downloadFolder || vscode.workspace.workspaceFolders?.[0]?.uri.fsPath || os.homedir();

@@ -7,6 +7,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
+import { boundText } from '../core/base/chatText';
 import { Redactor } from '../core/base/redact';
 import { clientFor, endpointFrom, keysFrom } from '../node/environment';
 import { JsonStateFile, stateFileFor, stateFolder } from '../node/jsonStateFile';
@@ -17,9 +18,15 @@ const VERSION_TEXT = 'A version: its ID (amv-…), or "model / version" (e.g. "c
 
 type Answer = { content: { type: 'text'; text: string }[]; isError?: boolean };
 
+/** The answer cut at a line within its bound, saying how much it left off. */
+function bounds(text: string): string {
+  const b = boundText(text);
+  return b.linesLeftOff > 0 ? `${b.text}\n…and ${b.linesLeftOff} more lines left off.` : b.text;
+}
+
 function answer(d: ToolDeps, run: () => Promise<ToolAnswer>): Promise<Answer> {
   return run().then(
-    (a) => ({ content: [{ type: 'text' as const, text: d.redactor.redactString(a.text) }], ...(a.isError ? { isError: true } : {}) }),
+    (a) => ({ content: [{ type: 'text' as const, text: d.redactor.redactString(bounds(a.text)) }], ...(a.isError ? { isError: true } : {}) }),
     (error: unknown) => ({ content: [{ type: 'text' as const, text: `It could not finish: ${failureText(error, d.redactor)}` }], isError: true }),
   );
 }

@@ -10,8 +10,9 @@ import * as path from 'path';
 import { type Redactor } from '../core/base/redact';
 import { Downloader, type ExportFile } from '../core/download/engine';
 import { DownloadError } from '../core/download/errors';
-import { exportFileOf } from '../core/download/exportFile';
-import { PartialDownloadsStore } from '../core/download/partialStore';
+import { exportFileOf, safeFileName } from '../core/download/exportFile';
+import { PartialDownloadsStore, partPath } from '../core/download/partialStore';
+import { isWithin, realPathWithin } from '../core/download/realPlace';
 import { type DeploymentCheck, findDeployments } from '../core/qianfan/deployments';
 import { type QianfanClient } from '../core/qianfan/qianfanClient';
 import { abortableSleep } from '../core/qianfan/retry';
@@ -22,19 +23,14 @@ import { runBatch } from '../core/work/batch';
 import { type ExportOutcome, PendingExportsStore, followExport, formatBytes } from '../core/work/exportTasks';
 import { NodeDownloadFs } from '../node/nodeDownloadFs';
 import { NodeHttpDownload } from '../node/nodeHttpDownload';
-import { DATA_NOTE, data, failureText } from './text';
+import { MAX_ANSWER_ITEMS, bounded, quotedData } from '../core/base/chatText';
+import { DATA_NOTE, failureText } from './text';
+import { TOOL_NAMES } from '../core/work/toolNames';
 
-export const TOOL_NAMES = {
-  list: 'qianfan_listModelVersions',
-  describe: 'qianfan_describeModelVersion',
-  deployments: 'qianfan_findDeployments',
-  export: 'qianfan_exportModelVersion',
-  download: 'qianfan_downloadExport',
-  delete: 'qianfan_deleteModelVersions',
-} as const;
+export { TOOL_NAMES };
 
 /** At most this many versions in one answer. */
-export const MAX_LISTED = 200;
+export const MAX_LISTED = MAX_ANSWER_ITEMS;
 
 export interface ToolDeps {
   readonly client: QianfanClient;
@@ -75,7 +71,7 @@ async function resolveAll(
       problems.push(`${found.modelSetId} is a model, not a version: name one of its versions (amv-…).`);
     } else {
       problems.push(
-        `${data(r, 100)} names ${found.kind === 'ambiguous' ? 'more than one version' : 'no version of the account'}: give its ID (amv-…) or "model / version".`,
+        `${quotedData(r, 100)} names ${found.kind === 'ambiguous' ? 'more than one version' : 'no version of the account'}: give its ID (amv-…) or "model / version".`,
       );
     }
   }
@@ -117,14 +113,15 @@ export async function listTool(d: ToolDeps, input: { filter?: string }, signal: 
     return { text: 'The account has no model versions.' };
   }
   const head = filter
-    ? `${shown.length} of the account's ${all.length} model versions match ${data(filter.text)}.`
+    ? `${shown.length} of the account's ${all.length} model versions match ${quotedData(filter.text)}.`
     : `The account has ${all.length} model versions.`;
-  const lines = shown.slice(0, MAX_LISTED).map((v) => {
+  const page = bounded(shown);
+  const lines = page.shown.map((v) => {
     const s = status.get(v.modelId);
-    return `- ${data(v.modelSetName || v.modelSetId, 100)} / ${data(v.name ?? '', 60)} (${v.modelId}, model ${v.modelSetId})${s ? `: status ${data(s, 20)}` : ''}`;
+    return `- ${quotedData(v.modelSetName || v.modelSetId, 100)} / ${quotedData(v.name ?? '', 60)} (${v.modelId}, model ${v.modelSetId})${s ? `: status ${quotedData(s, 20)}` : ''}`;
   });
-  if (shown.length > MAX_LISTED) {
-    lines.push(`…and ${shown.length - MAX_LISTED} more: narrow the list with a filter.`);
+  if (page.more > 0) {
+    lines.push(`…and ${page.more} more: narrow the list with a filter.`);
   }
   return { text: [head, DATA_NOTE, ...lines].join('\n') };
 }
@@ -133,17 +130,18 @@ export async function describeTool(d: ToolDeps, input: { version: string }, sign
   const ref = resolveReference(input.version);
   if (ref.kind === 'model') {
     const m = await d.client.describeModelSet(ref.modelSetId, { signal });
-    const versions = m.modelIds.slice(0, MAX_LISTED).map((id, i) => `- ${data(m.modelNames[i] ?? '', 60)} (${id})`);
-    if (m.modelIds.length > MAX_LISTED) {
-      versions.push(`…and ${m.modelIds.length - MAX_LISTED} more.`);
+    const page = bounded(m.modelIds);
+    const versions = page.shown.map((id, i) => `- ${quotedData(m.modelNames[i] ?? '', 60)} (${id})`);
+    if (page.more > 0) {
+      versions.push(`…and ${page.more} more.`);
     }
     return {
       text: [
-        `Model ${data(m.modelSetName, 100)} (${m.modelSetId}).`,
+        `Model ${quotedData(m.modelSetName, 100)} (${m.modelSetId}).`,
         DATA_NOTE,
-        `Type: ${data(m.modelType, 60)}; source: ${data(m.source, 60)}; labels: ${m.labels.map((l) => data(l, 40)).join(', ') || 'none'}.`,
-        `Created ${data(m.createTime, 40)}; modified ${data(m.modifyTime, 40)}.`,
-        ...(m.description ? [`Description: ${data(m.description)}`] : []),
+        `Type: ${quotedData(m.modelType, 60)}; source: ${quotedData(m.source, 60)}; labels: ${m.labels.map((l) => quotedData(l, 40)).join(', ') || 'none'}.`,
+        `Created ${quotedData(m.createTime, 40)}; modified ${quotedData(m.modifyTime, 40)}.`,
+        ...(m.description ? [`Description: ${quotedData(m.description)}`] : []),
         `${m.modelIds.length} versions:`,
         ...versions,
       ].join('\n'),
@@ -157,20 +155,25 @@ export async function describeTool(d: ToolDeps, input: { version: string }, sign
   const [v, task] = await Promise.all([d.client.describeModel(id, { signal }), d.client.describeModelExportTask(id, { signal }).catch(() => undefined)]);
   return {
     text: [
-      `Version ${data(v.modelName, 60)} (${v.modelId}) of the model ${v.modelSetId}.`,
+      `Version ${quotedData(v.modelName, 60)} (${v.modelId}) of the model ${v.modelSetId}.`,
       DATA_NOTE,
-      `Status: ${data(v.status, 20)}; base model: ${data(v.model, 60)}; source: ${data(v.sourceType, 40)}; I/O mode: ${data(v.ioMode, 40)}.`,
-      `Created ${data(v.createTime, 40)}; modified ${data(v.modifyTime, 40)}.`,
-      ...(v.description ? [`Description: ${data(v.description)}`] : []),
+      `Status: ${quotedData(v.status, 20)}; base model: ${quotedData(v.model, 60)}; source: ${quotedData(v.sourceType, 40)}; I/O mode: ${quotedData(v.ioMode, 40)}.`,
+      `Created ${quotedData(v.createTime, 40)}; modified ${quotedData(v.modifyTime, 40)}.`,
+      ...(v.description ? [`Description: ${quotedData(v.description)}`] : []),
       task?.hasRecord
-        ? `Export ${data(task.exportId, 64)}: ${data(task.status, 20)}${task.status === 'Done' ? `, file ${data(task.fileName, 120)} (${formatBytes(task.fileSize)}, md5 ${data(task.md5, 40)})` : ''}.`
+        ? `Export ${quotedData(task.exportId, 64)}: ${quotedData(task.status, 20)}${task.status === 'Done' ? `, file ${quotedData(task.fileName, 120)} (${formatBytes(task.fileSize)}, md5 ${quotedData(task.md5, 40)})` : ''}.`
         : 'No export.',
     ].join('\n'),
   };
 }
 
-export async function deploymentsTool(d: ToolDeps, input: { versions: string[] }, signal: AbortSignal): Promise<ToolAnswer> {
-  const { targets, problems } = await resolveAll(d, input.versions, signal);
+/** The versions the texts name and which services run them; an error answer when none is named. */
+async function checkedTargets(
+  d: ToolDeps,
+  texts: readonly string[],
+  signal: AbortSignal,
+): Promise<ToolAnswer | (Awaited<ReturnType<typeof resolveAll>> & { check: DeploymentCheck })> {
+  const { targets, problems } = await resolveAll(d, texts, signal);
   if (targets.length === 0) {
     return { text: problems.join('\n') || 'No version was given.', isError: true };
   }
@@ -179,6 +182,15 @@ export async function deploymentsTool(d: ToolDeps, input: { versions: string[] }
     targets.map((t) => t.modelId),
     signal,
   );
+  return { targets, problems, check };
+}
+
+export async function deploymentsTool(d: ToolDeps, input: { versions: string[] }, signal: AbortSignal): Promise<ToolAnswer> {
+  const r = await checkedTargets(d, input.versions, signal);
+  if ('text' in r) {
+    return r;
+  }
+  const { targets, problems, check } = r;
   if (check.kind === 'skipped') {
     return { text: [...problems, uncheckedText(check, d.redactor)].join('\n'), isError: true };
   }
@@ -188,14 +200,14 @@ export async function deploymentsTool(d: ToolDeps, input: { versions: string[] }
     lines.push(
       running.length === 0
         ? `${t.label} runs in no service.`
-        : `${t.label} runs in ${running.map((s) => `the service ${data(s.name, 100)} (${s.serviceId}, ${data(s.runStatus ?? '?', 20)})`).join(', ')}: deleting it breaks ${running.length === 1 ? 'that service' : 'those services'}.`,
+        : `${t.label} runs in ${running.map((s) => `the service ${quotedData(s.name, 100)} (${s.serviceId}, ${quotedData(s.runStatus ?? '?', 20)})`).join(', ')}: deleting it breaks ${running.length === 1 ? 'that service' : 'those services'}.`,
     );
   }
   return { text: lines.join('\n') };
 }
 
 function exportReady(label: string, t: { fileName?: string; fileSize?: number; md5?: string }): string {
-  return `The export of ${label} is ready: ${data(t.fileName, 120)} (${formatBytes(t.fileSize)}, md5 ${data(t.md5, 40)}).`;
+  return `The export of ${label} is ready: ${quotedData(t.fileName, 120)} (${formatBytes(t.fileSize)}, md5 ${quotedData(t.md5, 40)}).`;
 }
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T | 'waiting'> {
@@ -235,7 +247,7 @@ export async function exportTool(d: ToolDeps, input: { version: string; startNew
     };
   }
   if (outcome.status === 'Fail') {
-    return { text: `The export of ${t.label} failed: ${data(outcome.reason)}`, isError: true };
+    return { text: `The export of ${t.label} failed: ${quotedData(outcome.reason)}`, isError: true };
   }
   return { text: `${exportReady(t.label, outcome.task)} ${TOOL_NAMES.download} downloads it.` };
 }
@@ -243,14 +255,7 @@ export async function exportTool(d: ToolDeps, input: { version: string; startNew
 /** The folder under the root a download goes to, or undefined when `folder` leads out of it. */
 export function folderUnder(root: string, folder: string | undefined): string | undefined {
   const dir = path.resolve(root, folder ?? '');
-  const relative = path.relative(root, dir);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative)) ? dir : undefined;
-}
-
-function fileNameOf(file: ExportFile): string {
-  const base = path.basename((file.fileName ?? '').replace(/\\/g, '/'));
-  const name = [...base].map((c) => (c.charCodeAt(0) < 32 || '<>:"|?*'.includes(c) ? '_' : c)).join('');
-  return name && name !== '.' && name !== '..' ? name : `${file.modelId}.tar.gz`;
+  return isWithin(root, dir) ? dir : undefined;
 }
 
 export async function downloadTool(d: ToolDeps, input: { version: string; folder?: string; replace?: boolean }, signal: AbortSignal): Promise<ToolAnswer> {
@@ -278,7 +283,15 @@ export async function downloadTool(d: ToolDeps, input: { version: string; folder
     }
     throw error;
   }
-  const target = path.join(dir, fileNameOf(file));
+  const wanted = path.join(dir, safeFileName(file));
+  // judged by its real path, the file and its .part alike: a link under the folder to elsewhere is refused
+  const target = await realPathWithin(wanted, [d.root]);
+  if (!target || !(await realPathWithin(partPath(target), [d.root]))) {
+    return {
+      text: `Nothing was downloaded: ${quotedData(wanted, 1000)} leads out of ${quotedData(d.root, 1000)} (through a link), and this server writes only inside it.`,
+      isError: true,
+    };
+  }
   const there = existsSync(target);
   if (there && input.replace !== true) {
     return { text: `${target} already exists; nothing was downloaded. Ask with replace to replace it.`, isError: true };
@@ -304,15 +317,11 @@ export async function downloadTool(d: ToolDeps, input: { version: string; folder
 }
 
 export async function deleteTool(d: ToolDeps, input: { versions: string[]; services?: string[] }, signal: AbortSignal): Promise<ToolAnswer> {
-  const { targets, problems } = await resolveAll(d, input.versions, signal);
-  if (targets.length === 0) {
-    return { text: problems.join('\n') || 'No version was given.', isError: true };
+  const r = await checkedTargets(d, input.versions, signal);
+  if ('text' in r) {
+    return r;
   }
-  const check = await deploymentsOf(
-    d.client,
-    targets.map((t) => t.modelId),
-    signal,
-  );
+  const { targets, problems, check } = r;
   if (check.kind === 'skipped') {
     return { text: `Nothing was deleted. ${uncheckedText(check, d.redactor)} A version a service runs is never deleted unchecked.`, isError: true };
   }
@@ -324,7 +333,7 @@ export async function deleteTool(d: ToolDeps, input: { versions: string[]; servi
     const unnamed = running.filter((s) => !named.has(s.serviceId.toLowerCase()) && !named.has(s.name.trim().toLowerCase()));
     if (unnamed.length > 0) {
       lines.push(
-        `Not deleted: ${t.label} runs in ${unnamed.map((s) => `the service ${data(s.name, 100)} (${s.serviceId})`).join(', ')}; deleting it breaks that service. Only if the user wants that, call again naming the service in "services".`,
+        `Not deleted: ${t.label} runs in ${unnamed.map((s) => `the service ${quotedData(s.name, 100)} (${s.serviceId})`).join(', ')}; deleting it breaks that service. Only if the user wants that, call again naming the service in "services".`,
       );
     } else {
       go.push(t);
