@@ -43,10 +43,10 @@ export function cliEnv(url: string, dir: string): NodeJS.ProcessEnv {
   };
 }
 
-/** Runs the command line to its end (at most `timeoutMs`, then it is killed and the test fails). */
-export function runProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 20_000): Promise<Run> {
+/** Runs the command line (`main`: the compiled one, or the bundle) to its end (at most `timeoutMs`, then it is killed and the test fails). */
+export function runProcess(args: readonly string[], env: NodeJS.ProcessEnv, cwd: string, timeoutMs = 20_000, main = CLI_MAIN): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_MAIN, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [main, ...args], { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
