@@ -13,6 +13,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { runCli } from '../../src/cli/program';
 import { QianfanEmulator } from '../emulator/emulator';
+import { generatedFixture } from '../emulator/fixture';
 import { type CliHarness, cliEnv, runProcess, startCli } from '../support/cliProcess';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -42,6 +43,16 @@ describe('the built bundles (dist/cli.js, dist/mcp.js)', function () {
     assert.strictEqual(list.code, 0, list.stderr);
     const ids = h.lines(list).map((l) => l.modelId);
     assert.ok(ids.includes(V1) && ids.includes(EMBED), list.stdout);
+  });
+
+  it('clean-up --yes on a generated account: the batch ends without a warning on stderr (the Ctrl+C signal takes every request)', async () => {
+    h = await startCli({ fixture: generatedFixture(4, 8) });
+    const r = await runProcess(['clean-up', '--keep-newest', '3', '--yes', '--json'], h.env, h.dir, 40_000, BUNDLE);
+    assert.strictEqual(r.code, 0, r.stderr);
+    assert.ok(!/Warning/.test(r.stderr), r.stderr);
+    const deleted = h.lines(r).filter((l) => l.type === 'delete' && l.result === 'deleted').length;
+    assert.ok(deleted >= 10, r.stdout); // at most 3 kept per model, and the few it protects
+    assert.strictEqual(h.emulator.store.versions.size, 32 - deleted);
   });
 
   it('mcp (dist/mcp.js, loaded by dist/cli.js) lists the six tools to the SDK client over stdio', async () => {
