@@ -1,7 +1,7 @@
-// Bundles the extension entry into dist/extension.js with esbuild.
+// Bundles the extension entry into dist/extension.js, and the command line into dist/cli.js, with esbuild.
 // `node scripts/build.mjs` builds the shipped (minified) bundle; `--dev` keeps names and adds a source map.
 import { build } from 'esbuild';
-import { statSync } from 'fs';
+import { chmodSync, statSync } from 'fs';
 
 const dev = process.argv.includes('--dev');
 
@@ -40,7 +40,37 @@ const result = await build({
 });
 const bytes = statSync('dist/extension.js').size;
 console.log(`build: dist/extension.js ${(bytes / 1024).toFixed(1)} KB${dev ? ' (dev)' : ''} in ${Date.now() - started} ms`);
-if (process.argv.includes('--analyze')) {
-  const { analyzeMetafile } = await import('esbuild');
-  console.log(await analyzeMetafile(result.metafile));
-}
+
+// The command line, `qianfan-models`: a bundle of its own (dist/cli.js), so the extension's does
+// not grow by it; its MCP server (`qianfan-models mcp`) another (dist/mcp.js), loaded only for
+// `mcp`, so the SDK and zod cost the other commands' start-up nothing. Their libraries
+// (commander, cli-progress, cli-table3, the MCP SDK, zod) are bundled in: an installed tarball
+// needs nothing more at run time.
+const mcpApart = {
+  name: 'mcp-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/mcp\/server$/ }, () => ({ path: './mcp.js', external: true }));
+  },
+};
+const cliStarted = Date.now();
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minify: !dev,
+  sourcemap: dev ? 'linked' : false,
+  legalComments: dev ? 'inline' : 'none',
+  logLevel: 'warning',
+};
+await build({
+  ...common,
+  entryPoints: ['src/cli/main.ts'],
+  outfile: 'dist/cli.js',
+  banner: { js: '#!/usr/bin/env node' },
+  plugins: [leaveOutUnused, mcpApart],
+});
+await build({ ...common, entryPoints: ['src/mcp/server.ts'], outfile: 'dist/mcp.js', plugins: [leaveOutUnused] });
+chmodSync('dist/cli.js', 0o755);
+const kb = (f) => `${(statSync(f).size / 1024).toFixed(1)} KB`;
+console.log(`build: dist/cli.js ${kb('dist/cli.js')}, dist/mcp.js ${kb('dist/mcp.js')}${dev ? ' (dev)' : ''} in ${Date.now() - cliStarted} ms`);

@@ -7,7 +7,7 @@ import { QianfanError } from '../core/qianfan/errors';
 import { QianfanClient } from '../core/qianfan/qianfanClient';
 import { type AccessKeyPair } from '../core/qianfan/signer';
 import { type Settings } from '../platform/config';
-import { NodeFetchTransport } from '../platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../node/nodeFetchTransport';
 import { type Reporter, notify } from './notify';
 
 export class ClientProvider implements vscode.Disposable {

@@ -11,18 +11,12 @@ import { type Services } from '../commands/services';
 import { needsKeys, userMessage } from '../platform/errorMessages';
 import { type PreparedToolInvocation } from './lmApi';
 import { resolveAll, resolveVersion } from './resolve';
+import { TOOL_NAMES } from '../core/work/toolNames';
 
 /** Said in the log after what a chat tool asked for. */
 export const BY_CHAT_TOOL = ' (asked by a chat tool)';
 
-export const TOOL_NAMES = {
-  list: 'qianfan_listModelVersions',
-  describe: 'qianfan_describeModelVersion',
-  deployments: 'qianfan_findDeployments',
-  export: 'qianfan_exportModelVersion',
-  download: 'qianfan_downloadExport',
-  delete: 'qianfan_deleteModelVersions',
-} as const;
+export { TOOL_NAMES };
 
 /** One tool: what it does with its input (text for the model), and what it asks before it runs. */
 export interface QianfanTool {

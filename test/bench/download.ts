@@ -15,7 +15,7 @@ import * as path from 'path';
 import { promisify } from 'util';
 import { exportFileOf } from '../../src/core/download/exportFile';
 import { QianfanClient } from '../../src/core/qianfan/qianfanClient';
-import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../../src/node/nodeFetchTransport';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 
 const GiB = 1024 * 1024 * 1024;

@@ -14,8 +14,8 @@ import { inlineHasher, workerHasher } from '../../src/core/download/hasher';
 import { PartialDownloadsStore } from '../../src/core/download/partialStore';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { abortableSleep } from '../../src/core/qianfan/retry';
-import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
-import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
+import { NodeDownloadFs } from '../../src/node/nodeDownloadFs';
+import { NodeHttpDownload } from '../../src/node/nodeHttpDownload';
 
 async function bareFetch(url: string, target: string): Promise<string> {
   const response = await fetch(url, { compress: false });

@@ -13,7 +13,7 @@ import * as path from 'path';
 import { runBatch } from '../../src/core/work/batch';
 import { FixedGate } from '../../src/core/qianfan/gate';
 import { QianfanClient } from '../../src/core/qianfan/qianfanClient';
-import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../../src/node/nodeFetchTransport';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY, generatedFixture } from '../emulator/fixture';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');

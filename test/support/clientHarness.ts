@@ -2,7 +2,7 @@
 import * as assert from 'assert';
 import { QianfanError } from '../../src/core/qianfan/errors';
 import { QianfanClient, type QianfanClientOptions, type RequestLogEntry } from '../../src/core/qianfan/qianfanClient';
-import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../../src/node/nodeFetchTransport';
 import { type EmulatorOptions, QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 

@@ -9,8 +9,8 @@ import { PartialDownloadsStore } from '../../src/core/download/partialStore';
 import { type DownloadFs } from '../../src/core/download/types';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { abortableSleep } from '../../src/core/qianfan/retry';
-import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
-import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
+import { NodeDownloadFs } from '../../src/node/nodeDownloadFs';
+import { NodeHttpDownload } from '../../src/node/nodeHttpDownload';
 import { type ExportFiles } from '../emulator/exportFiles';
 import { type Harness, startHarness } from './clientHarness';
 

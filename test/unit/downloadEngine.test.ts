@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'fs';
 import * as path from 'path';
 import { partPath } from '../../src/core/download/engine';
 import { type GetRequest } from '../../src/core/download/types';
-import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
+import { NodeDownloadFs } from '../../src/node/nodeDownloadFs';
 import { CancelledError } from '../../src/core/qianfan/errors';
 import { type DownloadHarness, startDownloadHarness } from '../support/downloadHarness';
 import { failure } from '../support/downloadFailure';

@@ -1,4 +1,4 @@
-/** The download engine's HTTP adapter over Node's own http (src/platform/nodeHttpDownload.ts), against small loopback servers. */
+/** The download engine's HTTP adapter over Node's own http (src/node/nodeHttpDownload.ts), against small loopback servers. */
 import * as assert from 'assert';
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import * as http from 'http';
@@ -10,8 +10,8 @@ import { DownloadError } from '../../src/core/download/errors';
 import { PartialDownloadsStore } from '../../src/core/download/partialStore';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { abortableSleep } from '../../src/core/qianfan/retry';
-import { NodeDownloadFs } from '../../src/platform/nodeDownloadFs';
-import { NodeHttpDownload } from '../../src/platform/nodeHttpDownload';
+import { NodeDownloadFs } from '../../src/node/nodeDownloadFs';
+import { NodeHttpDownload } from '../../src/node/nodeHttpDownload';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 

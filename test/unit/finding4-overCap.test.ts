@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import * as http from 'http';
 import { type AddressInfo } from 'net';
 import { QianfanError } from '../../src/core/qianfan/errors';
-import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../../src/node/nodeFetchTransport';
 
 interface Streamer {
   url: string;

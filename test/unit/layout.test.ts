@@ -48,3 +48,59 @@ describe('the core in rooms', () => {
     assert.deepStrictEqual(wrong, []);
   });
 });
+
+/**
+ * The floors outside the core that run without VS Code: `src/node` (Node adapters: HTTP, the
+ * download's sockets and files) stands on the core; `src/cli` and `src/mcp` (the command line and
+ * the MCP server) stand on node and core. None of them imports `vscode`, and nothing below them
+ * (the core, node, nor the extension's folders) imports cli or mcp.
+ */
+const SRC = path.resolve(__dirname, '..', '..', '..', 'src');
+const FLOOR_MAY_IMPORT: Record<string, readonly string[]> = {
+  node: ['core', 'node'],
+  cli: ['core', 'node', 'cli', 'mcp'],
+  mcp: ['core', 'node', 'mcp'],
+};
+const NO_VSCODE = new Set(['core', 'node', 'cli', 'mcp']);
+
+describe('the floors without VS Code', () => {
+  it('node, cli and mcp import only floors below them and no vscode; nothing else imports cli or mcp', () => {
+    const wrong: string[] = [];
+    let seen = 0;
+    for (const file of sources(SRC)) {
+      const rel = path.relative(SRC, file);
+      const floor = rel.includes(path.sep) ? rel.split(path.sep)[0] : '.';
+      const text = readFileSync(file, 'utf8');
+      if (floor in FLOOR_MAY_IMPORT) {
+        seen++;
+      }
+      for (const m of text.matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)) {
+        const spec = m[1];
+        if (spec === 'vscode' && NO_VSCODE.has(floor)) {
+          wrong.push(`${rel} imports vscode`);
+        }
+        if (!spec.startsWith('.')) {
+          continue;
+        }
+        const target = path.relative(SRC, path.resolve(path.dirname(file), spec)).split(path.sep)[0];
+        if (floor in FLOOR_MAY_IMPORT && !FLOOR_MAY_IMPORT[floor].includes(target)) {
+          wrong.push(`${rel} (${floor}) imports ${spec} (${target})`);
+        }
+        if (!(floor in FLOOR_MAY_IMPORT) || floor === 'node') {
+          if (target === 'cli' || target === 'mcp') {
+            wrong.push(`${rel} (${floor}) imports ${spec}: nothing below cli and mcp imports them`);
+          }
+        }
+      }
+    }
+    assert.ok(seen >= 3, `read ${seen} files in node, cli and mcp`);
+    assert.deepStrictEqual(wrong, []);
+  });
+
+  it('src/platform keeps no Node adapter that the command line needs', () => {
+    for (const name of ['nodeFetchTransport.ts', 'nodeHttpDownload.ts', 'nodeDownloadFs.ts']) {
+      assert.ok(!readdirSync(path.join(SRC, 'platform')).includes(name), `${name} is still in src/platform`);
+      assert.ok(readdirSync(path.join(SRC, 'node')).includes(name), `${name} is not in src/node`);
+    }
+  });
+});

@@ -215,7 +215,7 @@ describe('manifest', () => {
     }
     const raw = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { contributes: Record<string, unknown> };
     const tools = raw.contributes.languageModelTools as ToolContribution[];
-    const source = readFileSync(path.join(root, 'src', 'tools', 'common.ts'), 'utf8'); // the tools' names, shared by their files
+    const source = readFileSync(path.join(root, 'src', 'core', 'work', 'toolNames.ts'), 'utf8'); // the tools' names, shared by the chat tools and the MCP server
     const registered = [...(/TOOL_NAMES = \{([^}]+)\}/.exec(source)?.[1] ?? '').matchAll(/'(qianfan_[A-Za-z]+)'/g)].map((m) => m[1]);
     assert.strictEqual(registered.length, 6);
     assert.deepStrictEqual(tools.map((t) => t.name).sort(), [...registered].sort());

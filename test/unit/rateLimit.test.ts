@@ -7,7 +7,7 @@ import { type AttemptOutcome, FixedGate, type Permit, type RequestGate } from '.
 import { type HttpTransport } from '../../src/core/qianfan/http';
 import { type QianfanClient } from '../../src/core/qianfan/qianfanClient';
 import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
-import { NodeFetchTransport } from '../../src/platform/nodeFetchTransport';
+import { NodeFetchTransport } from '../../src/node/nodeFetchTransport';
 import { RATE_LIMIT_CODE } from '../emulator/emulator';
 import { generatedFixture } from '../emulator/fixture';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
