@@ -122,7 +122,7 @@ export async function runCli(io: Io): Promise<ExitCode> {
 
   program
     .command('list')
-    .description("list the account's models and versions; the filter is the view's: words (all must match) and status:Ready / status:Creating / status:Fail")
+    .description("list the account's models and versions; the filter is the view's: words (all must match) and status:Ready / status:Creating / status:Failed")
     .argument('[filter...]', 'words and status: terms')
     .option('--model <am-id>', 'only this model (repeatable)', collect(modelSetId))
     .option('--details', "read each listed version's status, base model and creation time (implied by a status: term)")

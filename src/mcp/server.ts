@@ -38,7 +38,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
     TOOL_NAMES.list,
     {
       title: 'List Qianfan model versions',
-      description: `Lists the model versions of the Baidu Qianfan account (every model, read from Qianfan): model, version name, ID (amv-…) and model ID (am-…); with status:… terms also each version's status. At most 200 versions per answer, with the count of the rest. The optional filter uses the extension view's syntax: words that must all appear in the model, version or IDs, and status:Ready / status:Creating / status:Fail terms.`,
+      description: `Lists the model versions of the Baidu Qianfan account (every model, read from Qianfan): model, version name, ID (amv-…) and model ID (am-…); with status:… terms also each version's status. At most 200 versions per answer, with the count of the rest. The optional filter uses the extension view's syntax: words that must all appear in the model, version or IDs, and status:Ready / status:Creating / status:Failed terms.`,
       inputSchema: {
         filter: z
           .string()
