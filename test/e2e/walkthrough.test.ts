@@ -369,17 +369,27 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       await clearNotifications(page);
     });
 
-    it('runs a command from the palette: Show Log opens the Qianfan log with one line per request', async () => {
+    it('runs commands from the palette: Show Log opens the Qianfan log; Developer: Set Log Level… → Debug shows one line per request', async () => {
       const { page } = wb;
       await clearNotifications(page);
       await runFromPalette(page, 'Qianfan: Show Log');
       const lines = page.locator('.part.panel .monaco-editor .view-line');
+      // at Info the log holds what the user did, not the requests: those are Debug lines
+      await lines
+        .filter({ hasText: /\[info\]/ })
+        .first()
+        .waitFor({ timeout: 30_000 });
+      assert.strictEqual(await lines.filter({ hasText: /\[info\]\sDescribeModel/ }).count(), 0, 'no request line at Info');
+      // as a user turns them on: the palette, the Qianfan log, Debug
+      await runFromPalette(page, 'Developer: Set Log Level');
+      await answerInput(page, 'Qianfan');
+      await answerInput(page, 'Debug');
       // Monaco renders spaces as no-break spaces, hence \s.
       await lines
         // the tail of the log: the view polls the Creating version while it is visible, so any request line
-        .filter({ hasText: /\[info\]\sDescribeModel(ExportTask)?\samv-[a-z0-9]+\sHTTP\s200/ })
+        .filter({ hasText: /\[debug\]\sDescribeModel(ExportTask)?\samv-[a-z0-9]+\sHTTP\s200/ })
         .first()
-        .waitFor({ timeout: 30_000 });
+        .waitFor({ timeout: 60_000 });
       await lines
         .filter({ hasText: /requestId=[0-9a-f-]{36}\s\d+\sms/ })
         .first()
