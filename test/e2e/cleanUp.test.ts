@@ -23,6 +23,8 @@ import {
   runFromPalette,
   screenshot,
   waitForNotification,
+  quietSettings,
+  screenshotOnFailure,
 } from './workbench';
 
 const MODELS = 2;
@@ -60,26 +62,10 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       emulator = new QianfanEmulator({ fixture });
       await emulator.start();
       folder = mkdtempSync(path.join(tmpdir(), 'qf-e2e-cleanup-'));
-      wb = await openWorkbench(
-        {
-          'qianfan.endpoint': emulator.url,
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'security.workspace.trust.enabled': false,
-          'chat.disableAIFeatures': true,
-          'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        },
-        folder,
-        version,
-      );
+      wb = await openWorkbench(quietSettings(emulator.url), folder, version);
     });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && wb) {
-        const file = await screenshot(wb.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`, FAILURES);
-        console.log(`    screenshot of the failure: ${file}`);
-      }
-    });
+    afterEach(screenshotOnFailure(() => wb?.page));
 
     after(async () => {
       await wb?.close();

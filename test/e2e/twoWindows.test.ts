@@ -10,7 +10,18 @@ import * as path from 'path';
 import { QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { type Page, ROOT, SERVERS, remoteUri, workbenchUrl } from '../support/vscodeServer';
-import { FAILURES, type Workbench, answerInput, clearNotifications, clickMenuItem, openWorkbench, screenshot, treeRow, waitForNotification } from './workbench';
+import {
+  FAILURES,
+  type Workbench,
+  answerInput,
+  clearNotifications,
+  clickMenuItem,
+  openWorkbench,
+  quietSettings,
+  screenshot,
+  treeRow,
+  waitForNotification,
+} from './workbench';
 
 const VERSIONS = ['amv-g73j3faikzpz', 'amv-34qkndzjf111', 'amv-k2m9x7c4q1ab', 'amv-p8r2t6y1u3io', 'amv-z9x8c7v6b5nm', 'amv-a1s2d3f4g5h6'];
 
@@ -49,19 +60,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       emulator = new QianfanEmulator({ exportDurationMs: 2500 });
       await emulator.start();
       folders.push(mkdtempSync(path.join(tmpdir(), 'qf-2w-a-')), mkdtempSync(path.join(tmpdir(), 'qf-2w-b-')));
-      wb = await openWorkbench(
-        {
-          'qianfan.endpoint': emulator.url,
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'security.workspace.trust.enabled': false,
-          'chat.disableAIFeatures': true,
-          'workbench.secondarySideBar.defaultVisibility': 'hidden',
-          'workbench.welcomePage.walkthroughs.openOnInstall': false,
-        },
-        folders[0],
-        version,
-      );
+      wb = await openWorkbench({ ...quietSettings(emulator.url), 'workbench.welcomePage.walkthroughs.openOnInstall': false }, folders[0], version);
       other = await wb.browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
       await other.goto(
         workbenchUrl(wb.server, folders[1], [

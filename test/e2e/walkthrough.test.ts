@@ -11,7 +11,6 @@ import { QianfanEmulator } from '../emulator/emulator';
 import { DEMO_ACCESS_KEY, DEMO_SECRET_KEY } from '../emulator/fixture';
 import { type Page, SERVERS } from '../support/vscodeServer';
 import {
-  FAILURES,
   type Workbench,
   answerInput,
   assertIncludes,
@@ -22,6 +21,8 @@ import {
   screenshot,
   treeRow,
   waitForNotification,
+  quietSettings,
+  screenshotOnFailure,
 } from './workbench';
 
 /** The served export: 8 MiB, slowed to 512 KiB/s in the download step so that its progress can be seen. */
@@ -87,26 +88,10 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       emulator = new QianfanEmulator({ exportDurationMs: 2500, exportBytes: EXPORT_BYTES });
       await emulator.start();
       folder = mkdtempSync(path.join(tmpdir(), 'qf-e2e-'));
-      wb = await openWorkbench(
-        {
-          'qianfan.endpoint': emulator.url,
-          'workbench.startupEditor': 'none',
-          'workbench.tips.enabled': false,
-          'security.workspace.trust.enabled': false,
-          'chat.disableAIFeatures': true,
-          'workbench.secondarySideBar.defaultVisibility': 'hidden',
-        },
-        folder,
-        version,
-      );
+      wb = await openWorkbench(quietSettings(emulator.url), folder, version);
     });
 
-    afterEach(async function () {
-      if (this.currentTest?.state === 'failed' && wb) {
-        const file = await screenshot(wb.page, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`, FAILURES);
-        console.log(`    screenshot of the failure: ${file}`);
-      }
-    });
+    afterEach(screenshotOnFailure(() => wb?.page));
 
     after(async () => {
       await wb?.close();

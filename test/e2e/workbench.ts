@@ -56,6 +56,29 @@ export async function screenshot(page: Page, name: string, dir = SCREENSHOTS): P
   return file;
 }
 
+/** The settings of a quiet workbench pointed at the emulator: no start-up editor, tips, trust prompt or chat. */
+export function quietSettings(endpoint: string): Record<string, unknown> {
+  return {
+    'qianfan.endpoint': endpoint,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'security.workspace.trust.enabled': false,
+    'chat.disableAIFeatures': true,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  };
+}
+
+/** An afterEach hook: a failed test leaves a screenshot of the workbench in test-results. */
+export function screenshotOnFailure(page: () => Page | undefined): (this: Mocha.Context) => Promise<void> {
+  return async function (this: Mocha.Context) {
+    const p = page();
+    if (this.currentTest?.state === 'failed' && p) {
+      const file = await screenshot(p, `failed-${this.currentTest.title.slice(0, 40).replace(/\W+/g, '-')}`, FAILURES);
+      console.log(`    screenshot of the failure: ${file}`);
+    }
+  };
+}
+
 /** Runs a command by its palette title, as a user would (F1, type, Enter). */
 export async function runFromPalette(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
