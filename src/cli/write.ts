@@ -90,7 +90,21 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
     };
   });
   const accepted: DeleteTarget[] = [];
+  /** The versions a service runs (or may run) that were named with --deployed or whose ID was typed. */
+  const confirmedDeployed = new Set<string>();
   let refused = 0;
+  const refuse = (t: DeleteTarget, why: string): void => {
+    refused++;
+    ctx.out.emit({
+      type: 'delete',
+      modelId: t.modelId,
+      label: t.label,
+      services: serviceList(t.services),
+      result: 'refused',
+      reason: t.services ? 'deployed' : 'servicesUnchecked',
+    });
+    ctx.out.line(`${ctx.out.paint('yellow', 'kept')}     ${t.label}: ${why}; name it with --deployed ${t.modelId} to delete it`);
+  };
   for (const t of targets) {
     const risky = t.services === undefined || t.services.length > 0;
     const why =
@@ -103,18 +117,12 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
     }
     if (ok) {
       accepted.push(t);
+      if (risky) {
+        confirmedDeployed.add(t.modelId);
+      }
       continue;
     }
-    refused++;
-    ctx.out.emit({
-      type: 'delete',
-      modelId: t.modelId,
-      label: t.label,
-      services: serviceList(t.services),
-      result: 'refused',
-      reason: t.services ? 'deployed' : 'servicesUnchecked',
-    });
-    ctx.out.line(`${ctx.out.paint('yellow', 'kept')}     ${t.label}: ${why}; name it with --deployed ${t.modelId} to delete it`);
+    refuse(t, why);
   }
   if (accepted.length === 0) {
     return EXIT.failed;
@@ -135,6 +143,25 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
       ctx.out.note('Nothing deleted: add --yes to delete.');
       return refused > 0 ? EXIT.failed : EXIT.done;
     }
+    // the person took their time: look at the services again, where the delete acts
+    const again = await deploymentsOf(
+      ctx.client,
+      accepted.map((t) => t.modelId),
+      ctx.signal,
+    );
+    const stillSafe: DeleteTarget[] = [];
+    for (const t of accepted) {
+      const services = again.kind === 'checked' ? (again.running.get(t.modelId) ?? []) : undefined;
+      if (confirmedDeployed.has(t.modelId) || services?.length === 0) {
+        stillSafe.push(t);
+      } else {
+        refuse(
+          { ...t, services },
+          services ? `it runs in ${servicesText(services)} since it was checked` : 'the services that may run it could not be checked again',
+        );
+      }
+    }
+    accepted.splice(0, accepted.length, ...stillSafe);
   }
   const { done, failed } = await runDeletes(ctx, accepted);
   return exitOf(done, failed + refused);
@@ -153,7 +180,7 @@ export function keepReasonText(reason: KeepReason): string {
     case 'recent':
       return `created within ${reason.days} days`;
     case 'notFailed':
-      return 'not Fail';
+      return 'not Failed';
     case 'unknownDate':
       return 'its creation time is not known';
   }

@@ -85,7 +85,7 @@ describe('the built bundles (dist/cli.js, dist/mcp.js)', function () {
 async function onTerminal(
   h: CliHarness,
   argv: string[],
-  answers: [RegExp, string][],
+  answers: [RegExp, string | (() => string)][],
 ): Promise<{ code: number; stderr: string; stdout: string; asked: string[] }> {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
@@ -102,7 +102,7 @@ async function onTerminal(
       pending.shift();
       asked.push(next[0].source);
       err += '\n'; // the next question is judged on what comes after this one
-      stdin.write(`${next[1]}\n`);
+      stdin.write(`${typeof next[1] === 'function' ? next[1]() : next[1]}\n`);
     }
   });
   const code = await runCli({
@@ -134,6 +134,18 @@ describe('the command line asks a person at a terminal', function () {
     const yes = await onTerminal(h, ['delete', V1, EMBED], [[/Delete 2 model versions\? This cannot be undone\. Type 2: $/, '2']]);
     assert.strictEqual(yes.code, 0, yes.stderr);
     assert.ok(!has(V1) && !has(EMBED), 'the typed count deletes both');
+  });
+
+  it('looks at the services again after the answer: a version a service started running meanwhile is kept', async () => {
+    const started = () => {
+      h.emulator.services.push({ serviceId: 'svc-new', name: 'new-bot', modelId: V1, runStatus: 'Serving' });
+      return '2';
+    };
+    const r = await onTerminal(h, ['delete', V1, EMBED], [[/Type 2: $/, started]]);
+    assert.strictEqual(r.code, 3, r.stderr);
+    assert.ok(has(V1), 'the version a service now runs is kept');
+    assert.ok(!has(EMBED), 'the other is deleted');
+    assert.match(r.stdout + r.stderr, /it runs in "new-bot" \(svc-new, Serving\) since it was checked/);
   });
 
   it('deletes a version a service runs only when its ID is typed (then yes)', async () => {
