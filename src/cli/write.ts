@@ -71,6 +71,46 @@ async function typed(ask: Ask, question: string, expected: string): Promise<bool
   return answer?.trim() === expected;
 }
 
+/** Says that a version is kept, not deleted, and why. */
+function refuseDelete(ctx: Context, t: DeleteTarget, why: string): void {
+  ctx.out.emit({
+    type: 'delete',
+    modelId: t.modelId,
+    label: t.label,
+    services: serviceList(t.services),
+    result: 'refused',
+    reason: t.services ? 'deployed' : 'servicesUnchecked',
+  });
+  ctx.out.line(`${ctx.out.paint('yellow', 'kept')}     ${t.label}: ${why}; name it with --deployed ${t.modelId} to delete it`);
+}
+
+/**
+ * After a person answered at the terminal (they may have taken their time), the services are looked
+ * at again where the delete acts: a version a service started running meanwhile, or whose services
+ * cannot be checked now, is kept unless it was confirmed as deployed. Returns what may still go.
+ */
+async function lookAgain(ctx: Context, targets: readonly DeleteTarget[], confirmedDeployed: ReadonlySet<string>): Promise<DeleteTarget[]> {
+  const again = await deploymentsOf(
+    ctx.client,
+    targets.map((t) => t.modelId),
+    ctx.signal,
+  );
+  const stillSafe: DeleteTarget[] = [];
+  for (const t of targets) {
+    const services = again.kind === 'checked' ? (again.running.get(t.modelId) ?? []) : undefined;
+    if (confirmedDeployed.has(t.modelId) || services?.length === 0) {
+      stillSafe.push(t);
+    } else {
+      refuseDelete(
+        ctx,
+        { ...t, services },
+        services ? `it runs in ${servicesText(services)} since it was checked` : 'the services that may run it could not be checked again',
+      );
+    }
+  }
+  return stillSafe;
+}
+
 export async function deleteVersions(ctx: Context, ids: readonly string[], opts: { yes?: boolean; deployed?: string[] }, ask: Ask): Promise<ExitCode> {
   const unique = [...new Set(ids)];
   const named = new Set(opts.deployed ?? []);
@@ -95,15 +135,7 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
   let refused = 0;
   const refuse = (t: DeleteTarget, why: string): void => {
     refused++;
-    ctx.out.emit({
-      type: 'delete',
-      modelId: t.modelId,
-      label: t.label,
-      services: serviceList(t.services),
-      result: 'refused',
-      reason: t.services ? 'deployed' : 'servicesUnchecked',
-    });
-    ctx.out.line(`${ctx.out.paint('yellow', 'kept')}     ${t.label}: ${why}; name it with --deployed ${t.modelId} to delete it`);
+    refuseDelete(ctx, t, why);
   };
   for (const t of targets) {
     const risky = t.services === undefined || t.services.length > 0;
@@ -143,24 +175,8 @@ export async function deleteVersions(ctx: Context, ids: readonly string[], opts:
       ctx.out.note('Nothing deleted: add --yes to delete.');
       return refused > 0 ? EXIT.failed : EXIT.done;
     }
-    // the person took their time: look at the services again, where the delete acts
-    const again = await deploymentsOf(
-      ctx.client,
-      accepted.map((t) => t.modelId),
-      ctx.signal,
-    );
-    const stillSafe: DeleteTarget[] = [];
-    for (const t of accepted) {
-      const services = again.kind === 'checked' ? (again.running.get(t.modelId) ?? []) : undefined;
-      if (confirmedDeployed.has(t.modelId) || services?.length === 0) {
-        stillSafe.push(t);
-      } else {
-        refuse(
-          { ...t, services },
-          services ? `it runs in ${servicesText(services)} since it was checked` : 'the services that may run it could not be checked again',
-        );
-      }
-    }
+    const stillSafe = await lookAgain(ctx, accepted, confirmedDeployed);
+    refused += accepted.length - stillSafe.length;
     accepted.splice(0, accepted.length, ...stillSafe);
   }
   const { done, failed } = await runDeletes(ctx, accepted);
@@ -263,11 +279,10 @@ export async function cleanUp(ctx: Context, rule: CleanUpRule, opts: { model?: s
     ctx.out.note('Nothing deleted.');
     return EXIT.failed;
   }
-  const { done, failed } = await runDeletes(
-    ctx,
-    remove.map((v) => ({ modelId: v.modelId, label: v.label, modelSetId: v.modelSetId, services: [] })),
-  );
-  return exitOf(done, failed);
+  const planned: DeleteTarget[] = remove.map((v) => ({ modelId: v.modelId, label: v.label, modelSetId: v.modelSetId, services: [] }));
+  const going = opts.yes ? planned : await lookAgain(ctx, planned, new Set());
+  const { done, failed } = await runDeletes(ctx, going);
+  return exitOf(done, failed + planned.length - going.length);
 }
 
 export async function exportVersion(ctx: Context, id: string, opts: { wait?: boolean; new?: boolean }): Promise<ExitCode> {

@@ -85,7 +85,7 @@ describe('the built bundles (dist/cli.js, dist/mcp.js)', function () {
 async function onTerminal(
   h: CliHarness,
   argv: string[],
-  answers: [RegExp, string | (() => string)][],
+  answers: [RegExp, string | ((question: string) => string)][],
 ): Promise<{ code: number; stderr: string; stdout: string; asked: string[] }> {
   const stdin = Object.assign(new PassThrough(), { isTTY: true });
   const stderr = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
@@ -102,7 +102,7 @@ async function onTerminal(
       pending.shift();
       asked.push(next[0].source);
       err += '\n'; // the next question is judged on what comes after this one
-      stdin.write(`${typeof next[1] === 'function' ? next[1]() : next[1]}\n`);
+      stdin.write(`${typeof next[1] === 'function' ? next[1](err) : next[1]}\n`);
     }
   });
   const code = await runCli({
@@ -146,6 +146,20 @@ describe('the command line asks a person at a terminal', function () {
     assert.ok(has(V1), 'the version a service now runs is kept');
     assert.ok(!has(EMBED), 'the other is deleted');
     assert.match(r.stdout + r.stderr, /it runs in "new-bot" \(svc-new, Serving\) since it was checked/);
+  });
+
+  it('clean-up: after the typed count, versions a service started running meanwhile are kept', async () => {
+    const before = [...h.emulator.store.versions.keys()];
+    const deployAll = (question: string) => {
+      for (const modelId of before) {
+        h.emulator.services.push({ serviceId: `svc-${modelId}`, name: `bot-${modelId}`, modelId, runStatus: 'Serving' });
+      }
+      return /Type (\d+): \n?$/.exec(question)![1];
+    };
+    const r = await onTerminal(h, ['clean-up', '--keep-newest', '1'], [[/Type \d+: $/, deployAll]]);
+    assert.strictEqual(r.code, 1, r.stderr);
+    assert.deepStrictEqual([...h.emulator.store.versions.keys()], before, 'nothing deleted');
+    assert.match(r.stdout + r.stderr, /since it was checked/);
   });
 
   it('deletes a version a service runs only when its ID is typed (then yes)', async () => {
