@@ -55,7 +55,9 @@ export function activate(context: vscode.ExtensionContext): QianfanTestApi | und
     setPrompts: (p) => (services.prompts = p),
     globalStateDump: () => rememberedState(context, services),
     simulateReload: (timing) => reloadState(services, timing),
-    profileItem,
+    get profileItem() {
+      return profileItem();
+    },
     offerEnvironmentKeys: () => offerEnvironmentKeys(services),
     tools,
   };

@@ -224,21 +224,32 @@ function tellRemovedElsewhere(s: Services, change: ProfileChange): void {
  * this window comes to the front or secret storage changes (another window removing a profile
  * clears its keys), and whenever it is read, the stored list is looked at again.
  */
-export function registerProfiles(context: vscode.ExtensionContext, s: Services): vscode.StatusBarItem {
-  const item = vscode.window.createStatusBarItem('qianfan.profile', vscode.StatusBarAlignment.Left, 0);
-  item.name = vscode.l10n.t('Qianfan Profile');
-  item.command = 'qianfan.switchProfile';
+/**
+ * The profile's status bar item and what follows a switch. The item is made at its first update,
+ * after the keys are read (activation does not wait for it); the returned function gives it.
+ */
+export function registerProfiles(context: vscode.ExtensionContext, s: Services): () => vscode.StatusBarItem {
+  let made: vscode.StatusBarItem | undefined;
+  const item = (): vscode.StatusBarItem => {
+    if (!made) {
+      made = vscode.window.createStatusBarItem('qianfan.profile', vscode.StatusBarAlignment.Left, 0);
+      made.name = vscode.l10n.t('Qianfan Profile');
+      made.command = 'qianfan.switchProfile';
+      context.subscriptions.push(made);
+    }
+    return made;
+  };
   const update = async () => {
     const profile = s.profiles.active;
     const keys = await s.credentials.get();
-    item.text = `$(account) ${profile.name}`;
-    item.tooltip = keys
+    const shown = item();
+    shown.text = `$(account) ${profile.name}`;
+    shown.tooltip = keys
       ? vscode.l10n.t('Qianfan profile {0} (AK {1}). Click to switch.', profile.name, `${keys.accessKeyId.slice(0, 4)}…`)
       : vscode.l10n.t('Qianfan profile {0} (no keys). Click to switch.', profile.name);
-    item.show();
+    shown.show();
   };
   context.subscriptions.push(
-    item,
     s.profiles.onWillSwitch(writeLearntBeforeSwitch(s.loader)),
     s.profiles.onDidChange((change) => {
       if (change.kind === 'switched') {

@@ -173,8 +173,12 @@ export function createServices(context: vscode.ExtensionContext, activatedAt: nu
         return { dispose: () => (a.dispose(), b.dispose()) };
       },
     },
-    onFirstRoot: (models, versions) =>
-      logger.info(`View drawn: ${models} model(s), ${versions} version(s), ${(performance.now() - activatedAt).toFixed(1)} ms after activation started`),
+    onFirstRoot: (models, versions, askedAt) => {
+      const now = performance.now();
+      logger.info(
+        `View drawn: ${models} model(s), ${versions} version(s), ${(now - activatedAt).toFixed(1)} ms after activation started, ${(now - askedAt).toFixed(1)} ms after VS Code asked for it`,
+      );
+    },
   });
   const poller = new StatusPoller({
     store: core.details,

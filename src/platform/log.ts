@@ -25,34 +25,70 @@ export interface LogSink {
 }
 
 export class Log {
+  /** Lines logged before the sink is there, in order: each is redacted and written when it comes. */
+  private queued: (() => void)[] | undefined;
+  private sink: LogSink | undefined;
+
+  /**
+   * `sink` undefined: the lines wait (unredacted, in memory) until `attach` gives one: activation
+   * logs without paying for the channel or the redactor's first run. The redactor then knows at
+   * least the keys it knew when each line was logged (none are read before activation ends).
+   */
   constructor(
     protected readonly redactor: Redactor,
-    private readonly sink: LogSink,
-  ) {}
+    sink?: LogSink,
+  ) {
+    this.sink = sink;
+    this.queued = sink ? undefined : [];
+  }
+
+  /** Gives the sink to a log made without one, and writes what waited for it. */
+  protected attach(sink: LogSink): void {
+    if (this.sink) {
+      return;
+    }
+    this.sink = sink;
+    const queued = this.queued ?? [];
+    this.queued = undefined;
+    for (const write of queued) {
+      write();
+    }
+  }
+
+  /** Writes now, or once there is a sink. */
+  private write(line: (sink: LogSink) => void): void {
+    if (this.sink) {
+      line(this.sink);
+    } else {
+      this.queued?.push(() => this.sink && line(this.sink));
+    }
+  }
 
   /** Whether debug lines reach the channel: when not, they are not even put together or redacted. */
   get debugEnabled(): boolean {
-    const level = this.sink.logLevel;
+    const level = this.sink?.logLevel;
     return level === undefined || (level !== LOG_LEVEL_OFF && level <= LOG_LEVEL_DEBUG);
   }
 
   debug(message: string | (() => string)): void {
     if (this.debugEnabled) {
-      this.sink.debug(this.redactor.redactString(typeof message === 'function' ? message() : message));
+      this.write((sink) => this.debugEnabled && sink.debug(this.redactor.redactString(typeof message === 'function' ? message() : message)));
     }
   }
 
   info(message: string): void {
-    this.sink.info(this.redactor.redactString(message));
+    this.write((sink) => sink.info(this.redactor.redactString(message)));
   }
 
   warn(message: string): void {
-    this.sink.warn(this.redactor.redactString(message));
+    this.write((sink) => sink.warn(this.redactor.redactString(message)));
   }
 
   error(message: string, error?: unknown): void {
-    const detail = error === undefined ? '' : ': ' + describeError(error, (text) => this.redactor.redactString(text));
-    this.sink.error(this.redactor.redactString(message + detail));
+    this.write((sink) => {
+      const detail = error === undefined ? '' : ': ' + describeError(error, (text) => this.redactor.redactString(text));
+      sink.error(this.redactor.redactString(message + detail));
+    });
   }
 
   /** One line per HTTP attempt: action, ID, status, request ID, milliseconds; a success at Debug. */

@@ -6,12 +6,21 @@ import { Log } from './log';
 export { describeError } from './log';
 
 export class Logger extends Log implements vscode.Disposable {
-  readonly channel: vscode.LogOutputChannel;
+  private made: vscode.LogOutputChannel | undefined;
+  private readonly opening: ReturnType<typeof setTimeout>;
 
+  /** The channel is made once activation is over (or when first needed): lines logged before wait for it. */
   constructor(redactor: Redactor) {
-    const channel = vscode.window.createOutputChannel('Qianfan', { log: true });
-    super(redactor, channel);
-    this.channel = channel;
+    super(redactor);
+    this.opening = setTimeout(() => this.channel, 0);
+  }
+
+  get channel(): vscode.LogOutputChannel {
+    if (!this.made) {
+      this.made = vscode.window.createOutputChannel('Qianfan', { log: true });
+      this.attach(this.made);
+    }
+    return this.made;
   }
 
   show(): void {
@@ -19,6 +28,7 @@ export class Logger extends Log implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.channel.dispose();
+    clearTimeout(this.opening);
+    this.made?.dispose();
   }
 }

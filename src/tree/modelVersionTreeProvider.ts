@@ -42,8 +42,8 @@ export interface TreeDeps {
   readonly filter: ViewFilterStore;
   hasCredentials(): Promise<boolean>;
   now(): number;
-  /** Told once, when the root is first drawn with versions in it. */
-  onFirstRoot?(models: number, versions: number): void;
+  /** Told once, when the root is first drawn with versions in it (`askedAt`: when VS Code asked for it, performance.now()). */
+  onFirstRoot?(models: number, versions: number, askedAt: number): void;
   /** Followed models and what was found of them (new versions, a model gone). */
   readonly follow?: FollowMarks;
 }
@@ -156,6 +156,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     if (node) {
       return [];
     }
+    const askedAt = performance.now();
     if (this.deps.tracked.view().length === 0 || !(await this.deps.hasCredentials())) {
       return []; // the view's welcome content takes over
     }
@@ -168,7 +169,7 @@ export class ModelVersionTreeProvider implements vscode.TreeDataProvider<TreeNod
     const clear = filter ? [new ActionNode(vscode.l10n.t('Clear the filter'), 'qianfan.clearFilter', 'clear-all')] : [];
     if (!this.firstRootTold) {
       this.firstRootTold = true;
-      this.deps.onFirstRoot?.(models.length, this.versionNodes.size);
+      this.deps.onFirstRoot?.(models.length, this.versionNodes.size, askedAt);
     }
     const problem = this.problemNode();
     return [...(problem ? [problem] : []), ...clear, ...models];

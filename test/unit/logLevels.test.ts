@@ -90,6 +90,34 @@ describe('the log at the right levels', () => {
     assert.match(channel.lines[4].text, /x\[REDA[A-Z]*…$/, 'an error cut short is cut after the redactor');
   });
 
+  it('lines logged before the channel is there (activation) wait, then go in order at their levels, redacted with the keys known then', () => {
+    class LateLog extends Log {
+      open(sink: LogSink): void {
+        this.attach(sink);
+      }
+    }
+    const redactor = new Redactor();
+    const log = new LateLog(redactor);
+    let built = 0;
+    log.info('activated');
+    log.debug(() => `request ${++built}`);
+    log.warn(`w ${SK}`);
+    log.error('e', new Error('boom'));
+    assert.strictEqual(built, 0, 'nothing is put together before there is somewhere to write it');
+    redactor.addSecret(SK); // the keys are read once activation is over
+    const channel = new FakeChannel(3); // Info: the debug line is dropped, not even built
+    log.open(channel);
+    assert.deepStrictEqual(channel.lines, [
+      { level: 'info', text: 'activated' },
+      { level: 'warn', text: `w ${REDACTED}` },
+      { level: 'error', text: 'e: Error: boom' },
+    ]);
+    assert.strictEqual(built, 0);
+    log.info('after');
+    log.open(new FakeChannel(LOG_LEVEL_DEBUG)); // a second sink changes nothing
+    assert.deepStrictEqual(channel.lines.at(-1), { level: 'info', text: 'after' }, 'written at once once open');
+  });
+
   it('describes an error in one line: a QianfanError by its own words, anything else cut short', () => {
     const q = new QianfanError({ kind: 'api', action: 'DescribeModel', status: 400, code: 'X', message: 'no', requestId: 'r1' });
     assert.strictEqual(describeError(q), 'DescribeModel HTTP 400 X: no (requestId r1)');
