@@ -116,5 +116,8 @@ export async function unfollowModel(services: Services, arg?: unknown): Promise<
  * the switch: nothing can start between it and the change of profile.
  */
 export function registerFollowBeforeSwitch(context: { subscriptions: { dispose(): unknown }[] }, services: Services): void {
-  context.subscriptions.push(services.profiles.onWillSwitch(() => services.followPoller.beforeSwitch()));
+  context.subscriptions.push(
+    services.profiles.onWillSwitch(() => services.followPoller.beforeSwitch()),
+    services.profiles.onDidChange((change) => change.kind === 'stayed' && services.followPoller.resume()),
+  );
 }

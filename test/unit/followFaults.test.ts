@@ -300,6 +300,27 @@ describe('follow poller under faults', () => {
     });
   });
 
+  it('a switch that did not happen (resume): looks go on in the same profile, with what was learnt kept; after a switch that did, resume does nothing', async () => {
+    const t = await setUp();
+    t.poller.setActive(true);
+    await t.timers.fire();
+    assert.deepStrictEqual(ids(t.announced), [V2], 'learnt before the switch');
+    await t.poller.beforeSwitch();
+    assert.deepStrictEqual(t.timers.waits, [], 'held');
+    t.poller.resume(); // the switch failed: still "default"
+    assert.deepStrictEqual(t.timers.waits, [0], 'a look again at once');
+    assert.ok(t.poller.isNew(V2), 'what was learnt in the profile is kept');
+    t.api.ids = [V1, V2, 'amv-newversion02'];
+    await t.timers.fire();
+    assert.deepStrictEqual(t.api.calls.filter((c) => c.startsWith('set:')).length, 2, 'looked at again');
+    assert.deepStrictEqual(ids(t.announced), [V2, 'amv-newversion02']);
+    await t.poller.beforeSwitch();
+    t.switchTo('b'); // this one happened: reset() follows, not resume()
+    t.poller.resume();
+    assert.strictEqual(await t.poller.check(M), false, 'still held for the new profile');
+    t.poller.dispose();
+  });
+
   it('a round stops at a switch: no model of the old profile is looked at in the new one', async () => {
     const t = await setUp();
     await t.followed.follow({ modelSetId: N }, []);

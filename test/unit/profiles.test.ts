@@ -31,6 +31,32 @@ describe('profiles', () => {
     assert.strictEqual(kv.get(PROFILES_KEY), undefined);
   });
 
+  it("a switch that fails stays where it was and says so ('stayed'): a failed step before it, or a failed write of the active profile", async () => {
+    let failWrites = false;
+    const kv = new MemoryKeyValueStore();
+    const flaky = {
+      get: <T>(key: string) => kv.get<T>(key),
+      update: (key: string, value: unknown) => (failWrites ? Promise.reject(new Error('EIO: write failed')) : kv.update(key, value)),
+    };
+    const profiles = new ProfileStore(flaky);
+    const team = await profiles.add('Team');
+    const changes: ProfileChange[] = [];
+    profiles.onDidChange((c) => changes.push(c));
+    failWrites = true;
+    await assert.rejects(profiles.switchTo(team.id), /EIO/);
+    assert.strictEqual(profiles.active.id, 'default', 'the window stays in its profile');
+    assert.deepStrictEqual(changes, [{ kind: 'stayed', profile: DEFAULT_PROFILE }]);
+    failWrites = false;
+    const hook = profiles.onWillSwitch(() => Promise.reject(new Error('ELOCKED')));
+    await assert.rejects(profiles.switchTo(team.id), /ELOCKED/);
+    assert.strictEqual(profiles.active.id, 'default');
+    assert.deepStrictEqual(changes.at(-1), { kind: 'stayed', profile: DEFAULT_PROFILE });
+    hook.dispose();
+    await profiles.switchTo(team.id);
+    assert.strictEqual(profiles.active.id, 'team');
+    assert.strictEqual(changes.at(-1)?.kind, 'switched');
+  });
+
   it("the tracked list of before profiles is the default profile's, under the key it always had", async () => {
     const kv = new MemoryKeyValueStore();
     await kv.update(TRACKED_KEY, [{ modelId: 'amv-g73j3faikzpz', addedAt: 1 }]);
@@ -238,7 +264,7 @@ describe('profiles across windows and switches', () => {
     profiles.onWillSwitch(() => Promise.reject(new Error('no')));
     await assert.rejects(profiles.switchTo('default'), /no/);
     assert.strictEqual(profiles.active.id, TEAM.id);
-    assert.deepStrictEqual(seen, []);
+    assert.deepStrictEqual(seen, [{ kind: 'stayed', profile: TEAM }], 'no switch; what held itself for it is told to go on');
     await loader.dispose();
   });
 });

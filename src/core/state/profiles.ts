@@ -33,7 +33,9 @@ export type ProfileChange =
       /** Not chosen here: another window removed `from`. */
       readonly removedElsewhere?: true;
     }
-  | { readonly kind: 'added' | 'renamed' | 'removed'; readonly profile: Profile };
+  | { readonly kind: 'added' | 'renamed' | 'removed'; readonly profile: Profile }
+  /** A switch asked for here failed after what runs before a switch began: `profile` stays active, what held itself for the switch goes on. */
+  | { readonly kind: 'stayed'; readonly profile: Profile };
 
 /** Runs before the active profile changes, while it is still `from` (what was learnt in it is written there). */
 export type WillSwitch = (from: Profile) => Promise<void> | void;
@@ -259,15 +261,26 @@ export class ProfileStore {
     if (this.active.id === to.id) {
       return;
     }
-    await this.beforeSwitch(this.current, true);
+    try {
+      await this.beforeSwitch(this.current, true);
+    } catch (error) {
+      this.emitter.fire({ kind: 'stayed', profile: this.current }); // what held itself for the switch goes on
+      throw error;
+    }
     const from = this.current; // after what ran before: a move away from a removed profile may have come first
     if (from.id === to.id) {
       return;
     }
     this.current = to;
-    // the list is written too, so that "default" (never stored while alone) is kept once there are two
-    await this.state.update(PROFILES_KEY, this.list());
-    await this.state.update(ACTIVE_PROFILE_KEY, to.id);
+    try {
+      // the list is written too, so that "default" (never stored while alone) is kept once there are two
+      await this.state.update(PROFILES_KEY, this.list());
+      await this.state.update(ACTIVE_PROFILE_KEY, to.id);
+    } catch (error) {
+      this.current = from; // not switched: this window stays where it was
+      this.emitter.fire({ kind: 'stayed', profile: from });
+      throw error;
+    }
     this.emitter.fire({ kind: 'switched', from, to });
   }
 

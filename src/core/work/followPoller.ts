@@ -167,6 +167,17 @@ export class FollowPoller implements Disposable {
     this.check(modelSetId).catch((error: unknown) => this.logFailure(`Could not bring followed model ${modelSetId} up to date`, error));
   }
 
+  /** A switch held for did not happen: looks go on in this profile, with what was learnt in it. */
+  resume(): void {
+    if (this.held === undefined || this.held !== (this.deps.profile?.() ?? '')) {
+      return; // not held, or held for a switch that did happen (reset() follows)
+    }
+    this.held = undefined;
+    if (this.active) {
+      this.schedule(0);
+    }
+  }
+
   /** Starts over, as in a new window: nothing marked. */
   reset(): void {
     this.held = undefined; // a switch is done: looks start again, in the new profile
