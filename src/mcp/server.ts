@@ -4,6 +4,7 @@
  * command line takes them; the state (pending exports, partial downloads) in the same file.
  * Every answer is text; a failure is an answer with isError, never a key nor a signed URL.
  */
+import { setMaxListeners } from 'events';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
@@ -24,8 +25,13 @@ function bounds(text: string): string {
   return b.linesLeftOff > 0 ? `${b.text}\n…and ${b.linesLeftOff} more lines left off.` : b.text;
 }
 
-function answer(d: ToolDeps, run: () => Promise<ToolAnswer>): Promise<Answer> {
-  return run().then(
+/**
+ * A call's answer: `run` gets the call's signal, which every request of a batch listens to (so
+ * Node's listener warning, at 10, would print on stderr for nothing).
+ */
+function answer(d: ToolDeps, signal: AbortSignal, run: (signal: AbortSignal) => Promise<ToolAnswer>): Promise<Answer> {
+  setMaxListeners(0, signal);
+  return run(signal).then(
     (a) => ({ content: [{ type: 'text' as const, text: d.redactor.redactString(bounds(a.text)) }], ...(a.isError ? { isError: true } : {}) }),
     (error: unknown) => ({ content: [{ type: 'text' as const, text: `It could not finish: ${failureText(error, d.redactor)}` }], isError: true }),
   );
@@ -48,7 +54,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       },
       annotations: hints(true, false),
     },
-    (input, extra) => answer(d, () => listTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => listTool(d, input, signal)),
   );
   server.registerTool(
     TOOL_NAMES.describe,
@@ -59,7 +65,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       inputSchema: { version: z.string().min(1).max(300).describe(`${VERSION_TEXT} A model ID (am-…) describes the model.`) },
       annotations: hints(true, false),
     },
-    (input, extra) => answer(d, () => describeTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => describeTool(d, input, signal)),
   );
   server.registerTool(
     TOOL_NAMES.deployments,
@@ -70,7 +76,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       inputSchema: { versions: z.array(z.string().min(1).max(300)).min(1).max(200).describe('The versions: IDs (amv-…) or "model / version".') },
       annotations: hints(true, false),
     },
-    (input, extra) => answer(d, () => deploymentsTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => deploymentsTool(d, input, signal)),
   );
   server.registerTool(
     TOOL_NAMES.export,
@@ -84,7 +90,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       },
       annotations: hints(false, false),
     },
-    (input, extra) => answer(d, () => exportTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => exportTool(d, input, signal)),
   );
   server.registerTool(
     TOOL_NAMES.download,
@@ -98,7 +104,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       },
       annotations: { ...hints(false, false), idempotentHint: true },
     },
-    (input, extra) => answer(d, () => downloadTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => downloadTool(d, input, signal)),
   );
   server.registerTool(
     TOOL_NAMES.delete,
@@ -116,7 +122,7 @@ export function createServer(d: ToolDeps, version: string): McpServer {
       },
       annotations: hints(false, true),
     },
-    (input, extra) => answer(d, () => deleteTool(d, input, extra.signal)),
+    (input, extra) => answer(d, extra.signal, (signal) => deleteTool(d, input, signal)),
   );
   return server;
 }
