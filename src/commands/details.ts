@@ -27,7 +27,8 @@ export const CONSOLE_URL = 'https://console.bce.baidu.com/qianfan/modelcenter/mo
 type Block =
   | { kind: 'heading'; text: string }
   | { kind: 'text'; text: string }
-  | { kind: 'rows'; rows: [string, string | undefined][] }
+  /** A row marked 'secret' (a pre-signed download URL) is never drawn: the page offers to copy it instead. */
+  | { kind: 'rows'; rows: [string, string | undefined, 'secret'?][] }
   | { kind: 'list'; items: { text: string; code: string; note?: string }[] };
 
 /** What the details of a version or a model show. */
@@ -42,7 +43,7 @@ export interface DetailsPage {
   readonly versionIds?: readonly string[];
 }
 
-function table(rows: [string, string | undefined][]): Block {
+function table(rows: [string, string | undefined, 'secret'?][]): Block {
   return { kind: 'rows', rows };
 }
 
@@ -69,7 +70,7 @@ function exportSection(s: Services, modelId: string, task: ExportTask | undefine
         task.fileSize === undefined ? undefined : `${formatBytes(task.fileSize)} (${task.fileSize.toLocaleString(vscode.env.language)} B)`,
       ],
       ['md5', task.md5],
-      [vscode.l10n.t('Download URL'), task.downloadUrl],
+      [vscode.l10n.t('Download URL'), task.downloadUrl, 'secret'],
     ]),
   ];
 }
@@ -187,9 +188,22 @@ function escape(text: string): string {
 }
 
 /** The commands the page's links may run (the webview runs no other command URI). */
-export const DETAILS_COMMANDS = ['qianfan.copyId', 'qianfan.openConsole'];
+export const DETAILS_COMMANDS = ['qianfan.copyId', 'qianfan.openConsole', 'qianfan.copyDownloadUrl'];
 
-function blockHtml(block: Block): string {
+/** A command link of the page, with its arguments. */
+function commandLink(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+function rowHtml(id: string, [name, value, secret]: [string, string, 'secret'?]): string {
+  const cell = secret
+    ? // the signed link lets anyone download the file until it expires: on a shared screen it stays hidden
+      `${escape(vscode.l10n.t('A signed link: not shown, since whoever has it can download the file until it expires.'))} <a href="${escape(commandLink('qianfan.copyDownloadUrl', [id]))}">${escape(vscode.l10n.t('Copy Download URL'))}</a>`
+    : escape(value);
+  return `<tr><th scope="row">${escape(name)}</th><td>${cell}</td></tr>`;
+}
+
+function blockHtml(block: Block, id: string): string {
   switch (block.kind) {
     case 'heading':
       return `<h2>${escape(block.text)}</h2>`;
@@ -197,8 +211,8 @@ function blockHtml(block: Block): string {
       return `<p>${escape(block.text)}</p>`;
     case 'rows':
       return `<table>${block.rows
-        .filter((r): r is [string, string] => r[1] !== undefined && r[1] !== '')
-        .map(([k, v]) => `<tr><th scope="row">${escape(k)}</th><td>${escape(v)}</td></tr>`)
+        .filter((r): r is [string, string, 'secret'?] => r[1] !== undefined && r[1] !== '')
+        .map((r) => rowHtml(id, r))
         .join('')}</table>`;
     case 'list':
       return `<ul>${block.items
@@ -214,7 +228,7 @@ function blockHtml(block: Block): string {
  * note that Copy ID copied.
  */
 export function detailsHtml(page: DetailsPage, cspSource: string, copied = false): string {
-  const copy = `command:qianfan.copyId?${encodeURIComponent(JSON.stringify([page.id]))}`;
+  const copy = commandLink('qianfan.copyId', [page.id]);
   const where = page.versionIds
     ? vscode.l10n.t('Opens the list of your models in the Qianfan console ({0}): Qianfan has no address of its own for one model.', CONSOLE_URL)
     : vscode.l10n.t('Opens the list of your models in the Qianfan console ({0}): Qianfan has no address of its own for one version.', CONSOLE_URL);
@@ -255,7 +269,7 @@ export function detailsHtml(page: DetailsPage, cspSource: string, copied = false
 ${copied ? `<span class="copied" role="status">✓ ${escape(vscode.l10n.t('Copied {0}', page.id))}</span>` : ''}
 </div>
 <p class="where">${escape(where)}</p>
-${page.blocks.map(blockHtml).join('\n')}
+${page.blocks.map((b) => blockHtml(b, page.id)).join('\n')}
 </body>
 </html>`;
 }

@@ -230,11 +230,19 @@ export class ExportWatcher implements vscode.Disposable {
       .then(undefined, (error) => s.logger.error('Could not use the download URL', describeError(error)));
   }
 
+  /** Copies the finished export's URL: this session's, or else the one Qianfan gives now (after a reload, from the details page). */
   async copyUrl(modelId: string): Promise<void> {
-    const url = this.s.exportStates.done(modelId)?.downloadUrl;
     const s = this.s;
+    let url = s.exportStates.done(modelId)?.downloadUrl;
     if (!url) {
-      void notify(s, 'info', vscode.l10n.t('No finished export of {0} in this session. Export it first.', modelId));
+      const task = await s
+        .client()
+        .describeModelExportTask(modelId)
+        .catch((error: unknown) => void s.logger.error(`Could not ask Qianfan for the export of ${modelId}`, error));
+      url = task?.status === 'Done' ? task.downloadUrl : undefined;
+    }
+    if (!url) {
+      void notify(s, 'info', vscode.l10n.t('No finished export of {0} is known to Qianfan. Export it first.', modelId));
       return;
     }
     await s.prompts.copy(url);

@@ -1,5 +1,6 @@
 /** Every command id → handler, all through the one error boundary; the stores' problems to the log. */
 import * as vscode from 'vscode';
+import { isModelVersionId } from '../core/base/ids';
 import { ModelNode, VersionNode } from '../tree/nodes';
 import { clearCredentials, setCredentials } from './credentials';
 import { deleteVersions } from './deleteVersion';
@@ -65,7 +66,9 @@ export function registerCommands(context: vscode.ExtensionContext, s: Services):
     'qianfan.cleanUp': (node?: unknown) => s.busy.during('delete', () => cleanUp(s, node)),
     'qianfan.exportVersion': (node?: unknown) => exportVersion(s, node),
     'qianfan.downloadExport': (node?: unknown) => s.busy.during('download', () => downloadExport(s, node)),
-    'qianfan.copyDownloadUrl': (node?: unknown) => (node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : undefined),
+    // from a node, or from the details page's link (the version's ID)
+    'qianfan.copyDownloadUrl': (node?: unknown) =>
+      node instanceof VersionNode ? s.exports.copyUrl(node.modelId) : typeof node === 'string' && isModelVersionId(node) ? s.exports.copyUrl(node) : undefined,
     'qianfan.showLog': () => s.logger.show(),
   };
   for (const [id, handler] of Object.entries(table)) {

@@ -25,12 +25,12 @@ export function pageForChat(page: DetailsPage): string {
         break;
       case 'rows': {
         lines.push('');
-        for (const [name, value] of block.rows) {
+        for (const [name, value, secret] of block.rows) {
           if (value === undefined || value === '') {
             continue;
           }
           lines.push(
-            isUrl(value)
+            secret || isUrl(value)
               ? vscode.l10n.t(
                   '- {0}: not given to chat (a signed link is a secret); {1} downloads the file into the workspace.',
                   dataText(name),

@@ -32,13 +32,19 @@ describe('details and the keyboard', () => {
     assert.doesNotMatch(html, /\| --- \|/);
     const task = f.api.services.exportStates.done('amv-g73j3faikzpz')!;
     assert.ok(html.includes(task.fileName!) && html.includes(task.md5!), html);
+    // the pre-signed URL is a secret: not on the page (a shared screen), nor its query in any form
+    assert.ok(task.downloadUrl, 'the export has a URL');
+    const query = new URL(task.downloadUrl).search.slice(1);
+    for (const form of [task.downloadUrl, query, encodeURIComponent(task.downloadUrl), query.replace(/&/g, '&#38;')]) {
+      assert.ok(!html.includes(form), `the signed URL on the page: ${form}`);
+    }
     // the theme's colours and fonts, text selectable, no script, and only the two commands as links
     assert.match(html, /var\(--vscode-foreground\)/);
     assert.match(html, /user-select: text/);
     assert.doesNotMatch(html, /<script/);
     assert.match(html, /Content-Security-Policy" content="default-src 'none';/);
     assert.strictEqual(panel.webview.options.enableScripts, false);
-    assert.deepStrictEqual(panel.webview.options.enableCommandUris, ['qianfan.copyId', 'qianfan.openConsole']);
+    assert.deepStrictEqual(panel.webview.options.enableCommandUris, ['qianfan.copyId', 'qianfan.openConsole', 'qianfan.copyDownloadUrl']);
     const links = [...html.matchAll(/<a [^>]*href="command:([\w.]+)(?:\?([^"]*))?"[^>]*>([^<]+)<\/a>/g)].map((m) => ({
       command: m[1],
       args: m[2] ? (JSON.parse(decodeURIComponent(m[2].replace(/&#38;/g, '&'))) as unknown[]) : [],
@@ -46,8 +52,10 @@ describe('details and the keyboard', () => {
     }));
     assert.deepStrictEqual(
       links.map((l) => l.command),
-      ['qianfan.copyId', 'qianfan.openConsole'],
+      ['qianfan.copyId', 'qianfan.openConsole', 'qianfan.copyDownloadUrl'],
     );
+    assert.deepStrictEqual(links[2].args, ['amv-g73j3faikzpz'], 'the link carries the version, never the URL');
+    assert.match(links[2].label, /^(Copy Download URL|复制下载链接)$/);
     assert.match(links[0].label, /^(Copy ID|复制 ID)$/);
     assert.match(links[1].label, /^(Open in the Qianfan console|在千帆控制台中打开)$/);
     // the workbench's button colours (light, dark, high contrast: the theme's own variables, its contrast border)
@@ -65,6 +73,13 @@ describe('details and the keyboard', () => {
     assert.deepStrictEqual(f.prompts.copied, ['amv-g73j3faikzpz']);
     assert.match(f.prompts.statuses.at(-1) ?? '', /amv-g73j3faikzpz/, 'Copy ID says so in the status bar');
     assert.match(panel.webview.html, /<span class="copied" role="status">✓ (Copied|已复制) amv-g73j3faikzpz<\/span>/, 'and on the page');
+    // the page's Copy Download URL copies the URL, also after a reload (the session forgot the export: Qianfan is asked)
+    await run(links[2].command, ...links[2].args);
+    assert.strictEqual(f.prompts.copied.at(-1), task.downloadUrl);
+    await f.api.simulateReload();
+    assert.strictEqual(f.api.services.exportStates.done('amv-g73j3faikzpz'), undefined, 'forgotten by the reload');
+    await run(links[2].command, ...links[2].args);
+    assert.match(f.prompts.copied.at(-1) ?? '', /^https?:\/\/.*amv-g73j3faikzpz/, 'the URL Qianfan gives now');
   });
 
   it("Qianfan's text is escaped: a description cannot add markup or a command link", async () => {
