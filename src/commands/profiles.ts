@@ -219,14 +219,11 @@ function tellRemovedElsewhere(s: Services, change: ProfileChange): void {
 }
 
 /**
- * The status bar item: the active profile; a click switches. Before any switch, loads stop and
- * what was learnt is written to the profile it was learnt in. The active profile is watched: when
- * this window comes to the front or secret storage changes (another window removing a profile
- * clears its keys), and whenever it is read, the stored list is looked at again.
- */
-/**
- * The profile's status bar item and what follows a switch. The item is made at its first update,
- * after the keys are read (activation does not wait for it); the returned function gives it.
+ * The status bar item: the active profile; a click switches. It is made at its first update, after
+ * the keys are read (activation does not wait for it); the returned function gives it. Before any
+ * switch, loads stop and what was learnt is written to the profile it was learnt in. The active
+ * profile is watched: when this window comes to the front or secret storage changes (another
+ * window removing a profile clears its keys), and whenever it is read, the stored list is looked at again.
  */
 export function registerProfiles(context: vscode.ExtensionContext, s: Services): () => vscode.StatusBarItem {
   let made: vscode.StatusBarItem | undefined;
