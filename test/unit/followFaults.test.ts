@@ -314,10 +314,19 @@ describe('follow poller under faults', () => {
     await t.timers.fire();
     assert.deepStrictEqual(t.api.calls.filter((c) => c.startsWith('set:')).length, 2, 'looked at again');
     assert.deepStrictEqual(ids(t.announced), [V2, 'amv-newversion02']);
+    t.poller.resume(); // not held: nothing more is scheduled
+    assert.deepStrictEqual(t.timers.waits, [100], 'only the next round, as before');
     await t.poller.beforeSwitch();
     t.switchTo('b'); // this one happened: reset() follows, not resume()
     t.poller.resume();
-    assert.strictEqual(await t.poller.check(M), false, 'still held for the new profile');
+    assert.deepStrictEqual(t.timers.waits, [], 'still held for the new profile: no round');
+    await t.followed.follow({ modelSetId: M }, [V1]); // followed in the new profile too
+    assert.strictEqual(await t.poller.check(M), false, 'no look until reset');
+    t.poller.reset();
+    t.poller.setActive(false); // the view hidden: a resume schedules nothing either
+    await t.poller.beforeSwitch();
+    t.poller.resume();
+    assert.deepStrictEqual(t.timers.waits, [], 'hidden: no round');
     t.poller.dispose();
   });
 

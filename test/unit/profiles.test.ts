@@ -52,9 +52,15 @@ describe('profiles', () => {
     assert.strictEqual(profiles.active.id, 'default');
     assert.deepStrictEqual(changes.at(-1), { kind: 'stayed', profile: DEFAULT_PROFILE });
     hook.dispose();
+    let before = 0;
+    profiles.onWillSwitch(() => void before++);
+    await profiles.switchTo('default'); // already active: nothing runs, nothing is told
+    assert.strictEqual(before, 0);
+    assert.strictEqual(changes.length, 2);
     await profiles.switchTo(team.id);
     assert.strictEqual(profiles.active.id, 'team');
     assert.strictEqual(changes.at(-1)?.kind, 'switched');
+    assert.strictEqual(before, 1);
   });
 
   it("the tracked list of before profiles is the default profile's, under the key it always had", async () => {

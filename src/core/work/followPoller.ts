@@ -169,8 +169,8 @@ export class FollowPoller implements Disposable {
 
   /** A switch held for did not happen: looks go on in this profile, with what was learnt in it. */
   resume(): void {
-    if (this.held === undefined || this.held !== (this.deps.profile?.() ?? '')) {
-      return; // not held, or held for a switch that did happen (reset() follows)
+    if (this.held !== (this.deps.profile?.() ?? '')) {
+      return; // not held (undefined), or held for a switch that did happen (reset() follows)
     }
     this.held = undefined;
     if (this.active) {
