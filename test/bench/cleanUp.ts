@@ -13,9 +13,9 @@ import { findDeployments } from '../../src/core/qianfan/deployments';
 import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { runBatch } from '../../src/core/work/batch';
 import { type CleanUpCandidate, parseCreateTime, planCleanUp } from '../../src/core/work/cleanUp';
-import { DetailLoader } from '../../src/core/work/detailLoader';
 import { generatedFixture } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
+import { benchLoader } from './benchLoader';
 
 const DAY = 24 * 3600 * 1000;
 
@@ -28,17 +28,7 @@ async function main(): Promise<void> {
     const client = h.makeClient({ retry: { maxRetries: 6, baseDelayMs: 300, maxDelayMs: 20_000 } });
     const ids = fixture.versions.map((v) => v.modelId);
     const store = new VersionDetailsStore();
-    const loader = new DetailLoader({
-      describe: (id, signal) => client.describeModel(id, { signal }),
-      presence: (id, signal) => client.versionPresence(id, undefined, { signal }),
-      reserve: (signal) => client.limiter.reserve?.(signal) ?? Promise.resolve(() => undefined),
-      sending: (signal) => client.limiter.sending?.(signal) ?? true,
-      concurrency: () => client.limiter.ceiling,
-      store,
-      persist: () => Promise.resolve(),
-      now: Date.now,
-      log: () => undefined,
-    });
+    const loader = benchLoader(client, store);
     const started = performance.now();
     await loader.load(ids, { force: true });
     const check = await findDeployments(ids, {

@@ -11,9 +11,9 @@
 import { AdaptiveLimiter } from '../../src/core/qianfan/adaptiveLimit';
 import { VersionDetailsStore } from '../../src/core/state/versionDetails';
 import { ReadCount } from '../../src/core/work/cleanUp';
-import { DetailLoader } from '../../src/core/work/detailLoader';
 import { generatedFixture } from '../emulator/fixture';
 import { startHarness } from '../support/clientHarness';
+import { benchLoader } from './benchLoader';
 
 async function main(): Promise<void> {
   const [models, versions, latencyMs, rate] = [200, 20, 50, 0].map((fallback, i) => Number(process.argv[2 + i] ?? fallback));
@@ -24,17 +24,7 @@ async function main(): Promise<void> {
     const limiter = client.limiter instanceof AdaptiveLimiter ? client.limiter : undefined;
     const ids = fixture.versions.map((v) => v.modelId);
     const store = new VersionDetailsStore();
-    const loader = new DetailLoader({
-      describe: (id, signal) => client.describeModel(id, { signal }),
-      presence: (id, signal) => client.versionPresence(id, undefined, { signal }),
-      reserve: (signal) => client.limiter.reserve?.(signal) ?? Promise.resolve(() => undefined),
-      sending: (signal) => client.limiter.sending?.(signal) ?? true,
-      concurrency: () => client.limiter.ceiling,
-      store,
-      persist: () => Promise.resolve(),
-      now: Date.now,
-      log: () => undefined,
-    });
+    const loader = benchLoader(client, store);
     const reads = new ReadCount(ids);
     const started = performance.now();
     const at = () => performance.now() - started;
