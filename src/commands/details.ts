@@ -8,6 +8,7 @@
 import * as vscode from 'vscode';
 import { mayMeanMissing } from '../core/qianfan/errors';
 import { failureText } from './exportWatcher';
+import { exportOf } from '../core/work/exportStates';
 import { formatBytes } from '../core/work/exportTasks';
 import { type ExportTask, type ModelSetDetail, type ModelVersionDetail } from '../core/qianfan/model';
 import { isModelSetId, isModelVersionId } from '../core/base/ids';
@@ -93,7 +94,7 @@ async function versionPage(s: Services, modelId: string): Promise<DetailsPage> {
   const tracked = s.tracked.get(modelId);
   const set = await client.describeModelSet(detail.modelSetId).catch(() => undefined);
   const modelName = set?.modelSetName || tracked?.modelSetName;
-  const task = s.exportStates.done(modelId) ?? (await client.describeModelExportTask(modelId).catch(() => undefined));
+  const task = await exportOf(s.exportStates, modelId, (id) => client.describeModelExportTask(id));
   return {
     id: modelId,
     title: versionTitle(modelName, detail.modelName, modelId),

@@ -1,5 +1,6 @@
 /** Export a model version: start (never twice), then follow it to the end. */
 import * as vscode from 'vscode';
+import { exportOf } from '../core/work/exportStates';
 import { type ExportOutcome, formatBytes } from '../core/work/exportTasks';
 import { type Target, targetsFor } from './selection';
 import { type Services } from './services';
@@ -15,7 +16,7 @@ export async function exportVersion(services: Services, node?: unknown): Promise
     return undefined;
   }
   const client = services.client();
-  const finished = services.exportStates.done(target.modelId) ?? (await client.describeModelExportTask(target.modelId).catch(() => undefined));
+  const finished = await exportOf(services.exportStates, target.modelId, (id) => client.describeModelExportTask(id));
   if (finished?.hasRecord && finished.status === 'Done') {
     // a finished export is there already: its file, or a new export, as the user chooses
     const download = { label: `$(cloud-download) ${vscode.l10n.t('Download the finished export')}`, description: finished.fileName, again: false };

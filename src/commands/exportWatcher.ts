@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { isCancelled } from '../core/qianfan/errors';
-import { type ExportStateStore } from '../core/work/exportStates';
+import { type ExportStateStore, exportOf } from '../core/work/exportStates';
 import { type ExportFailure, type ExportOutcome, type PendingExport, type PendingExportsStore, followExport, formatBytes } from '../core/work/exportTasks';
 import { type QianfanClient } from '../core/qianfan/qianfanClient';
 import { type TrackedVersionsStore } from '../core/state/trackedVersions';
@@ -233,14 +233,13 @@ export class ExportWatcher implements vscode.Disposable {
   /** Copies the finished export's URL: this session's, or else the one Qianfan gives now (after a reload, from the details page). */
   async copyUrl(modelId: string): Promise<void> {
     const s = this.s;
-    let url = s.exportStates.done(modelId)?.downloadUrl;
-    if (!url) {
-      const task = await s
-        .client()
-        .describeModelExportTask(modelId)
-        .catch((error: unknown) => void s.logger.error(`Could not ask Qianfan for the export of ${modelId}`, error));
-      url = task?.status === 'Done' ? task.downloadUrl : undefined;
-    }
+    const task = await exportOf(
+      s.exportStates,
+      modelId,
+      (id) => s.client().describeModelExportTask(id),
+      (error) => s.logger.error(`Could not ask Qianfan for the export of ${modelId}`, error),
+    );
+    const url = task?.status === 'Done' ? task.downloadUrl : undefined;
     if (!url) {
       void notify(s, 'info', vscode.l10n.t('No finished export of {0} is known to Qianfan. Export it first.', modelId));
       return;

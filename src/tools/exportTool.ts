@@ -1,6 +1,7 @@
 /** qianfan_exportModelVersion: starts an export once (or joins the one under way) and follows it for a while. */
 import * as vscode from 'vscode';
 import { dataText, quotedData } from '../core/base/chatText';
+import { exportOf } from '../core/work/exportStates';
 import { type ExportOutcome, formatBytes } from '../core/work/exportTasks';
 import { failureText } from '../commands/exportWatcher';
 import { startExport } from '../commands/exportVersion';
@@ -55,12 +56,7 @@ export function exportTool(s: Services, options: ToolOptions): QianfanTool {
         return vscode.l10n.t('{0} is {1}: only a Ready version can be exported.', label, statusText(status));
       }
       if (field(input, 'startNew') !== true && s.exportStates.get(target.modelId)?.status !== 'Doing') {
-        const finished =
-          s.exportStates.done(target.modelId) ??
-          (await s
-            .client()
-            .describeModelExportTask(target.modelId, { signal })
-            .catch(() => undefined));
+        const finished = await exportOf(s.exportStates, target.modelId, (id) => s.client().describeModelExportTask(id, { signal }));
         if (finished?.hasRecord && finished.status === 'Done') {
           return (
             exportReady(label, finished) + ' ' + vscode.l10n.t('No new export was started: qianfan_downloadExport downloads this one; startNew starts another.')

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import * as path from 'path';
+import { failuresOf } from '../support/hostReport';
 import { ROOT, SERVERS, assertBuilt, launchBrowser, remoteUri, startServer, workbenchUrl } from '../support/vscodeServer';
 
 /** What runs in the host: the suite, or the tree benchmark (QIANFAN_HOST_TESTS=bench, from `npm run bench`). */
@@ -43,9 +44,16 @@ async function main(): Promise<number> {
   const hogs = startCpuHogs(CPU_HOGS);
   try {
     let worst = 0;
+    const failed: string[] = [];
     for (const version of serversToRun()) {
-      const code = await runOn(version);
+      const { code, failures } = await runOn(version);
       worst = Math.max(worst, code);
+      if (code !== 0) {
+        failed.push(`code-server ${version}: exit code ${code}, ${failures.length} failed test(s)`, ...failures);
+      }
+    }
+    if (failed.length > 0) {
+      console.log(`host suite: what failed, again (the reports above have the whole run)\n${failed.join('\n')}`);
     }
     return worst;
   } finally {
@@ -53,7 +61,7 @@ async function main(): Promise<number> {
   }
 }
 
-async function runOn(version: string): Promise<number> {
+async function runOn(version: string): Promise<{ code: number; failures: string[] }> {
   const started = Date.now();
   const workDir = mkdtempSync(path.join(tmpdir(), 'qf-host-'));
   const reportFile = path.join(workDir, 'report.txt');
@@ -84,15 +92,18 @@ async function runOn(version: string): Promise<number> {
       }, SUITE_TIMEOUT_MS).unref(),
     );
     const code = await Promise.race([exited, timeout]);
+    let failures: string[] = [];
     if (existsSync(reportFile)) {
-      process.stdout.write(readFileSync(reportFile, 'utf8'));
+      const report = readFileSync(reportFile, 'utf8');
+      process.stdout.write(report);
+      failures = failuresOf(report);
     } else {
       console.error(`host suite: the suite wrote no report on code-server ${version}; server log follows`);
       console.error(serverLog.join('').slice(-8000));
     }
     const hogs = CPU_HOGS > 0 ? `, ${CPU_HOGS} CPU hog(s) beside it` : '';
     console.log(`host suite (code-server ${version} + Chromium): exit code ${code} in ${((Date.now() - started) / 1000).toFixed(1)} s${hogs}`);
-    return code;
+    return { code, failures };
   } finally {
     await browser.close().catch(() => undefined);
     await server.stop();

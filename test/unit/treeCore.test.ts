@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import { DetailLoader, type DetailLoaderDeps } from '../../src/core/work/detailLoader';
 import { QianfanError } from '../../src/core/qianfan/errors';
 import { Emitter } from '../../src/core/base/events';
-import { ExportStateStore } from '../../src/core/work/exportStates';
+import { ExportStateStore, exportOf } from '../../src/core/work/exportStates';
 import { MemoryKeyValueStore } from '../../src/core/state/keyValueStore';
 import { ListStore } from '../../src/core/state/listStore';
 import { type ModelVersionDetail } from '../../src/core/qianfan/model';
@@ -173,6 +173,28 @@ describe('export state store', () => {
     store.clear();
     assert.strictEqual(store.get('amv-bbbbbbbbbbbb'), undefined);
     assert.deepStrictEqual(events, [['amv-aaaaaaaaaaaa'], ['amv-aaaaaaaaaaaa'], ['amv-bbbbbbbbbbbb'], ['amv-aaaaaaaaaaaa'], ['amv-bbbbbbbbbbbb']]);
+  });
+  it("a version's export: the finished one this window saw, asking nobody; else Qianfan's answer; else nothing, with the reason heard", async () => {
+    const store = new ExportStateStore();
+    const seen = { hasRecord: true, status: 'Done', downloadUrl: 'https://x/seen' } as const;
+    const told = { hasRecord: true, status: 'Doing' } as const;
+    const asked: string[] = [];
+    const errors: unknown[] = [];
+    store.set('amv-aaaaaaaaaaaa', { status: 'Done', task: seen });
+    store.set('amv-bbbbbbbbbbbb', { status: 'Doing' });
+    const ask = (id: string) => {
+      asked.push(id);
+      return id === 'amv-cccccccccccc' ? Promise.reject(new Error('timed out')) : Promise.resolve(told);
+    };
+    assert.strictEqual(await exportOf(store, 'amv-aaaaaaaaaaaa', ask), seen);
+    assert.strictEqual(await exportOf(store, 'amv-bbbbbbbbbbbb', ask, (e) => errors.push(e)), told);
+    assert.strictEqual(await exportOf(store, 'amv-cccccccccccc', ask, (e) => errors.push(e)), undefined);
+    assert.strictEqual(await exportOf(store, 'amv-cccccccccccc', ask), undefined, 'no listener: still nothing, never a throw');
+    assert.deepStrictEqual(asked, ['amv-bbbbbbbbbbbb', 'amv-cccccccccccc', 'amv-cccccccccccc']);
+    assert.deepStrictEqual(
+      errors.map((e) => (e as Error).message),
+      ['timed out'],
+    );
   });
 });
 

@@ -45,3 +45,25 @@ export class ExportStateStore {
     this.emitter.dispose();
   }
 }
+
+/**
+ * A version's export: the one this window saw finish, else what Qianfan says now (after a reload,
+ * or an export started elsewhere). Undefined when neither knows; `onError` hears why Qianfan did not answer.
+ */
+export async function exportOf(
+  states: ExportStateStore,
+  modelId: string,
+  ask: (modelId: string) => Promise<ExportTask>,
+  onError: (error: unknown) => void = () => undefined,
+): Promise<ExportTask | undefined> {
+  const done = states.done(modelId);
+  if (done) {
+    return done;
+  }
+  try {
+    return await ask(modelId);
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
+}
