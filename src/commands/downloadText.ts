@@ -30,6 +30,8 @@ function diskText(code: string | undefined): string {
       return vscode.l10n.t('the folder is read-only');
     case 'ENOENT':
       return vscode.l10n.t('the folder does not exist');
+    case 'ELOOP':
+      return vscode.l10n.t('it is a link, and a download never writes through one');
     default:
       return code ?? '?';
   }

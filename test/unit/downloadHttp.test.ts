@@ -1,6 +1,7 @@
 /** The download engine's HTTP adapter over Node's own http (src/node/nodeHttpDownload.ts), against small loopback servers. */
 import * as assert from 'assert';
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
+import { createHash } from 'crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'fs';
 import * as http from 'http';
 import { type AddressInfo, type Socket } from 'net';
 import { tmpdir } from 'os';
@@ -200,6 +201,64 @@ describe('download: the HTTP adapter (Node http)', function () {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('download: the file system adapter (Node fs) never writes through a link', function () {
+  this.timeout(10_000);
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(path.join(tmpdir(), 'qianfan-dl-link-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('a .part that is a link is refused (ELOOP), whether it leads to a file or nowhere yet; the file it leads to is untouched', async () => {
+    const victim = path.join(dir, 'bashrc');
+    writeFileSync(victim, 'keep me');
+    symlinkSync(victim, path.join(dir, 'a.tar.gz.part'));
+    symlinkSync(path.join(dir, 'not-yet'), path.join(dir, 'b.tar.gz.part'));
+    const fs = new NodeDownloadFs();
+    for (const name of ['a.tar.gz.part', 'b.tar.gz.part']) {
+      await assert.rejects(fs.openForWrite(path.join(dir, name)), { code: 'ELOOP' }, name);
+    }
+    assert.strictEqual(readFileSync(victim, 'utf8'), 'keep me');
+    assert.strictEqual(existsSync(path.join(dir, 'not-yet')), false, 'nothing created where the dangling link points');
+    assert.notStrictEqual(await fs.size(path.join(dir, 'b.tar.gz.part')), undefined, 'a dangling link is something there');
+  });
+
+  it('a download whose .part name is a dangling link passes it over: the bytes go to another .part, nothing is created where the link points', async () => {
+    const body = Buffer.from('the model export, verified by md5');
+    const s = await serve((_req, res) => {
+      res.writeHead(200, { 'content-length': String(body.length) });
+      res.end(body);
+    });
+    try {
+      const target = path.join(dir, 'model-V1.tar.gz');
+      const elsewhere = path.join(dir, 'elsewhere');
+      symlinkSync(elsewhere, `${target}.part`);
+      const logged: string[] = [];
+      const downloader = new Downloader({
+        http: new NodeHttpDownload(),
+        fs: new NodeDownloadFs(),
+        clock: { now: Date.now, sleep: abortableSleep },
+        store: new PartialDownloadsStore(new MemoryKeyValueStore()),
+        log: (line) => logged.push(line),
+      });
+      const file = {
+        modelId: 'amv-a1b2c3d4',
+        md5: createHash('md5').update(body).digest('hex'),
+        fileSize: body.length,
+        downloadUrl: `${s.url}/f?authorization=sig`,
+      };
+      await downloader.download({ file, target, overwrite: false, signal: signal(), refresh: () => Promise.resolve(file) });
+      assert.deepStrictEqual(readFileSync(target), body);
+      assert.strictEqual(existsSync(elsewhere), false, 'nothing written where the link points');
+      assert.ok(
+        logged.some((l) => l.includes(`${target}.part belongs to no remembered download`)),
+        logged.join('\n'),
+      );
+      assert.deepStrictEqual(readdirSync(dir).sort(), ['model-V1.tar.gz', 'model-V1.tar.gz.part']);
+    } finally {
+      await s.close();
     }
   });
 });

@@ -161,7 +161,22 @@ describe('download rules', () => {
 
   describe('disk errors', () => {
     it('knows the file-system codes, and nothing else', () => {
-      for (const code of ['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOENT', 'EIO', 'EFBIG', 'EMFILE', 'ENAMETOOLONG', 'EBUSY']) {
+      for (const code of [
+        'ENOSPC',
+        'EDQUOT',
+        'EACCES',
+        'EPERM',
+        'EROFS',
+        'EISDIR',
+        'ENOTDIR',
+        'ENOENT',
+        'EIO',
+        'EFBIG',
+        'EMFILE',
+        'ENAMETOOLONG',
+        'EBUSY',
+        'ELOOP',
+      ]) {
         assert.strictEqual(diskCode(Object.assign(new Error('x'), { code })), code);
       }
       [new Error('x'), Object.assign(new Error('x'), { code: 'ECONNRESET' }), { code: 28 }, null, undefined, 'ENOSPC'].forEach((error, i) => {
@@ -177,6 +192,7 @@ describe('download rules', () => {
         ['EPERM', 'permission denied'],
         ['EROFS', 'the file system is read-only'],
         ['ENOENT', 'the folder does not exist'],
+        ['ELOOP', 'it is a link, and a download never writes through one'],
         ['EISDIR', 'EISDIR'],
       ];
       for (const [code, words] of cases) {

@@ -22,7 +22,22 @@ export class DownloadError extends Error {
   }
 }
 
-const DISK_CODES = new Set(['ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS', 'EISDIR', 'ENOTDIR', 'ENOENT', 'EIO', 'EFBIG', 'EMFILE', 'ENAMETOOLONG', 'EBUSY']);
+const DISK_CODES = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'EISDIR',
+  'ENOTDIR',
+  'ENOENT',
+  'EIO',
+  'EFBIG',
+  'EMFILE',
+  'ENAMETOOLONG',
+  'EBUSY',
+  'ELOOP',
+]);
 
 /** The Node error code of a file-system failure, when it is one. */
 export function diskCode(error: unknown): string | undefined {
@@ -39,6 +54,7 @@ export function diskError(what: string, path: string, error: unknown, partKept: 
     EPERM: 'permission denied',
     EROFS: 'the file system is read-only',
     ENOENT: 'the folder does not exist',
+    ELOOP: 'it is a link, and a download never writes through one',
   };
   return new DownloadError('disk', `could not ${what} ${path}: ${text[code] ?? code}`, { code, partKept, path }, error);
 }
