@@ -243,10 +243,17 @@ describe('qianfan-models (the command line, as a process)', function () {
     });
 
     it('export without --wait, then --wait follows the same export', async () => {
-      h.emulator.store.exportDurationMs = 3_000;
+      h.emulator.store.exportDurationMs = 3_600_000; // running until the test says
       const first = h.lines(await h.run(['export', V2, '--json']));
       assert.strictEqual(first[0].status, 'Doing');
-      const second = h.lines(await h.run(['export', V2, '--json', '--wait']));
+      // the export ends once the --wait run has seen it running (its first look), not at a time
+      const looked = h.emulator.count('DescribeModelExportTask');
+      const waiting = h.run(['export', V2, '--json', '--wait']);
+      for (let i = 0; i < 3000 && h.emulator.count('DescribeModelExportTask') === looked; i++) {
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      h.emulator.store.exportDurationMs = 0;
+      const second = h.lines(await waiting);
       assert.strictEqual(second[0].status, 'Done');
       assert.strictEqual(second[0].exportId, first[0].exportId);
       assert.strictEqual(h.emulator.count('CreateModelExportTask'), 1);

@@ -47,10 +47,11 @@ describe('client: actions against the emulator', () => {
   });
 
   it('creates an export and polls it to Done', async () => {
+    h.emulator.store.exportDurationMs = 3_600_000; // running until the test says (no race with a loaded machine)
     const exportId = await h.client.createModelExportTask('amv-g73j3faikzpz');
     assert.match(exportId, /^exp-/);
     assert.strictEqual((await h.client.describeModelExportTask('amv-g73j3faikzpz')).status, 'Doing');
-    await new Promise((r) => setTimeout(r, 80));
+    h.emulator.store.exportDurationMs = 0;
     const done = await h.client.describeModelExportTask('amv-g73j3faikzpz');
     assert.strictEqual(done.status, 'Done');
     assert.strictEqual(done.exportId, exportId);
@@ -59,6 +60,7 @@ describe('client: actions against the emulator', () => {
   });
 
   it('startExport resumes a running export instead of creating another', async () => {
+    h.emulator.store.exportDurationMs = 3_600_000;
     const first = await h.client.startExport('amv-g73j3faikzpz');
     const second = await h.client.startExport('amv-g73j3faikzpz');
     assert.deepStrictEqual(second, { exportId: first.exportId, resumed: true });

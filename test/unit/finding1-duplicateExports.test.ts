@@ -29,6 +29,7 @@ describe('finding 1: an export is started once per version', () => {
   });
 
   it('a start after the first has finished follows the running task (a second window)', async () => {
+    h.emulator.store.exportDurationMs = 3_600_000; // still running at the second start, however slow the machine
     const a = await h.client.startExport(VERSION);
     const b = await h.makeClient().startExport(VERSION);
     assert.deepStrictEqual(b, { exportId: a.exportId, resumed: true });
