@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { type Fixture, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
+import { type Fixture, readLogs, run, setUp, tearDown, track, treeLines, versionNode, waitFor } from './harness';
 
 describe('export', () => {
   let f: Fixture;
@@ -64,7 +64,7 @@ describe('export', () => {
   });
 
   it('Cancel on the progress says the export goes on in Qianfan, and Keep Watching follows it again', async () => {
-    f.emulator.store.exportDurationMs = 1500;
+    f.emulator.store.exportDurationMs = 3_600_000; // running until the test says, however slow the machine
     f.prompts.notificationChoice = (n) => n.actions.find((a) => /Keep Watching|继续关注/.test(a));
     const first = run('qianfan.exportVersion', await versionNode(f.api, 'amv-g73j3faikzpz'));
     await waitFor('the export under way', () => f.api.services.exportStates.get('amv-g73j3faikzpz')?.status === 'Doing');
@@ -73,6 +73,7 @@ describe('export', () => {
     const said = f.prompts.notifications.find((n) => n.actions.length === 1 && /amv-g73j3faikzpz/.test(n.message));
     assert.ok(said, f.prompts.notifications.map((n) => n.message).join('\n'));
     assert.match(said.message, /Qianfan|千帆/);
+    f.emulator.store.exportDurationMs = 0;
     await waitFor('watching again, to the end', () => f.api.services.exportStates.done('amv-g73j3faikzpz'), 10_000);
     assert.strictEqual(f.emulator.store.exportsCreated, 1, 'one task, followed twice');
   });
@@ -156,9 +157,16 @@ describe('export', () => {
   });
 
   it('running Export again while one runs follows the running task', async () => {
-    f.emulator.store.exportDurationMs = 400;
+    f.emulator.store.exportDurationMs = 3_600_000; // running until the second Export has joined it, however slow the machine
     const node = await versionNode(f.api, 'amv-g73j3faikzpz');
-    await Promise.all([run('qianfan.exportVersion', node), new Promise((r) => setTimeout(r, 100)).then(() => run('qianfan.exportVersion', node))]);
+    const first = run('qianfan.exportVersion', node);
+    await waitFor('the export under way', () => f.api.services.exportStates.get('amv-g73j3faikzpz')?.status === 'Doing');
+    const joins = () => readLogs(f.api.logDirectory).split('Following the running export').length;
+    const before = joins();
+    const second = run('qianfan.exportVersion', node);
+    await waitFor('the second Export joining it', () => joins() > before);
+    f.emulator.store.exportDurationMs = 0;
+    await Promise.all([first, second]);
     assert.strictEqual(f.emulator.store.exportsCreated, 1);
   });
 });

@@ -307,7 +307,7 @@ describe('profiles', function () {
   });
 
   it('an export started in one profile waits there while another is active, and is followed again on return', async () => {
-    f = await setUp({ keys, exportDurationMs: 1500 });
+    f = await setUp({ keys, exportDurationMs: 3_600_000 }); // running until the test says, however slow the machine
     const s = f.api.services;
     await track(f, { modelId: 'amv-g73j3faikzpz' });
     const exported = run('qianfan.exportVersion', 'amv-g73j3faikzpz');
@@ -316,6 +316,7 @@ describe('profiles', function () {
     await run('qianfan.addProfile');
     await exported; // the switch stopped following it here
     assert.deepStrictEqual(s.pendingExports.list(), [], 'team has no pending export');
+    f.emulator.store.exportDurationMs = 0;
     f.prompts.picks.push(pickProfile('default'));
     await run('qianfan.switchProfile');
     await waitFor('the export followed again and done', () => s.exportStates.done('amv-g73j3faikzpz'), 8000);

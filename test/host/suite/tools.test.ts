@@ -138,7 +138,7 @@ async function invoke(name: string, input: object): Promise<string> {
   });
 
   it('export under way: answered as under way, and a second ask follows the same export', async () => {
-    await ready({ exportDurationMs: 8000 });
+    await ready({ exportDurationMs: 3_600_000 }); // under way for the whole test, however slow the machine
     f.api.tools.options.exportWaitMs = 100;
     try {
       const first = await invoke(TOOL_NAMES.export, { version: V2 });
