@@ -37,11 +37,15 @@ describe('reporting and settings', () => {
   });
 
   it('a cancel is silent', async () => {
-    f.emulator.latencyMs = 2000;
+    f.emulator.inject({ action: 'DescribeModel', fault: { kind: 'hang' }, times: 10 });
     f.prompts.inputs.push('amv-g73j3faikzpz');
-    setTimeout(() => f.prompts.cancelProgress(), 100);
-    await run('qianfan.trackVersion');
+    // cancelled once the request is on the wire (it hangs), not at a time a loaded machine may not have reached
+    const tracking = run('qianfan.trackVersion');
+    await waitFor('the request on the wire', () => f.emulator.inFlight >= 1);
+    f.prompts.cancelProgress();
+    await tracking;
     assert.deepStrictEqual(f.prompts.notifications, []);
+    assert.strictEqual(f.api.services.tracked.get('amv-g73j3faikzpz'), undefined, 'nothing tracked');
   });
 
   it('corrects a skewed clock, and says so once', async () => {
