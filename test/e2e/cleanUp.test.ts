@@ -25,6 +25,7 @@ import {
   waitForNotification,
   quietSettings,
   screenshotOnFailure,
+  waitForEndpoint,
 } from './workbench';
 
 const MODELS = 2;
@@ -76,6 +77,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
     it('sets the keys and imports the 24 versions of the account', async () => {
       const { page } = wb;
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click();
+      await waitForEndpoint(page, emulator.url);
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).click({ timeout: 60_000 });
       await answerInput(page, DEMO_ACCESS_KEY);
       await page.locator('.quick-input-widget', { hasText: 'secret key' }).waitFor();

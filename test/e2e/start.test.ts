@@ -8,7 +8,7 @@ import * as assert from 'assert';
 import { type ChildProcess, spawn } from 'child_process';
 import * as http from 'http';
 import { ROOT, freePort, launchBrowser } from '../support/vscodeServer';
-import { FAILURES, answerInput, runFromPalette, screenshot } from './workbench';
+import { FAILURES, answerInput, runFromPalette, screenshot, waitForEndpoint } from './workbench';
 
 const HAND_SET_KEY = 'handSetAccessKey000000000000001';
 
@@ -64,6 +64,7 @@ describe('npm start', function () {
       await page.locator('.activitybar [aria-label^="Qianfan"]').first().click({ timeout: 60_000 });
       // The demo keys are preset, so the view offers to import rather than to sign in.
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Import from Account' }).waitFor({ timeout: 60_000 });
+      await waitForEndpoint(page, emulatorUrl);
       // Keys set by hand: the confirmation pops up as a toast, not only in the bell.
       // Answer each box only once the palette has turned into it (typing earlier goes to the palette).
       await runFromPalette(page, 'Qianfan: Set Access Key…');

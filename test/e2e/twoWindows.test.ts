@@ -21,6 +21,7 @@ import {
   screenshot,
   treeRow,
   waitForNotification,
+  waitForEndpoint,
 } from './workbench';
 
 const VERSIONS = ['amv-g73j3faikzpz', 'amv-34qkndzjf111', 'amv-k2m9x7c4q1ab', 'amv-p8r2t6y1u3io', 'amv-z9x8c7v6b5nm', 'amv-a1s2d3f4g5h6'];
@@ -90,6 +91,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
       // the web workbench keeps secrets per browser tab: each window is given the keys
       for (const p of [page, other]) {
         await openView(p);
+        await waitForEndpoint(p, emulator.url);
         await p.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).click();
         await answerInput(p, DEMO_ACCESS_KEY);
         await p.locator('.quick-input-widget', { hasText: 'secret key' }).waitFor();

@@ -23,6 +23,7 @@ import {
   waitForNotification,
   quietSettings,
   screenshotOnFailure,
+  waitForEndpoint,
 } from './workbench';
 
 /** The served export: 8 MiB, slowed to 512 KiB/s in the download step so that its progress can be seen. */
@@ -122,6 +123,7 @@ for (const version of [SERVERS.newest, SERVERS.oldest]) {
 
     it('sets the keys from the welcome button (the secret box is masked)', async () => {
       const { page } = wb;
+      await waitForEndpoint(page, emulator.url);
       await page.locator('.welcome-view-content .monaco-button', { hasText: 'Set Access Key' }).click();
       await answerInput(page, DEMO_ACCESS_KEY);
       const secretBox = page.locator('.quick-input-widget .quick-input-box input');

@@ -68,6 +68,26 @@ export function quietSettings(endpoint: string): Record<string, unknown> {
   };
 }
 
+/**
+ * Waits until the open Qianfan view names `endpoint`'s host in its description, i.e. the extension
+ * reads the `qianfan.endpoint` setting. VS Code hands a remote window its machine settings after
+ * it has loaded them, which on a loaded machine can be seconds after the extension started: a
+ * request sent before then goes to the default endpoint (a clean-clone run saw "could not reach
+ * qianfan.baidubce.com" once). Waiting here keeps every later step on the emulator.
+ */
+export async function waitForEndpoint(page: Page, endpoint: string, timeout = 60_000): Promise<void> {
+  const host = new URL(endpoint).host;
+  try {
+    await page.locator('.part.sidebar .description', { hasText: host }).first().waitFor({ state: 'attached', timeout });
+  } catch {
+    const seen = await page
+      .locator('.part.sidebar .description')
+      .allInnerTexts()
+      .catch(() => []);
+    throw new Error(`the Qianfan view did not name ${host} (the qianfan.endpoint setting) within ${timeout} ms; it says: ${seen.join(' | ') || 'nothing'}`);
+  }
+}
+
 /** An afterEach hook: a failed test leaves a screenshot of the workbench in test-results. */
 export function screenshotOnFailure(page: () => Page | undefined): (this: Mocha.Context) => Promise<void> {
   return async function (this: Mocha.Context) {
