@@ -38,8 +38,8 @@ describe('basics: errors', () => {
     assert.strictEqual(permissionFor(undefined), undefined);
   });
 
-  it('retries three times by default, from 300 ms up to 20 s', () => {
-    assert.deepStrictEqual(DEFAULT_RETRY_POLICY, { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 20_000 });
+  it('retries three times by default (eight after a throttled answer), from 300 ms up to 20 s', () => {
+    assert.deepStrictEqual(DEFAULT_RETRY_POLICY, { maxRetries: 3, maxThrottledRetries: 8, baseDelayMs: 300, maxDelayMs: 20_000 });
   });
 });
 

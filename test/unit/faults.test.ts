@@ -1,5 +1,7 @@
 /** Injected faults: what is retried, what is not, and how each error reads. */
 import * as assert from 'assert';
+import { FixedGate } from '../../src/core/qianfan/gate';
+import { DEFAULT_RETRY_POLICY } from '../../src/core/qianfan/retry';
 import { type Harness, failureOf, startHarness } from '../support/clientHarness';
 
 describe('client: retries where a repeat is safe', () => {
@@ -21,6 +23,35 @@ describe('client: retries where a repeat is safe', () => {
       );
     });
   }
+
+  it('waits out a longer run of throttled answers than of failures: the default policy repeats 8 times after a 429, 3 after a 503', async () => {
+    // a fixed gate: the adaptive limiter's own slowing down after a 429 is not what this counts
+    const client = h.makeClient({ limiter: new FixedGate(1), retry: { ...DEFAULT_RETRY_POLICY, baseDelayMs: 1, maxDelayMs: 2 } });
+    const sent = () => h.emulator.requests.length;
+    h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 429 }, times: 8 });
+    assert.strictEqual((await client.describeModel('amv-g73j3faikzpz')).status, 'Ready');
+    assert.strictEqual(sent(), 9, 'eight 429s waited out');
+    h.emulator.clearFaults();
+    h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 429 }, times: 9 });
+    assert.strictEqual((await failureOf(client.describeModel('amv-g73j3faikzpz'))).status, 429);
+    assert.strictEqual(sent(), 9 + 9, 'a ninth is the answer');
+    h.emulator.clearFaults();
+    h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 503 }, times: 4 });
+    assert.strictEqual((await failureOf(client.describeModel('amv-g73j3faikzpz'))).status, 503);
+    assert.strictEqual(sent(), 18 + 4, 'failures keep their budget of 3');
+    h.emulator.clearFaults();
+    // throttles and failures are counted apart: two of each still end in the answer
+    for (const status of [429, 503, 429, 503]) {
+      h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status }, times: 1 });
+    }
+    assert.strictEqual((await client.describeModel('amv-g73j3faikzpz')).status, 'Ready');
+    // a policy that names no throttle budget uses maxRetries for both (the harness's client)
+    h.emulator.clearFaults();
+    h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 429 }, times: 4 });
+    const plain = h.makeClient({ limiter: new FixedGate(1), retry: { maxRetries: 3, baseDelayMs: 1, maxDelayMs: 2 } });
+    assert.strictEqual((await failureOf(plain.describeModel('amv-g73j3faikzpz'))).status, 429);
+    assert.strictEqual(sent(), 22 + 5 + 4, 'four tries, then the answer');
+  });
 
   it('waits as long as Retry-After asks', async () => {
     h.emulator.inject({ action: 'DescribeModel', fault: { kind: 'status', status: 429, retryAfter: '1' } });

@@ -99,6 +99,8 @@ export class RequestRunner {
   private async loop(spec: ActionSpec, opts: CallOptions, onFailedAttempt?: (e: QianfanError) => void): Promise<unknown> {
     const signer = await this.currentSigner(spec.action);
     const bodyText = JSON.stringify(spec.body);
+    let throttles = 0;
+    let failures = 0;
     for (let attempt = 0; ; attempt++) {
       // an aborted signal: the gate throws CancelledError at once, and nothing is sent
       const permit = await this.o.gate.acquire(opts.signal);
@@ -119,7 +121,10 @@ export class RequestRunner {
           throw e;
         }
         this.learnClockSkew(e);
-        const retry = attempt < this.o.retry.maxRetries && isRetryable(e, spec.idempotency);
+        const throttled = e.errorClass === 'throttled';
+        const used = throttled ? ++throttles : ++failures;
+        const budget = throttled ? (this.o.retry.maxThrottledRetries ?? this.o.retry.maxRetries) : this.o.retry.maxRetries;
+        const retry = used <= budget && isRetryable(e, spec.idempotency);
         this.log(spec, attempt, started, retry ? 'retry' : 'error', e.status, e.requestId, e.describe());
         if (!retry) {
           throw e;

@@ -5,11 +5,17 @@ import { isRejectedClass } from './errorCodes';
 export interface RetryPolicy {
   /** Repeats after the first attempt. */
   readonly maxRetries: number;
+  /**
+   * Repeats after a throttled answer (429 and kin), counted apart from the other failures: the
+   * service did not act and asked to slow down, and the limiter does, so a bulk action waits it
+   * out rather than fail an item that was unlucky several times in a burst. Default: maxRetries.
+   */
+  readonly maxThrottledRetries?: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, baseDelayMs: 300, maxDelayMs: 20_000 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxThrottledRetries: 8, baseDelayMs: 300, maxDelayMs: 20_000 };
 
 /**
  * How safe an action is to repeat:
